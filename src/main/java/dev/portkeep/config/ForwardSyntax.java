@@ -1,0 +1,99 @@
+package dev.portkeep.config;
+
+import dev.portkeep.error.UsageException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Parses forward specs in OpenSSH's syntax, with errors that quote the offending value. */
+public final class ForwardSyntax {
+  private static final String LOCAL_FORM = "[bind_address:]port:host:hostport";
+
+  private ForwardSyntax() {}
+
+  /** Parses the argument of {@code -L}. Listen port 0 means "any free port". */
+  public static ForwardSpec.Local parseLocal(String spec) {
+    String shown = "-L " + spec;
+    List<String> fields = split(spec, shown);
+    if (fields.size() > 4) {
+      throw unbracketedOrTooMany(spec, shown);
+    }
+    if (fields.size() < 3) {
+      throw new UsageException(
+          "bad forwarding spec '" + shown + "': expected " + LOCAL_FORM,
+          "for example -L 8080:db.internal:5432");
+    }
+    boolean hasBind = fields.size() == 4;
+    String bind = hasBind ? fields.get(0) : null;
+    int port = port(fields.get(hasBind ? 1 : 0), shown, 0);
+    String host = fields.get(hasBind ? 2 : 1);
+    int hostPort = port(fields.get(hasBind ? 3 : 2), shown, 1);
+    return new ForwardSpec.Local(
+        BindAddress.parse(bind), port, Endpoint.of(host, hostPort, shown), spec);
+  }
+
+  /** Parses a port field; digits only, {@code min}..65535. */
+  static int port(String text, String shown, int min) {
+    boolean digits = !text.isEmpty() && text.length() <= 5 && text.chars().allMatch(Character::isDigit);
+    int value = digits ? Integer.parseInt(text) : -1;
+    if (value < min || value > 65_535) {
+      throw new UsageException(
+          "invalid port '" + text + "' in '" + shown + "' (must be " + min + "-65535)",
+          min == 0 ? "use a number; 0 picks any free port" : "use a number from 1 to 65535");
+    }
+    return value;
+  }
+
+  /** Splits on colons outside brackets; a bracketed field loses its brackets. */
+  static List<String> split(String spec, String shown) {
+    List<String> fields = new ArrayList<>();
+    StringBuilder field = new StringBuilder();
+    boolean bracketed = false;
+    for (int i = 0; i < spec.length(); i++) {
+      char c = spec.charAt(i);
+      if (c == '[' && field.isEmpty() && !bracketed) {
+        bracketed = true;
+      } else if (c == ']' && bracketed) {
+        bracketed = false;
+        if (i + 1 < spec.length() && spec.charAt(i + 1) != ':') {
+          throw badBrackets(shown);
+        }
+      } else if (c == ':' && !bracketed) {
+        fields.add(field.toString());
+        field.setLength(0);
+      } else if (c == '[' || c == ']') {
+        throw badBrackets(shown);
+      } else {
+        field.append(c);
+      }
+    }
+    if (bracketed) {
+      throw badBrackets(shown);
+    }
+    fields.add(field.toString());
+    return fields;
+  }
+
+  private static UsageException badBrackets(String shown) {
+    return new UsageException(
+        "bad forwarding spec '" + shown + "': unbalanced brackets",
+        "write IPv6 addresses in brackets, e.g. [::1]:8080:host:80");
+  }
+
+  private static UsageException unbracketedOrTooMany(String spec, String shown) {
+    if (spec.contains("::") || spec.chars().filter(c -> c == ':').count() > 4) {
+      String[] parts = spec.split(":");
+      int n = parts.length;
+      String suggestion =
+          n >= 4
+              ? "[" + String.join(":", java.util.Arrays.copyOf(parts, n - 3)) + "]:"
+                  + parts[n - 3] + ":" + parts[n - 2] + ":" + parts[n - 1]
+              : "[address]:port:host:hostport";
+      return new UsageException(
+          "ambiguous IPv6 address in '" + shown + "': it must be in brackets",
+          "write it as -L " + suggestion);
+    }
+    return new UsageException(
+        "bad forwarding spec '" + shown + "': too many fields, expected " + LOCAL_FORM,
+        "write IPv6 addresses in brackets, e.g. [::1]:8080:host:80");
+  }
+}

@@ -1,0 +1,42 @@
+package dev.portkeep.config;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+
+/** The ssh_config keywords portkeep understands, matched case-insensitively as OpenSSH does. */
+public enum Keyword {
+  PORT("Port"),
+  USER("User"),
+  IDENTITY_FILE("IdentityFile"),
+  STRICT_HOST_KEY_CHECKING("StrictHostKeyChecking"),
+  USER_KNOWN_HOSTS_FILE("UserKnownHostsFile"),
+  EXIT_ON_FORWARD_FAILURE("ExitOnForwardFailure"),
+  CONNECT_TIMEOUT("ConnectTimeout"),
+  BATCH_MODE("BatchMode"),
+  LOCAL_FORWARD("LocalForward");
+
+  private final String canonical;
+
+  Keyword(String canonical) {
+    this.canonical = canonical;
+  }
+
+  public String canonical() {
+    return canonical;
+  }
+
+  /** Keywords that may be given many times and accumulate instead of first-wins. */
+  boolean accumulates() {
+    return this == IDENTITY_FILE || this == LOCAL_FORWARD;
+  }
+
+  static Optional<Keyword> lookup(String name) {
+    String lower = name.toLowerCase(Locale.ROOT);
+    return Arrays.stream(values()).filter(k -> k.canonical.toLowerCase(Locale.ROOT).equals(lower)).findFirst();
+  }
+
+  static String known() {
+    return String.join(", ", Arrays.stream(values()).map(Keyword::canonical).toList());
+  }
+}

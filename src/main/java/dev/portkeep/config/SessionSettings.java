@@ -1,0 +1,63 @@
+package dev.portkeep.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything needed to open and keep one SSH session, after flags and {@code -o} options have been
+ * merged. Identity files are explicit ({@code -i}, IdentityFile) or OpenSSH's defaults.
+ */
+public record SessionSettings(
+    String host,
+    int port,
+    String user,
+    IdentitySource identities,
+    StrictHostKeyChecking strictHostKeyChecking,
+    List<Path> knownHostsFiles,
+    boolean exitOnForwardFailure,
+    Duration connectTimeout,
+    boolean batchMode,
+    AddressFamily family) {
+
+  public SessionSettings {
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(user, "user");
+    Objects.requireNonNull(identities, "identities");
+    Objects.requireNonNull(strictHostKeyChecking, "strictHostKeyChecking");
+    knownHostsFiles = List.copyOf(knownHostsFiles);
+    Objects.requireNonNull(connectTimeout, "connectTimeout");
+    Objects.requireNonNull(family, "family");
+    if (port < 1 || port > 65_535) {
+      throw new IllegalArgumentException("port " + port);
+    }
+    if (knownHostsFiles.isEmpty()) {
+      throw new IllegalArgumentException("no known_hosts file");
+    }
+  }
+
+  /** {@code user@host:port}, as shown in status lines. */
+  public String display() {
+    return user + "@" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+  }
+
+  /** Where private keys come from: named by the user (each must load) or OpenSSH's defaults. */
+  public sealed interface IdentitySource {
+    List<Path> files();
+
+    /** Files named with {@code -i} or IdentityFile; a file that cannot be used is an error. */
+    record Explicit(List<Path> files) implements IdentitySource {
+      public Explicit {
+        files = List.copyOf(files);
+      }
+    }
+
+    /** OpenSSH's default files; missing ones are skipped, unusable ones skipped with a warning. */
+    record Defaults(List<Path> files) implements IdentitySource {
+      public Defaults {
+        files = List.copyOf(files);
+      }
+    }
+  }
+}

@@ -1,0 +1,20 @@
+package dev.portkeep.error;
+
+/** A local listener could not be bound, or a forward could not be set up (exit 5). */
+public final class ListenException extends PortkeepException {
+  private final String detail;
+
+  public ListenException(String message, String hint, String detail, Throwable cause) {
+    super(message, hint, cause);
+    this.detail = detail == null ? "" : detail;
+  }
+
+  public ListenException(String message, String hint) {
+    this(message, hint, "", null);
+  }
+
+  @Override
+  public String detail() {
+    return detail;
+  }
+}
