@@ -1,5 +1,44 @@
 package dev.portkeep.cli;
 
+import dev.portkeep.config.Environment;
+import dev.portkeep.ssh.Prompts;
+import java.io.PrintStream;
+import picocli.CommandLine;
+
+/** The entry point: sets up logging, runs the command line, maps the outcome to the exit code. */
 public final class Main {
-  public static void main(String[] args) {}
+  private Main() {}
+
+  public static void main(String[] args) {
+    int verbosity = Logging.verbosity(args);
+    Logging.configure(verbosity);
+    Environment env = Console.environment();
+    int code = run(args, System.out, System.err, env, Console.prompts(), StopSignal.fromOs());
+    System.out.flush();
+    System.exit(code);
+  }
+
+  /** Runs one command line; the seam the tests use. */
+  public static int run(String[] args, PrintStream out, PrintStream err, Environment env, Prompts prompts, StopSignal stop) {
+    Invocation invocation = new Invocation(out, err, env, prompts, stop, Logging.verbosity(args));
+    CommandLine line = new CommandLine(new PortkeepCommand(invocation));
+    line.addSubcommand("demo", new DemoCommand(invocation));
+    line.setOut(new java.io.PrintWriter(out, true));
+    line.setErr(new java.io.PrintWriter(err, true));
+    line.setPosixClusteredShortOptionsAllowed(true);
+    line.setUnmatchedOptionsArePositionalParams(false);
+    line.setParameterExceptionHandler(
+        (e, a) -> {
+          err.println("portkeep: " + e.getMessage().replace("Unknown option:", "unknown option:"));
+          err.println("hint: see portkeep --help");
+          return ExitCode.USAGE.code();
+        });
+    line.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          err.println("portkeep: internal error (a bug; please report it with this trace)");
+          e.printStackTrace(err);
+          return ExitCode.INTERNAL_ERROR.code();
+        });
+    return line.execute(args);
+  }
 }

@@ -1,0 +1,140 @@
+package dev.portkeep.forward;
+
+import dev.portkeep.bind.Listener;
+import dev.portkeep.config.ForwardSpec;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves one {@code -L} forward: accepts on its listener's sockets and pumps each connection through
+ * a new {@code direct-tcpip} channel. Closing stops accepting at once and gives open connections a
+ * short grace period before they are cut.
+ */
+public final class LocalForwarder implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(LocalForwarder.class);
+
+  private final ForwardSpec.Local spec;
+  private final Listener listener;
+  private final ChannelOpener opener;
+  private final ForwardEvents events;
+  private final Set<SocketChannel> open = ConcurrentHashMap.newKeySet();
+  private final LongAdder bytesUp = new LongAdder();
+  private final LongAdder bytesDown = new LongAdder();
+  private final LongAdder connections = new LongAdder();
+  private final LongAdder refused = new LongAdder();
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  public LocalForwarder(ForwardSpec.Local spec, Listener listener, ChannelOpener opener, ForwardEvents events) {
+    this.spec = spec;
+    this.listener = listener;
+    this.opener = opener;
+    this.events = events;
+  }
+
+  /** Starts one accept loop per listening socket. */
+  public void start() {
+    for (ServerSocketChannel server : listener.channels()) {
+      Thread.ofVirtual().name("pk-accept-" + listener.port()).start(() -> acceptLoop(server));
+    }
+  }
+
+  public ForwardSpec.Local spec() {
+    return spec;
+  }
+
+  public Listener listener() {
+    return listener;
+  }
+
+  /** Counters since start: connections served, channel opens refused, bytes each way. */
+  public Stats stats() {
+    return new Stats(connections.sum(), refused.sum(), open.size(), bytesUp.sum(), bytesDown.sum());
+  }
+
+  /** A snapshot of a forward's counters. */
+  public record Stats(long connections, long refused, int open, long bytesUp, long bytesDown) {}
+
+  private void acceptLoop(ServerSocketChannel server) {
+    while (!closed.get()) {
+      SocketChannel socket;
+      try {
+        socket = server.accept();
+      } catch (ClosedChannelException e) {
+        return;
+      } catch (IOException e) {
+        log.warn("accept failed on {}: {}", listener, e.getMessage());
+        continue;
+      }
+      Thread.ofVirtual().name("pk-conn").start(() -> serve(socket));
+    }
+  }
+
+  private void serve(SocketChannel socket) {
+    open.add(socket);
+    InetSocketAddress client = null;
+    try {
+      socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
+      client = (InetSocketAddress) socket.getRemoteAddress();
+      Conduit conduit = opener.open(spec.target(), client);
+      connections.increment();
+      events.connectionOpened(spec, client);
+      Pump pump = new Pump(socket, conduit, bytesUp, bytesDown);
+      pump.run();
+      events.connectionClosed(spec, client, pump.bytesUp(), pump.bytesDown());
+    } catch (IOException e) {
+      refused.increment();
+      boolean byServer = e instanceof ChannelOpenFailure;
+      log.warn("-L {}: cannot reach {} through the server: {}", spec.spec(), spec.target(), e.getMessage());
+      events.channelRefused(spec, client, new ForwardEvents.IOExceptionView(String.valueOf(e.getMessage()), byServer));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      open.remove(socket);
+      try {
+        socket.close();
+      } catch (IOException ignored) {
+        // Already reported through the pump or the open failure.
+      }
+    }
+  }
+
+  /** Stops accepting, waits up to {@code grace} for open connections, then cuts the rest. */
+  public void close(Duration grace) {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    listener.close();
+    long deadline = System.nanoTime() + grace.toNanos();
+    while (!open.isEmpty() && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    for (SocketChannel socket : open) {
+      try {
+        socket.close();
+      } catch (IOException ignored) {
+        // Shutting down; nothing more to do for this connection.
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    close(Duration.ZERO);
+  }
+}

@@ -1,0 +1,126 @@
+package dev.portkeep.forward;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Moves the bytes of one forwarded connection both ways between a local socket and an SSH channel,
+ * on two threads, with TCP semantics carried across:
+ *
+ * <ul>
+ *   <li>memory is bounded: one buffer each way; a write into the channel blocks while the server's
+ *       window is exhausted, and the channel's window opens only as the socket drains;
+ *   <li>half-close: local EOF sends CHANNEL_EOF and the other direction keeps flowing; the
+ *       channel's EOF shuts down the socket's output after every byte was written;
+ *   <li>a local reset aborts the channel; a channel closed by the server closes the socket once
+ *       everything it sent has been written, so nothing stays in CLOSE_WAIT.
+ * </ul>
+ */
+final class Pump {
+  static final int BUFFER_SIZE = 32 * 1024;
+
+  private final SocketChannel socket;
+  private final Conduit conduit;
+  private final AtomicLong up = new AtomicLong();
+  private final AtomicLong down = new AtomicLong();
+  private final LongAdder totalUp;
+  private final LongAdder totalDown;
+  private final AtomicBoolean channelClosed = new AtomicBoolean();
+  private final AtomicBoolean downDone = new AtomicBoolean();
+
+  /** {@code totalUp} and {@code totalDown} are the forward's live counters, added to as bytes move. */
+  Pump(SocketChannel socket, Conduit conduit, LongAdder totalUp, LongAdder totalDown) {
+    this.socket = socket;
+    this.conduit = conduit;
+    this.totalUp = totalUp;
+    this.totalDown = totalDown;
+  }
+
+  /** Runs until both directions have finished; returns when the connection is over. */
+  void run() throws InterruptedException {
+    conduit.onClosed(this::channelClosed);
+    Thread upstream = Thread.ofVirtual().name("pk-up").start(this::upstream);
+    downstream();
+    upstream.join();
+    conduit.close();
+    closeSocket();
+  }
+
+  long bytesUp() {
+    return up.get();
+  }
+
+  long bytesDown() {
+    return down.get();
+  }
+
+  private void upstream() {
+    ByteBuffer buffer = ByteBuffer.allocate(BUFFER_SIZE);
+    OutputStream out = conduit.output();
+    try {
+      while (true) {
+        int n = socket.read(buffer);
+        if (n < 0) {
+          conduit.sendEof();
+          return;
+        }
+        out.write(buffer.array(), 0, n);
+        out.flush();
+        up.addAndGet(n);
+        totalUp.add(n);
+        buffer.clear();
+      }
+    } catch (IOException e) {
+      // A reset or error on the local socket, or a channel that closed under us: end both ways.
+      conduit.abort();
+      closeSocket();
+    }
+  }
+
+  private void downstream() {
+    byte[] buffer = new byte[BUFFER_SIZE];
+    InputStream in = conduit.input();
+    try {
+      int n;
+      while ((n = in.read(buffer)) >= 0) {
+        ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
+        while (chunk.hasRemaining()) {
+          socket.write(chunk);
+        }
+        down.addAndGet(n);
+        totalDown.add(n);
+      }
+      downDone.set(true);
+      if (channelClosed.get()) {
+        closeSocket();
+      } else {
+        socket.shutdownOutput();
+      }
+    } catch (IOException e) {
+      downDone.set(true);
+      conduit.abort();
+      closeSocket();
+    }
+  }
+
+  private void channelClosed() {
+    channelClosed.set(true);
+    if (downDone.get()) {
+      closeSocket();
+    }
+  }
+
+  private void closeSocket() {
+    try {
+      socket.close();
+    } catch (IOException ignored) {
+      // Nothing useful remains to be done with a socket that fails to close.
+    }
+  }
+}

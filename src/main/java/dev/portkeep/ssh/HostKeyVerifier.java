@@ -1,0 +1,156 @@
+package dev.portkeep.ssh;
+
+import dev.portkeep.config.SessionSettings;
+import dev.portkeep.config.StrictHostKeyChecking;
+import dev.portkeep.error.AuthException;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.PublicKey;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.sshd.client.keyverifier.ServerKeyVerifier;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Verifies the server's host key against known_hosts on every connection, with OpenSSH's
+ * StrictHostKeyChecking meanings; a changed key is refused under every setting. The reason for a
+ * refusal is kept so the caller can report it instead of MINA's generic error.
+ */
+final class HostKeyVerifier implements ServerKeyVerifier {
+  private static final Logger log = LoggerFactory.getLogger(HostKeyVerifier.class);
+
+  private final SessionSettings settings;
+  private final Prompts prompts;
+  private final AtomicReference<AuthException> rejection = new AtomicReference<>();
+
+  HostKeyVerifier(SessionSettings settings, Prompts prompts) {
+    this.settings = settings;
+    this.prompts = prompts;
+  }
+
+  /** The refusal of the last verification, if it refused. */
+  AuthException takeRejection() {
+    return rejection.getAndSet(null);
+  }
+
+  @Override
+  public boolean verifyServerKey(ClientSession session, SocketAddress remote, PublicKey key) {
+    try {
+      verify(key);
+      return true;
+    } catch (AuthException refused) {
+      rejection.set(refused);
+      return false;
+    } catch (IOException e) {
+      rejection.set(
+          new AuthException(
+              "cannot check the host key of " + hostName() + ": " + e.getMessage(),
+              "check that the known_hosts files are readable: " + settings.knownHostsFiles(),
+              e));
+      return false;
+    }
+  }
+
+  void verify(PublicKey key) throws IOException {
+    KnownHosts knownHosts = KnownHosts.load(settings.knownHostsFiles());
+    List<KnownHosts.Entry> matches = knownHosts.matching(settings.host(), settings.port());
+    String type = KnownHosts.keyType(key);
+    for (KnownHosts.Entry entry : matches) {
+      if (entry.revoked() && KnownHosts.sameKey(entry.key(), key)) {
+        throw new AuthException(
+            "host key of " + hostName() + " is marked @revoked (" + entry.where() + "): " + type + " "
+                + KnownHosts.fingerprint(key),
+            "do not connect; ask the server's administrator for its current key");
+      }
+    }
+    if (matches.stream().anyMatch(e -> !e.revoked() && KnownHosts.sameKey(e.key(), key))) {
+      return;
+    }
+    for (KnownHosts.Entry entry : matches) {
+      if (!entry.revoked() && KnownHosts.keyType(entry.key()).equals(type)) {
+        throw changed(entry, key);
+      }
+    }
+    unknown(knownHosts, key, matches);
+  }
+
+  private AuthException changed(KnownHosts.Entry entry, PublicKey key) {
+    return new AuthException(
+        "HOST KEY CHANGED for " + hostName() + ": expected " + KnownHosts.fingerprint(entry.key())
+            + " (" + entry.where() + "), got " + KnownHosts.keyType(key) + " "
+            + KnownHosts.fingerprint(key),
+        "someone may be intercepting the connection; if the server's key really changed, remove the"
+            + " old entry with: ssh-keygen -R '" + knownHostsName() + "' -f " + entry.file());
+  }
+
+  private void unknown(KnownHosts knownHosts, PublicKey key, List<KnownHosts.Entry> others)
+      throws IOException {
+    String type = KnownHosts.keyType(key);
+    String fingerprint = KnownHosts.fingerprint(key);
+    String description = type + " key " + fingerprint;
+    StrictHostKeyChecking mode = settings.strictHostKeyChecking();
+    if (mode == StrictHostKeyChecking.ASK) {
+      boolean yes =
+          prompts
+              .confirm(
+                  "The authenticity of host '" + hostName() + "' can't be established.\n"
+                      + description + ".\n"
+                      + "Are you sure you want to continue connecting (yes/no)? ")
+              .orElseThrow(() -> notKnown(description, others));
+      if (!yes) {
+        throw new AuthException(
+            "host key of " + hostName() + " not accepted: " + description,
+            "answer yes only after checking the fingerprint with the server's administrator");
+      }
+    } else if (mode == StrictHostKeyChecking.YES) {
+      throw notKnown(description, others);
+    }
+    add(knownHosts.primaryFile(), key);
+  }
+
+  private AuthException notKnown(String description, List<KnownHosts.Entry> others) {
+    String otherTypes =
+        others.isEmpty()
+            ? ""
+            : " (known_hosts has only "
+                + String.join(", ", others.stream().map(e -> KnownHosts.keyType(e.key())).distinct().toList())
+                + " keys for it)";
+    return new AuthException(
+        "host key of " + hostName() + " is not known" + otherTypes + ": " + description,
+        "check the fingerprint with the server's administrator, then trust it once with"
+            + " -o StrictHostKeyChecking=accept-new, or add it: ssh-keyscan"
+            + (settings.port() == 22 ? "" : " -p " + settings.port())
+            + " " + settings.host() + " >> " + settings.knownHostsFiles().get(0));
+  }
+
+  private void add(Path file, PublicKey key) throws IOException {
+    Path dir = file.toAbsolutePath().getParent();
+    if (dir != null && !Files.isDirectory(dir)) {
+      Files.createDirectories(dir);
+    }
+    String line = knownHostsName() + " " + PublicKeyEntry.toString(key) + System.lineSeparator();
+    Files.writeString(
+        file, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    log.warn(
+        "Permanently added '{}' ({}) to the list of known hosts in {}",
+        knownHostsName(),
+        KnownHosts.keyType(key),
+        file);
+  }
+
+  /** The host as known_hosts writes it: {@code host}, or {@code [host]:port} off port 22. */
+  private String knownHostsName() {
+    return settings.port() == 22 ? settings.host() : "[" + settings.host() + "]:" + settings.port();
+  }
+
+  private String hostName() {
+    return knownHostsName();
+  }
+}

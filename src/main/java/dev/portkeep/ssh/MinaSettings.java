@@ -1,0 +1,94 @@
+package dev.portkeep.ssh;
+
+import java.time.Duration;
+import java.util.List;
+import org.apache.sshd.client.ClientBuilder;
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.keyverifier.ServerKeyVerifier;
+import org.apache.sshd.common.BaseBuilder;
+import org.apache.sshd.common.NamedFactory;
+import org.apache.sshd.common.cipher.BuiltinCiphers;
+import org.apache.sshd.common.cipher.Cipher;
+import org.apache.sshd.common.kex.BuiltinDHFactories;
+import org.apache.sshd.common.mac.BuiltinMacs;
+import org.apache.sshd.common.mac.Mac;
+import org.apache.sshd.common.signature.BuiltinSignatures;
+import org.apache.sshd.common.signature.Signature;
+import org.apache.sshd.core.CoreModuleProperties;
+
+/**
+ * The only class that sets MINA SSHD's client algorithms and properties.
+ *
+ * <p>Algorithms: AES-GCM first, then ChaCha20-Poly1305 and AES-CTR; no CBC, no SHA-1 MACs, no
+ * SHA-1 signatures (ssh-rsa, ssh-dss), no SHA-1 key exchanges. Strict key exchange (the Terrapin
+ * mitigation) is on in MINA since 2.12 whenever the server offers it.
+ */
+final class MinaSettings {
+  static final List<BuiltinCiphers> CIPHERS =
+      List.of(
+          BuiltinCiphers.aes128gcm,
+          BuiltinCiphers.aes256gcm,
+          BuiltinCiphers.cc20p1305_openssh,
+          BuiltinCiphers.aes128ctr,
+          BuiltinCiphers.aes192ctr,
+          BuiltinCiphers.aes256ctr);
+
+  static final List<BuiltinMacs> MACS =
+      List.of(
+          BuiltinMacs.hmacsha256etm,
+          BuiltinMacs.hmacsha512etm,
+          BuiltinMacs.hmacsha256,
+          BuiltinMacs.hmacsha512);
+
+  static final List<BuiltinSignatures> SIGNATURES =
+      List.of(
+          BuiltinSignatures.ed25519,
+          BuiltinSignatures.ed25519_cert,
+          BuiltinSignatures.nistp256,
+          BuiltinSignatures.nistp256_cert,
+          BuiltinSignatures.nistp384,
+          BuiltinSignatures.nistp384_cert,
+          BuiltinSignatures.nistp521,
+          BuiltinSignatures.nistp521_cert,
+          BuiltinSignatures.rsaSHA512,
+          BuiltinSignatures.rsaSHA512_cert,
+          BuiltinSignatures.rsaSHA256,
+          BuiltinSignatures.rsaSHA256_cert);
+
+  private MinaSettings() {}
+
+  /** Key exchanges in MINA's preference order, less every SHA-1 one. */
+  static List<BuiltinDHFactories> keyExchanges() {
+    return BaseBuilder.DEFAULT_KEX_PREFERENCE.stream()
+        .filter(BuiltinDHFactories::isSupported)
+        .filter(k -> !k.getName().contains("sha1") && k != BuiltinDHFactories.dhg1 && k != BuiltinDHFactories.dhg14)
+        .toList();
+  }
+
+  static SshClient newClient(ServerKeyVerifier verifier, Duration connectTimeout) {
+    List<NamedFactory<Cipher>> ciphers = List.copyOf(supported(CIPHERS));
+    List<NamedFactory<Mac>> macs = List.copyOf(supported(MACS));
+    List<NamedFactory<Signature>> signatures = List.copyOf(supported(SIGNATURES));
+    SshClient client =
+        ClientBuilder.builder()
+            .cipherFactories(ciphers)
+            .macFactories(macs)
+            .signatureFactories(signatures)
+            .keyExchangeFactories(
+                NamedFactory.setUpTransformedFactories(false, keyExchanges(), ClientBuilder.DH2KEX))
+            .serverKeyVerifier(verifier)
+            .build();
+    // Small packets (channel open, EOF, a one-byte reply) must not wait for Nagle.
+    CoreModuleProperties.TCP_NODELAY.set(client, true);
+    // A tunnel may sit idle for hours; MINA would otherwise close it after 10 minutes.
+    CoreModuleProperties.IDLE_TIMEOUT.set(client, Duration.ZERO);
+    CoreModuleProperties.IO_CONNECT_TIMEOUT.set(client, connectTimeout);
+    return client;
+  }
+
+  private static <T extends NamedFactory<?>> List<T> supported(List<T> all) {
+    return all.stream()
+        .filter(f -> !(f instanceof org.apache.sshd.common.OptionalFeature o) || o.isSupported())
+        .toList();
+  }
+}

@@ -1,0 +1,88 @@
+package dev.portkeep.ssh;
+
+import dev.portkeep.config.Endpoint;
+import dev.portkeep.forward.ChannelOpenFailure;
+import dev.portkeep.forward.ChannelOpener;
+import dev.portkeep.forward.Conduit;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.channel.ChannelDirectTcpip;
+import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.channel.exception.SshChannelOpenException;
+import org.apache.sshd.common.util.net.SshdSocketAddress;
+
+/** An authenticated SSH session that opens channels for the forwarders. Closing ends it. */
+public final class SshSession implements ChannelOpener, AutoCloseable {
+  private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(30);
+
+  private final SshClient client;
+  private final ClientSession session;
+
+  SshSession(SshClient client, ClientSession session) {
+    this.client = client;
+    this.session = session;
+  }
+
+  @Override
+  public Conduit open(Endpoint target, InetSocketAddress originator) throws IOException {
+    ChannelDirectTcpip channel =
+        session.createDirectTcpipChannel(
+            new SshdSocketAddress(originator), new SshdSocketAddress(target.host(), target.port()));
+    try {
+      channel.open().verify(OPEN_TIMEOUT);
+      return new DirectChannel(channel);
+    } catch (IOException e) {
+      channel.close(true);
+      SshChannelOpenException refused = find(e, SshChannelOpenException.class);
+      if (refused != null) {
+        throw new ChannelOpenFailure(
+            ChannelOpenFailure.Reason.of(refused.getReasonCode()), refused.getMessage());
+      }
+      throw e;
+    }
+  }
+
+  private static <T extends Throwable> T find(Throwable e, Class<T> type) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return type.cast(t);
+      }
+    }
+    return null;
+  }
+
+  public boolean isOpen() {
+    return session.isOpen() && !session.isClosing();
+  }
+
+  /** Runs {@code action} once the session has closed, for any reason. */
+  public void onClosed(Runnable action) {
+    session.addCloseFutureListener(future -> action.run());
+  }
+
+  /** The server's identification string, such as {@code SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u10}. */
+  public String serverVersion() {
+    return session.getServerVersion();
+  }
+
+  /** The negotiated cipher for server-to-client traffic, e.g. {@code aes128-gcm@openssh.com}. */
+  public String cipher() {
+    return String.valueOf(session.getNegotiatedKexParameter(org.apache.sshd.common.kex.KexProposalOption.S2CENC));
+  }
+
+  @Override
+  public void close() {
+    try {
+      session.close(false).await(Duration.ofSeconds(2));
+    } catch (IOException e) {
+      if (e instanceof InterruptedIOException) {
+        Thread.currentThread().interrupt();
+      }
+    } finally {
+      client.stop();
+    }
+  }
+}
