@@ -1,0 +1,145 @@
+package dev.portkeep.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.portkeep.error.UsageException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PlansTest {
+  @TempDir Path home;
+
+  private Environment env(boolean interactive) {
+    return new Environment(home, "me", interactive);
+  }
+
+  private TunnelPlan plan(List<String> locals, List<String> options, String... identities) {
+    return Plans.fromFlags(
+        new Flags("gw", Optional.empty(), Optional.empty(), List.of(identities), AddressFamily.ANY, locals, options),
+        env(false));
+  }
+
+  @Test
+  void fromFlags_defaults_followOpenSsh() {
+    SessionSettings s = plan(List.of("8080:h:80"), List.of()).session();
+    assertThat(s.port()).isEqualTo(22);
+    assertThat(s.user()).isEqualTo("me");
+    assertThat(s.identities()).isInstanceOf(SessionSettings.IdentitySource.Defaults.class);
+    assertThat(s.identities().files()).containsExactly(
+        home.resolve(".ssh/id_rsa"), home.resolve(".ssh/id_ecdsa"), home.resolve(".ssh/id_ed25519"));
+    assertThat(s.knownHostsFiles()).containsExactly(home.resolve(".ssh/known_hosts"), home.resolve(".ssh/known_hosts2"));
+    assertThat(s.connectTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(s.exitOnForwardFailure()).isTrue();
+  }
+
+  @Test
+  void fromFlags_noTerminal_strictCheckingDefaultsToYes() {
+    assertThat(plan(List.of("1:h:2"), List.of()).session().strictHostKeyChecking()).isEqualTo(StrictHostKeyChecking.YES);
+  }
+
+  @Test
+  void fromFlags_terminal_strictCheckingDefaultsToAsk() {
+    TunnelPlan p = Plans.fromFlags(
+        new Flags("gw", Optional.empty(), Optional.empty(), List.of(), AddressFamily.ANY, List.of("1:h:2"), List.of()),
+        env(true));
+    assertThat(p.session().strictHostKeyChecking()).isEqualTo(StrictHostKeyChecking.ASK);
+  }
+
+  @Test
+  void fromFlags_batchModeWithTerminal_neverAsks() {
+    TunnelPlan p = Plans.fromFlags(
+        new Flags("gw", Optional.empty(), Optional.empty(), List.of(), AddressFamily.ANY, List.of("1:h:2"), List.of("BatchMode=yes")),
+        env(true));
+    assertThat(p.session().strictHostKeyChecking()).isEqualTo(StrictHostKeyChecking.YES);
+    assertThat(p.session().batchMode()).isTrue();
+  }
+
+  @Test
+  void fromFlags_options_areCaseInsensitiveAndFirstWins() {
+    SessionSettings s = plan(List.of("1:h:2"), List.of("port=2200", "Port 2300", "USER=bob", "StrictHostKeyChecking=accept-new", "ConnectTimeout=7", "ExitOnForwardFailure=no", "UserKnownHostsFile=~/kh1 /tmp/kh2")).session();
+    assertThat(s.port()).isEqualTo(2200);
+    assertThat(s.user()).isEqualTo("bob");
+    assertThat(s.strictHostKeyChecking()).isEqualTo(StrictHostKeyChecking.ACCEPT_NEW);
+    assertThat(s.connectTimeout()).isEqualTo(Duration.ofSeconds(7));
+    assertThat(s.exitOnForwardFailure()).isFalse();
+    assertThat(s.knownHostsFiles()).containsExactly(home.resolve("kh1"), Path.of("/tmp/kh2"));
+  }
+
+  @Test
+  void fromFlags_explicitFlags_beatOptionsAndDestinationBeatsOptions() {
+    TunnelPlan p = Plans.fromFlags(
+        new Flags("alice@gw:2201", Optional.empty(), Optional.empty(), List.of(), AddressFamily.ANY, List.of("1:h:2"), List.of("Port=2300", "User=bob")),
+        env(false));
+    assertThat(p.session().port()).isEqualTo(2201);
+    assertThat(p.session().user()).isEqualTo("alice");
+    TunnelPlan q = Plans.fromFlags(
+        new Flags("alice@gw:2201", Optional.of(2202), Optional.of("carol"), List.of(), AddressFamily.ANY, List.of("1:h:2"), List.of()),
+        env(false));
+    assertThat(q.session().port()).isEqualTo(2202);
+    assertThat(q.session().user()).isEqualTo("carol");
+  }
+
+  @Test
+  void fromFlags_localForwardOption_addsAForward() {
+    TunnelPlan p = plan(List.of(), List.of("LocalForward=\"8080 db:5432\"".replace("\"", "")));
+    assertThat(p.forwards()).hasSize(1);
+    assertThat(((ForwardSpec.Local) p.forwards().get(0)).target()).isEqualTo(new Endpoint("db", 5432));
+  }
+
+  @Test
+  void fromFlags_unknownOption_isAnErrorNamingIt() {
+    assertThatThrownBy(() -> plan(List.of("1:h:2"), List.of("Compresion=yes")))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("unknown option 'Compresion'");
+  }
+
+  @Test
+  void fromFlags_optionWithoutValue_isAnError() {
+    assertThatThrownBy(() -> plan(List.of("1:h:2"), List.of("Port=")))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("missing value for option 'Port'");
+  }
+
+  @Test
+  void fromFlags_badStrictValue_namesIt() {
+    assertThatThrownBy(() -> plan(List.of("1:h:2"), List.of("StrictHostKeyChecking=maybe")))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("invalid value 'maybe' for StrictHostKeyChecking");
+  }
+
+  @Test
+  void fromFlags_badConnectTimeout_namesIt() {
+    assertThatThrownBy(() -> plan(List.of("1:h:2"), List.of("ConnectTimeout=soon")))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("invalid value 'soon' for ConnectTimeout");
+  }
+
+  @Test
+  void fromFlags_twoForwardsOnOneListenAddress_areRejected() {
+    assertThatThrownBy(() -> plan(List.of("3301:a:1", "3301:b:2"), List.of()))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("duplicate forward on localhost:3301");
+  }
+
+  @Test
+  void fromFlags_missingIdentityFile_isAnErrorNamingIt() {
+    assertThatThrownBy(() -> plan(List.of("1:h:2"), List.of(), "~/.ssh/nope"))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("identity file '~/.ssh/nope' does not exist");
+  }
+
+  @Test
+  void fromFlags_identityFiles_areExplicitAndExpanded() throws IOException {
+    Files.createDirectories(home.resolve(".ssh"));
+    Files.writeString(home.resolve(".ssh/k"), "x");
+    SessionSettings s = plan(List.of("1:h:2"), List.of("IdentityFile=~/.ssh/k"), "~/.ssh/k").session();
+    assertThat(s.identities()).isEqualTo(new SessionSettings.IdentitySource.Explicit(List.of(home.resolve(".ssh/k"))));
+  }
+}
