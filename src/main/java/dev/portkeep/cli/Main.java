@@ -39,6 +39,6 @@ public final class Main {
           e.printStackTrace(err);
           return ExitCode.INTERNAL_ERROR.code();
         });
-    return line.execute(args);
+    return line.execute(OpenSshArgs.normalize(args, line.getSubcommands().keySet()));
   }
 }
