@@ -130,8 +130,9 @@ public final class Tunnel implements AutoCloseable {
       return;
     }
     forwarders.forEach(f -> f.listener().close());
+    long deadline = System.nanoTime() + grace.toNanos();
     for (LocalForwarder f : forwarders.reversed()) {
-      f.close(grace);
+      f.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     }
     session.close();
   }

@@ -2,7 +2,6 @@ package dev.portkeep.bind;
 
 import dev.portkeep.config.AddressFamily;
 import dev.portkeep.config.BindAddress;
-import dev.portkeep.error.ListenException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;

@@ -73,7 +73,9 @@ public final class LocalForwarder implements AutoCloseable {
       } catch (ClosedChannelException e) {
         return;
       } catch (IOException e) {
+        // Typically out of file descriptors: back off instead of spinning on the error.
         log.warn("accept failed on {}: {}", listener, e.getMessage());
+        pause(Duration.ofMillis(100));
         continue;
       }
       Thread.ofVirtual().name("pk-conn").start(() -> serve(socket));
@@ -109,6 +111,14 @@ public final class LocalForwarder implements AutoCloseable {
     }
   }
 
+  private static void pause(Duration d) {
+    try {
+      Thread.sleep(d);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** Stops accepting, waits up to {@code grace} for open connections, then cuts the rest. */
   public void close(Duration grace) {
     if (!closed.compareAndSet(false, true)) {
@@ -116,13 +126,8 @@ public final class LocalForwarder implements AutoCloseable {
     }
     listener.close();
     long deadline = System.nanoTime() + grace.toNanos();
-    while (!open.isEmpty() && System.nanoTime() < deadline) {
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
+    while (!open.isEmpty() && System.nanoTime() < deadline && !Thread.currentThread().isInterrupted()) {
+      pause(Duration.ofMillis(20));
     }
     for (SocketChannel socket : open) {
       try {
