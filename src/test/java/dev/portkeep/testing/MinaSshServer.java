@@ -30,7 +30,7 @@ import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
  * An in-process Apache MINA SSHD server on 127.0.0.1 that only authenticates and forwards TCP, for
  * fast tests; forwarding can be refused and windows shrunk for backpressure.
  */
-public final class MinaSshServer implements AutoCloseable {
+public final class MinaSshServer implements SshTestServer {
   public static final String HOST = "127.0.0.1";
 
   /** Key types of {@code clientKeyType}, mapped to MINA's key type names. */
@@ -70,19 +70,23 @@ public final class MinaSshServer implements AutoCloseable {
     return new Builder();
   }
 
+  @Override
   public String host() {
     return HOST;
   }
 
+  @Override
   public int port() {
     return port;
   }
 
   /** The client's private key in OpenSSH format, mode 0600. */
+  @Override
   public Path clientKey() {
     return clientKey;
   }
 
+  @Override
   public Path clientPublicKey() {
     return Path.of(clientKey + ".pub");
   }
@@ -92,20 +96,24 @@ public final class MinaSshServer implements AutoCloseable {
   }
 
   /** The host key as {@code "ecdsa-sha2-nistp256 <base64>"}. */
+  @Override
   public String hostKeyPublicLine() {
     return PublicKeyEntry.toString(hostKey);
   }
 
   /** A known_hosts file holding {@code [127.0.0.1]:port <host key>}. */
+  @Override
   public Path knownHostsFile() {
     return tempDir.resolve("known_hosts");
   }
 
   /** The only user the client key authenticates; defaults to the OS user. */
+  @Override
   public String user() {
     return spec.user;
   }
 
+  @Override
   public Path tempDir() {
     return tempDir;
   }
@@ -125,6 +133,7 @@ public final class MinaSshServer implements AutoCloseable {
   }
 
   /** Crash: closes the listener and every session at once, without an SSH disconnect message. */
+  @Override
   public synchronized void kill() {
     try {
       server.stop(true);
@@ -134,6 +143,7 @@ public final class MinaSshServer implements AutoCloseable {
   }
 
   /** Starts a new server on the same port with the same host key, retrying the bind for 5 s. */
+  @Override
   public synchronized void restart() {
     if (closed.get()) {
       throw new IllegalStateException("MINA server on " + HOST + ":" + port + " is closed");

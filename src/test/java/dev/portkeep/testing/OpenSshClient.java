@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** The real OpenSSH client running {@code ssh -N -L} against an {@link OpenSshServer}: the baseline portkeep copies. */
+/** The real OpenSSH client running {@code ssh -N -L} against an {@link SshTestServer}: the baseline portkeep copies. */
 public final class OpenSshClient implements AutoCloseable {
   /** Where Debian's openssh-client puts ssh. */
   public static final Path SSH = Path.of("/usr/bin/ssh");
@@ -33,7 +33,7 @@ public final class OpenSshClient implements AutoCloseable {
    * and strict known_hosts, and returns once ssh listens on the local port. {@code options} are
    * extra {@code -o} values such as {@code "ServerAliveInterval=1"}.
    */
-  public static OpenSshClient forwardLocal(OpenSshServer server, String targetHost, int targetPort, String... options) {
+  public static OpenSshClient forwardLocal(SshTestServer server, String targetHost, int targetPort, String... options) {
     for (int attempt = 1; ; attempt++) {
       int localPort = FreePort.pick();
       OpenSshClient client = launch(server, localPort + ":" + targetHost + ":" + targetPort, localPort, options);
@@ -50,7 +50,7 @@ public final class OpenSshClient implements AutoCloseable {
   }
 
   /** Runs ssh with strict host key checking for a login that only opens a session (no -L); see {@link #stderr()}. */
-  public static OpenSshClient connect(OpenSshServer server, String... options) {
+  public static OpenSshClient connect(SshTestServer server, String... options) {
     return launch(server, null, 0, options);
   }
 
@@ -99,7 +99,7 @@ public final class OpenSshClient implements AutoCloseable {
     }
   }
 
-  private static OpenSshClient launch(OpenSshServer server, String forward, int localPort, String... options) {
+  private static OpenSshClient launch(SshTestServer server, String forward, int localPort, String... options) {
     List<String> argv = new ArrayList<>(List.of(SSH.toString(), "-F", "/dev/null", "-N"));
     if (forward != null) {
       argv.addAll(List.of("-L", "127.0.0.1:" + forward, "-o", "ExitOnForwardFailure=yes"));

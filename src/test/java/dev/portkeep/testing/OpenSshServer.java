@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * A real OpenSSH {@code sshd} on a loopback port with its own temporary config, host key, client key
  * and known_hosts, which tests can stop, crash, restart and re-key.
  */
-public final class OpenSshServer implements AutoCloseable {
+public final class OpenSshServer implements SshTestServer {
   /** Where Debian's openssh-server puts the daemon; sshd insists on an absolute path. */
   public static final Path SSHD = Path.of("/usr/sbin/sshd");
 
@@ -42,6 +42,7 @@ public final class OpenSshServer implements AutoCloseable {
   private final Path clientKey;
   private final Path log;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final Set<Long> orphans = ConcurrentHashMap.newKeySet(); // sessions outliving stopListener()
   private volatile int port;
   private Process process; // guarded by this
 
@@ -62,19 +63,23 @@ public final class OpenSshServer implements AutoCloseable {
     return new Builder();
   }
 
+  @Override
   public String host() {
     return spec.listenAddress;
   }
 
+  @Override
   public int port() {
     return port;
   }
 
   /** The client's private key (mode 0600), authorized for {@link #user()}. */
+  @Override
   public Path clientKey() {
     return clientKey;
   }
 
+  @Override
   public Path clientPublicKey() {
     return Path.of(clientKey + ".pub");
   }
@@ -85,6 +90,7 @@ public final class OpenSshServer implements AutoCloseable {
   }
 
   /** The current host key as {@code "<type> <base64>"}. */
+  @Override
   public String hostKeyPublicLine() {
     String[] fields = TestFiles.read(Path.of(hostKey + ".pub")).trim().split("\\s+");
     return fields[0] + " " + fields[1];
@@ -96,11 +102,13 @@ public final class OpenSshServer implements AutoCloseable {
   }
 
   /** A known_hosts file with the host key as it was at start; {@link #changeHostKey()} leaves it stale. */
+  @Override
   public Path knownHostsFile() {
     return tempDir.resolve("known_hosts");
   }
 
   /** The login name whose authorized_keys holds the client key: the OS user running the tests. */
+  @Override
   public String user() {
     return System.getProperty("user.name");
   }
@@ -110,6 +118,7 @@ public final class OpenSshServer implements AutoCloseable {
     return Files.exists(log) ? TestFiles.read(log) : "";
   }
 
+  @Override
   public Path tempDir() {
     return tempDir;
   }
@@ -127,9 +136,12 @@ public final class OpenSshServer implements AutoCloseable {
     return process != null && process.isAlive();
   }
 
-  /** The per-connection sshd processes (everything below the master) right now. */
+  /** The per-connection sshd processes alive now: those below the master and those orphaned by {@link #stopListener()}. */
   public synchronized List<Long> sessionPids() {
-    return process == null ? List.of() : ProcessTree.descendants(process.pid());
+    List<Long> pids = new ArrayList<>(process == null ? List.of() : ProcessTree.descendants(process.pid()));
+    orphans.removeIf(pid -> !isSshd(pid));
+    pids.addAll(orphans);
+    return pids;
   }
 
   /** Adds a public key line (e.g. one a test generated) to authorized_keys; sshd reads it per login. */
@@ -137,13 +149,17 @@ public final class OpenSshServer implements AutoCloseable {
     TestFiles.write(tempDir.resolve("authorized_keys"), publicKeyLine.strip() + "\n", StandardOpenOption.APPEND);
   }
 
-  /** Crash: SIGKILLs sshd and every session process below it; connections drop without SSH goodbye. */
+  /** Crash: SIGKILLs sshd and every session process, orphans included; connections drop without SSH goodbye. */
+  @Override
   public synchronized void kill() {
+    List<Long> killed = new ArrayList<>();
     if (process != null) {
-      List<Long> tree = ProcessTree.killTree(process.pid());
+      killed.addAll(ProcessTree.killTree(process.pid()));
       waitFor(process);
-      ProcessTree.awaitDeath(tree, GRACE);
     }
+    orphans.stream().filter(OpenSshServer::isSshd).forEach(pid -> killed.addAll(ProcessTree.killTree(pid)));
+    orphans.clear();
+    ProcessTree.awaitDeath(killed, GRACE);
   }
 
   /** Shutdown: SIGTERMs sshd and every session process, then SIGKILLs what outlives a 5 s grace. */
@@ -152,11 +168,14 @@ public final class OpenSshServer implements AutoCloseable {
       ProcessTree.terminateTree(process.pid(), GRACE);
       waitFor(process);
     }
+    orphans.stream().filter(OpenSshServer::isSshd).forEach(pid -> ProcessTree.terminateTree(pid, GRACE));
+    orphans.clear();
   }
 
   /** SIGTERMs only the listening master, as {@code systemctl restart ssh} does: sessions live on. */
   public synchronized void stopListener() {
     if (process != null && process.isAlive()) {
+      orphans.addAll(ProcessTree.descendants(process.pid()));
       process.destroy();
       if (!waitFor(process)) {
         process.destroyForcibly();
@@ -169,6 +188,7 @@ public final class OpenSshServer implements AutoCloseable {
    * Starts sshd again on the same port with the same keys, retrying the bind for 5 s; a running
    * master is first stopped with {@link #stopListener()}, so its sessions survive.
    */
+  @Override
   public synchronized void restart() {
     if (closed.get()) {
       throw new IllegalStateException("sshd on " + host() + ":" + port + " is closed");
@@ -292,6 +312,15 @@ public final class OpenSshServer implements AutoCloseable {
     Command.run(Duration.ofSeconds(30), SSH_KEYGEN.toString(), "-q", "-t", type, "-N", passphrase,
         "-C", "portkeep-test", "-f", file.toString()).orThrow();
     TestFiles.makePrivate(file);
+  }
+
+  /** Guards against signalling a recycled pid: only live sshd processes count. */
+  private static boolean isSshd(long pid) {
+    try {
+      return ProcessTree.isAlive(pid) && Files.readString(Path.of("/proc", Long.toString(pid), "comm")).strip().equals("sshd");
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private static boolean waitFor(Process process) {
