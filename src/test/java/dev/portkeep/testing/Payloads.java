@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -14,18 +17,21 @@ import java.util.HexFormat;
  */
 public final class Payloads {
   private static final int CHUNK = 64 * 1024;
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   private Payloads() {}
 
   /** Fills {@code buf[off, off+len)} with the bytes at {@code position..} of the stream for {@code seed}. */
   public static void fill(byte[] buf, int off, int len, long position, long seed) {
-    long block = mix(seed, position >>> 3);
-    for (int i = 0; i < len; i++) {
-      long p = position + i;
-      if ((p & 7) == 0 && i > 0) {
-        block = mix(seed, p >>> 3);
-      }
-      buf[off + i] = (byte) (block >>> ((p & 7) * 8));
+    int i = 0;
+    for (; i < len && ((position + i) & 7) != 0; i++) {
+      buf[off + i] = byteAt(position + i, seed);
+    }
+    for (; i + 8 <= len; i += 8) {
+      LONGS.set(buf, off + i, mix(seed, (position + i) >>> 3));
+    }
+    for (; i < len; i++) {
+      buf[off + i] = byteAt(position + i, seed);
     }
   }
 
@@ -107,6 +113,10 @@ public final class Payloads {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK has SHA-256", e);
     }
+  }
+
+  private static byte byteAt(long position, long seed) {
+    return (byte) (mix(seed, position >>> 3) >>> ((position & 7) * 8));
   }
 
   /** SplitMix64 of (seed, block): a fast, well-mixed counter-based generator. */
