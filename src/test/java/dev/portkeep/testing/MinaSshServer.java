@@ -322,7 +322,7 @@ public final class MinaSshServer implements SshTestServer {
       Path tempDir = TestFiles.tempDir("portkeep-mina-");
       MinaSshServer server;
       try {
-        server = new MinaSshServer(this, tempDir);
+        server = new MinaSshServer(snapshot(), tempDir);
       } catch (IOException | GeneralSecurityException e) {
         TestFiles.deleteTree(tempDir);
         throw new IllegalStateException("cannot create keys for MINA server in " + tempDir + ": " + e, e);
@@ -335,6 +335,21 @@ public final class MinaSshServer implements SshTestServer {
         server.close();
         throw e;
       }
+    }
+
+    /** A private copy, so changing this builder later cannot change a running server. */
+    private Builder snapshot() {
+      Builder copy = new Builder();
+      copy.user = user;
+      copy.clientKeyType = clientKeyType;
+      copy.clientKeyPassphrase = clientKeyPassphrase;
+      copy.passwordUser = passwordUser;
+      copy.password = password;
+      copy.refuseDirectTcpip = refuseDirectTcpip;
+      copy.refuseTcpipForward = refuseTcpipForward;
+      copy.windowSize = windowSize;
+      copy.maxPacketSize = maxPacketSize;
+      return copy;
     }
 
     private static long positive(String what, long bytes) {

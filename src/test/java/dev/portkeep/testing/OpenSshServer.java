@@ -389,7 +389,7 @@ public final class OpenSshServer implements SshTestServer {
     public OpenSshServer start() {
       requireInstalled(sshd, "openssh-server");
       requireInstalled(SSH_KEYGEN, "openssh-client");
-      OpenSshServer server = new OpenSshServer(this, TestFiles.tempDir("portkeep-sshd-"));
+      OpenSshServer server = new OpenSshServer(snapshot(), TestFiles.tempDir("portkeep-sshd-"));
       LIVE.add(server);
       try {
         server.prepare();
@@ -408,6 +408,18 @@ public final class OpenSshServer implements SshTestServer {
         server.close();
         throw e;
       }
+    }
+
+    /** A private copy, so changing this builder later cannot change a running server. */
+    private Builder snapshot() {
+      Builder copy = new Builder();
+      copy.listenAddress = listenAddress;
+      copy.extraConfig.addAll(extraConfig);
+      copy.clientKeyType = clientKeyType;
+      copy.hostKeyType = hostKeyType;
+      copy.clientKeyPassphrase = clientKeyPassphrase;
+      copy.sshd = sshd;
+      return copy;
     }
 
     private static String keyType(String type) {

@@ -64,6 +64,24 @@ class OpenSshServerIT {
   }
 
   @Test
+  void stop_withForwardedConnection_endsSessionsAndSsh() throws Exception {
+    try (OpenSshServer server = OpenSshServer.start();
+        EchoServer echo = EchoServer.start();
+        OpenSshClient ssh = OpenSshClient.forwardLocal(server, echo.host(), echo.port());
+        Socket socket = connect(ssh)) {
+      assertEchoes(socket, 1000, 9);
+      List<Long> sessions = server.sessionPids();
+
+      server.stop();
+
+      assertThat(ProcessTree.awaitDeath(sessions, FEW_SECONDS)).isTrue();
+      assertThat(ssh.awaitExit(FEW_SECONDS)).as("ssh exits; stderr: %s", ssh.stderr()).isTrue();
+      assertThat(readOrReset(socket.getInputStream())).isEqualTo(-1);
+      assertThat(server.log()).contains("Received signal 15; terminating.");
+    }
+  }
+
+  @Test
   void stopListener_withForwardedConnection_sessionKeepsForwardingUntilKill() throws Exception {
     try (OpenSshServer server = OpenSshServer.start();
         EchoServer echo = EchoServer.start();
@@ -116,6 +134,19 @@ class OpenSshServerIT {
       try (OpenSshClient ssh = OpenSshClient.connect(server)) {
         assertThat(ssh.awaitExit(Duration.ofSeconds(10))).isTrue();
         assertThat(ssh.process().exitValue()).isEqualTo(255);
+        assertThat(ssh.stderr()).contains("REMOTE HOST IDENTIFICATION HAS CHANGED");
+      }
+    }
+  }
+
+  @Test
+  void changeHostKey_withoutRestart_newConnectionsAlreadyGetTheNewKey() {
+    // Debian's sshd 9.2 re-executes itself per connection and re-reads its HostKey files then.
+    try (OpenSshServer server = OpenSshServer.start()) {
+      server.changeHostKey();
+
+      try (OpenSshClient ssh = OpenSshClient.connect(server)) {
+        assertThat(ssh.awaitExit(Duration.ofSeconds(10))).isTrue();
         assertThat(ssh.stderr()).contains("REMOTE HOST IDENTIFICATION HAS CHANGED");
       }
     }
