@@ -1,0 +1,36 @@
+package dev.portkeep.testing;
+
+import java.nio.file.Path;
+
+/** What every SSH server fixture offers, so one test can run against real OpenSSH and in-process MINA alike. */
+public sealed interface SshTestServer extends AutoCloseable permits OpenSshServer, MinaSshServer {
+  String host();
+
+  int port();
+
+  /** The user that {@link #clientKey()} logs in as. */
+  String user();
+
+  /** The client's private key file (OpenSSH format, mode 0600). */
+  Path clientKey();
+
+  Path clientPublicKey();
+
+  /** The host key as {@code "<type> <base64>"}. */
+  String hostKeyPublicLine();
+
+  /** A known_hosts file with {@code [host]:port <host key>}. */
+  Path knownHostsFile();
+
+  Path tempDir();
+
+  /** Crash: ends the listener and every session at once, with no SSH goodbye. */
+  void kill();
+
+  /** Listens again on the same port with the same host key. */
+  void restart();
+
+  /** Ends everything and deletes the temporary directory; idempotent. */
+  @Override
+  void close();
+}
