@@ -2,8 +2,12 @@ package dev.portkeep.bind.rules;
 
 import static java.util.Objects.requireNonNull;
 
-/** What one existing socket does to a planned bind in one possible world. */
-record Judgement(Effect effect, Rule rule, BindError error, Stack stack, String sentence) {
+/**
+ * What one existing socket does to a planned bind in one possible world; {@code caveat} is a doubt
+ * the sources leave open even when every option is known (empty when there is none).
+ */
+record Judgement(
+    Effect effect, Rule rule, BindError error, Stack stack, String sentence, String caveat) {
   /** The four things an existing socket can do to a planned bind. */
   enum Effect {
     /** The two do not overlap at all. */
@@ -17,7 +21,11 @@ record Judgement(Effect effect, Rule rule, BindError error, Stack stack, String 
   }
 
   static final Judgement APART = new Judgement(Effect.APART, Rule.PORT_FREE, BindError.NONE,
-      Stack.IPV4, "");
+      Stack.IPV4, "", "");
+
+  Judgement(Effect effect, Rule rule, BindError error, Stack stack, String sentence) {
+    this(effect, rule, error, stack, sentence, "");
+  }
 
   Judgement {
     requireNonNull(effect, "effect");
@@ -25,6 +33,7 @@ record Judgement(Effect effect, Rule rule, BindError error, Stack stack, String 
     requireNonNull(error, "error");
     requireNonNull(stack, "stack");
     requireNonNull(sentence, "sentence");
+    requireNonNull(caveat, "caveat");
   }
 
   boolean blocks() {

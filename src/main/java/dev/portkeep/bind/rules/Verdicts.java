@@ -50,7 +50,11 @@ final class Verdicts {
   }
 
   private static Finding finding(Outcome outcome, Judgement j, SocketEntry e, List<String> unknowns) {
-    return new Finding(outcome, j, new Holder(e, j.stack()), unknowns);
+    List<String> notes = new ArrayList<>(unknowns);
+    if (!j.caveat().isEmpty()) {
+      notes.add(j.caveat());
+    }
+    return new Finding(outcome, j, new Holder(e, j.stack()), notes);
   }
 
   /** Combines the findings: any refusal wins, then any doubt, then sharing, else the port is free. */

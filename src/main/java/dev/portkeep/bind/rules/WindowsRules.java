@@ -100,11 +100,24 @@ public final class WindowsRules implements RuleSet {
     return switch (cell) {
       case SUCCESS -> new Judgement(Judgement.Effect.SHARES, Rule.SHARING_TABLE_ALLOWS,
           BindError.NONE, stack, why);
-      case IN_USE -> new Judgement(Judgement.Effect.BLOCKS, Rule.SHARING_TABLE_IN_USE,
-          BindError.WSAEADDRINUSE, stack, why);
+      case IN_USE -> inUse(plan, stack, why);
       case ACCESS -> new Judgement(Judgement.Effect.BLOCKS, Rule.SHARING_TABLE_ACCESS_DENIED,
           BindError.WSAEACCES, stack, why);
     };
+  }
+
+  /**
+   * Microsoft's dual-stack example (an exclusive {@code [::]} bind after an IPv4 loopback bind)
+   * reports WSAEACCES where table B says WSAEADDRINUSE; we follow the example and say so.
+   */
+  private static Judgement inUse(PlannedBind plan, Stack stack, String why) {
+    if (plan.isDualStackWildcard() && stack == Stack.IPV4) {
+      return new Judgement(Judgement.Effect.BLOCKS, Rule.SHARING_TABLE_IN_USE, BindError.WSAEACCES,
+          stack, why, "the error code: Microsoft's dual-stack example reports WSAEACCES (10013)"
+          + " for a conflict on the IPv4 side, where its table gives WSAEADDRINUSE (10048)");
+    }
+    return new Judgement(Judgement.Effect.BLOCKS, Rule.SHARING_TABLE_IN_USE,
+        BindError.WSAEADDRINUSE, stack, why);
   }
 
   private static String cellText(Cell cell) {
