@@ -5,7 +5,7 @@ import dev.portkeep.bind.rules.Principal;
 import dev.portkeep.bind.rules.Privilege;
 import java.io.IOException;
 import java.math.BigInteger;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -17,9 +17,18 @@ public final class LinuxCaller {
 
   /** This JVM, read from {@code /proc/self/status}. */
   public static Caller current() throws IOException {
+    return fromStatusFile(Path.of("/proc/self/status"));
+  }
+
+  /** Another process, read from {@code /proc/<pid>/status}. */
+  public static Caller ofProcess(long pid) throws IOException {
+    return fromStatusFile(Path.of("/proc", Long.toString(pid), "status"));
+  }
+
+  private static Caller fromStatusFile(Path status) throws IOException {
     Map<Integer, String> users = LinuxProcSource.readIfPresent(Path.of("/etc/passwd"))
         .map(Passwd::parse).orElse(Map.of());
-    return fromStatus(Files.readString(Path.of("/proc/self/status")), users);
+    return fromStatus(new String(LinuxProcSource.readFully(status), StandardCharsets.UTF_8), users);
   }
 
   /** Parses the {@code Uid:} (effective, the second value) and {@code CapEff:} lines. */

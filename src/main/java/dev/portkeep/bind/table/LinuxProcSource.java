@@ -10,7 +10,10 @@ import dev.portkeep.bind.rules.RuleSet;
 import dev.portkeep.bind.rules.SocketEntry;
 import dev.portkeep.bind.rules.SocketTable;
 import dev.portkeep.bind.rules.TriState;
+import java.io.ByteArrayOutputStream;
+import java.io.FileInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
@@ -80,7 +83,8 @@ public final class LinuxProcSource implements SocketTableSource {
 
   private static void read(Path file, Family family, List<ProcNetTcp.Row> rows,
       List<String> notes) throws IOException {
-    keep(ProcNetTcp.parse(Files.readString(file, StandardCharsets.US_ASCII), family), rows, notes);
+    keep(ProcNetTcp.parse(new String(readFully(file), StandardCharsets.US_ASCII), family), rows,
+        notes);
   }
 
   private static void keep(ProcNetTcp.Parsed parsed, List<ProcNetTcp.Row> rows,
@@ -108,7 +112,8 @@ public final class LinuxProcSource implements SocketTableSource {
 
   static OptionalInt readInt(Path file) {
     try {
-      return OptionalInt.of(Integer.parseInt(Files.readString(file).strip()));
+      return OptionalInt.of(Integer.parseInt(
+          new String(readFully(file), StandardCharsets.US_ASCII).strip()));
     } catch (IOException | NumberFormatException e) {
       return OptionalInt.empty();
     }
@@ -116,9 +121,25 @@ public final class LinuxProcSource implements SocketTableSource {
 
   static Optional<String> readIfPresent(Path file) {
     try {
-      return Optional.of(new String(Files.readAllBytes(file), StandardCharsets.UTF_8));
+      return Optional.of(new String(readFully(file), StandardCharsets.UTF_8));
     } catch (IOException e) {
       return Optional.empty();
+    }
+  }
+
+  /**
+   * Reads a small /proc file with large reads. {@code Files.readAllBytes} sees size 0, reads one
+   * byte, then reads on; a sysctl answers any read past offset 0 with EOF, so it returns only "1"
+   * for {@code ip_unprivileged_port_start} = 1024.
+   */
+  static byte[] readFully(Path file) throws IOException {
+    try (InputStream in = new FileInputStream(file.toFile())) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      byte[] buffer = new byte[64 * 1024];
+      for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
+        out.write(buffer, 0, n);
+      }
+      return out.toByteArray();
     }
   }
 
