@@ -4,6 +4,6 @@ package dev.portkeep.bind.rules;
 public enum ExclusionKind {
   /** Reserved by a system component such as Hyper-V or WinNAT; explicit binds fail with 10013. */
   DYNAMIC,
-  /** Added by an administrator ({@code *} in netsh output); reported to block only the ephemeral pool. */
+  /** Added by an administrator ({@code *} in netsh); reported to block only the ephemeral pool. */
   ADMINISTERED
 }

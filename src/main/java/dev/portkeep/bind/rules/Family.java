@@ -1,6 +1,6 @@
 package dev.portkeep.bind.rules;
 
-/** The address family of a socket: what the kernel was asked for, not what the address looks like. */
+/** The address family a socket was created with, which need not match how its address looks. */
 public enum Family {
   INET,
   INET6

@@ -46,7 +46,8 @@ public record HostFacts(
       return true;
     }
     if (address instanceof Inet4Address && address.isLoopbackAddress()) {
-      return localAddresses.stream().anyMatch(a -> a instanceof Inet4Address && a.isLoopbackAddress());
+      return localAddresses.stream()
+          .anyMatch(a -> a instanceof Inet4Address && a.isLoopbackAddress());
     }
     return localAddresses.stream().anyMatch(a -> sameIgnoringScope(a, address));
   }

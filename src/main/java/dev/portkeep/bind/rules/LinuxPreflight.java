@@ -43,7 +43,8 @@ final class LinuxPreflight {
     OptionalInt start = host.linux().unprivilegedPortStart();
     if (start.isEmpty() && port < 1024) {
       return Optional.of(Verdicts.uncertain(BindError.EACCES, Rule.PRIVILEGED_PORT, "port " + port
-          + " is privileged unless ip_unprivileged_port_start was lowered, and it could not be read.",
+          + " is privileged unless ip_unprivileged_port_start was lowered, which could not be"
+          + " read.",
           List.of("the value of net.ipv4.ip_unprivileged_port_start")));
     }
     if (start.isEmpty()) {
@@ -93,7 +94,8 @@ final class LinuxPreflight {
       case NO -> Optional.of(Verdicts.refused(BindError.EADDRNOTAVAIL, Rule.ADDRESS_NOT_LOCAL,
           sentence + " is off.", List.of()));
       case UNKNOWN -> Optional.of(Verdicts.uncertain(BindError.EADDRNOTAVAIL,
-          Rule.ADDRESS_NOT_LOCAL, sentence + " could not be read.", List.of("the value of " + sysctl)));
+          Rule.ADDRESS_NOT_LOCAL, sentence + " could not be read.",
+          List.of("the value of " + sysctl)));
     };
   }
 }

@@ -50,30 +50,36 @@ public final class LinuxRules implements RuleSet {
       return Judgement.APART;
     }
     Stack stack = LinuxOverlap.stackOf(plan.at(), entry.local());
-    boolean listening = entry.state() == TcpState.LISTEN;
     boolean timeWait = entry.state() == TcpState.TIME_WAIT;
     boolean bothReuseAddr = plan.options().reuseAddr() == TriState.YES && world[1];
     boolean bothReusePort = plan.options().reusePort() == TriState.YES && world[2];
-    String head = Verdicts.name(plan) + " overlaps " + entry.describe();
-    if (bothReuseAddr && !listening) {
-      return shares(Rule.SHARED_BY_REUSEADDR, stack, Verdicts.name(plan) + " shares port "
-          + plan.at().port() + " with " + entry.describe() + " because both set SO_REUSEADDR and"
-          + " it is not listening; whichever of the two calls listen() second fails.");
+    String shares = Verdicts.name(plan) + " shares port " + plan.at().port() + " with "
+        + entry.describe() + " because both set ";
+    if (bothReuseAddr && entry.state() != TcpState.LISTEN) {
+      return shares(Rule.SHARED_BY_REUSEADDR, stack, shares + "SO_REUSEADDR and it is not"
+          + " listening; whichever of the two calls listen() second fails.");
     }
     if (bothReusePort && (timeWait || world[3])) {
-      return shares(Rule.SHARED_BY_REUSEPORT, stack, Verdicts.name(plan) + " shares port "
-          + plan.at().port() + " with " + entry.describe() + " because both set SO_REUSEPORT"
-          + (timeWait ? " and a TIME_WAIT leftover is exempt from the uid check." : " under one uid."));
+      return shares(Rule.SHARED_BY_REUSEPORT, stack, shares + "SO_REUSEPORT" + (timeWait
+          ? " and a TIME_WAIT leftover is exempt from the uid check." : " under one uid."));
     }
+    return blocked(plan, entry, stack, bothReusePort);
+  }
+
+  /** Names why an overlapping socket that nothing lets us share with refuses the bind. */
+  private static Judgement blocked(PlannedBind plan, SocketEntry entry, Stack stack,
+      boolean bothReusePort) {
+    String head = Verdicts.name(plan) + " overlaps " + entry.describe();
     if (bothReusePort) {
       return blocks(Rule.REUSEPORT_OTHER_USER, stack, head + "; both set SO_REUSEPORT, but the"
           + " kernel shares a port only between sockets of one uid (it is owned by "
           + entry.owner().describe() + ").");
     }
-    if (listening) {
+    if (entry.state() == TcpState.LISTEN) {
       return blocks(Rule.LISTENER_HOLDS_PORT, stack, head + ", and a listener refuses every"
           + " overlapping bind unless both sockets set SO_REUSEPORT under one uid.");
     }
+    boolean timeWait = entry.state() == TcpState.TIME_WAIT;
     return blocks(timeWait ? Rule.TIME_WAIT_HOLDS_PORT : Rule.SOCKET_HOLDS_PORT, stack, head
         + ", which keeps the port unless both sockets set SO_REUSEADDR, or both set SO_REUSEPORT"
         + (timeWait ? "." : " under one uid."));

@@ -22,7 +22,8 @@ public record LinuxSysctls(
     requireNonNull(bindV6OnlyDefault, "bindV6OnlyDefault");
     unprivilegedPortStart.ifPresent(start -> {
       if (start < 0 || start > 65_536) {
-        throw new IllegalArgumentException("ip_unprivileged_port_start " + start + " is out of range");
+        throw new IllegalArgumentException(
+            "ip_unprivileged_port_start " + start + " is out of range");
       }
     });
   }

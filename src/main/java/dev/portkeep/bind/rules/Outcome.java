@@ -4,6 +4,6 @@ package dev.portkeep.bind.rules;
 public enum Outcome {
   BINDABLE,
   REFUSED,
-  /** The answer depends on something the socket table does not show; see the verdict's assumptions. */
+  /** The answer depends on what the socket table does not show; see the assumptions. */
   UNCERTAIN
 }

@@ -16,7 +16,7 @@ public enum Rule {
   LINK_LOCAL_WITHOUT_SCOPE,
   /** Linux: an overlapping listener, and SO_REUSEPORT is not shared under one uid. */
   LISTENER_HOLDS_PORT,
-  /** Linux: an overlapping bound or connected socket, with no shared SO_REUSEADDR or SO_REUSEPORT. */
+  /** Linux: an overlapping bound or connected socket, sharing neither REUSEADDR nor REUSEPORT. */
   SOCKET_HOLDS_PORT,
   /** Linux: an overlapping TIME_WAIT leftover, with no shared SO_REUSEADDR or SO_REUSEPORT. */
   TIME_WAIT_HOLDS_PORT,
@@ -28,7 +28,7 @@ public enum Rule {
   SHARED_BY_REUSEPORT,
   /** Windows: the port lies in an excluded range reserved by a system component. */
   EXCLUDED_PORT_RANGE,
-  /** Windows: the kernel (System, pid 4) holds the port, as the SMB server does with 445 and 139. */
+  /** Windows: the kernel (System, pid 4) holds the port, as the SMB server holds 445 and 139. */
   KERNEL_HOLDS_PORT,
   /** Windows: Microsoft's sharing table gives WSAEADDRINUSE for this pair of binds. */
   SHARING_TABLE_IN_USE,
@@ -36,6 +36,6 @@ public enum Rule {
   SHARING_TABLE_ACCESS_DENIED,
   /** Windows: Microsoft's sharing table lets this pair of binds coexist. */
   SHARING_TABLE_ALLOWS,
-  /** Windows: connections linger on the port with no listener; they block an exclusive user's port. */
+  /** Windows: connections linger with no listener; they hold the port if it was exclusive. */
   LINGERING_CONNECTION
 }

@@ -2,7 +2,7 @@ package dev.portkeep.bind.rules;
 
 import static java.util.Objects.requireNonNull;
 
-/** The four options that decide sharing: IPV6_V6ONLY, SO_REUSEADDR, SO_REUSEPORT, SO_EXCLUSIVEADDRUSE. */
+/** The options that decide sharing: V6ONLY, SO_REUSEADDR, SO_REUSEPORT, SO_EXCLUSIVEADDRUSE. */
 public record SocketOptions(
     TriState v6Only, TriState reuseAddr, TriState reusePort, TriState exclusiveAddrUse) {
 

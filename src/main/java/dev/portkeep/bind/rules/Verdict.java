@@ -44,6 +44,7 @@ public record Verdict(
   @Override
   public String toString() {
     return outcome + (error == BindError.NONE ? "" : " " + error) + " [" + rule + "] " + explanation
-        + (assumptions.isEmpty() ? "" : " (assuming/unknown: " + String.join("; ", assumptions) + ")");
+        + (assumptions.isEmpty() ? "" : " (assuming/unknown: " + String.join("; ", assumptions)
+        + ")");
   }
 }

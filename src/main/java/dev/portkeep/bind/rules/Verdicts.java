@@ -49,7 +49,8 @@ final class Verdicts {
     return Optional.of(finding(Outcome.UNCERTAIN, first, entry, unknowns));
   }
 
-  private static Finding finding(Outcome outcome, Judgement j, SocketEntry e, List<String> unknowns) {
+  private static Finding finding(Outcome outcome, Judgement j, SocketEntry e,
+      List<String> unknowns) {
     List<String> notes = new ArrayList<>(unknowns);
     if (!j.caveat().isEmpty()) {
       notes.add(j.caveat());
@@ -57,7 +58,7 @@ final class Verdicts {
     return new Finding(outcome, j, new Holder(e, j.stack()), notes);
   }
 
-  /** Combines the findings: any refusal wins, then any doubt, then sharing, else the port is free. */
+  /** Combines findings: a refusal wins, then a doubt, then sharing; else the port is free. */
   static Verdict combine(PlannedBind plan, SocketTable table, List<Finding> findings,
       List<String> assumptions) {
     List<Finding> sorted = findings.stream()
@@ -99,7 +100,7 @@ final class Verdicts {
     }
   }
 
-  /** How a sentence names the planned bind: {@code 127.0.0.1:8080} or {@code dual-stack [::]:80}. */
+  /** How a sentence names the plan: {@code 127.0.0.1:8080}, {@code the dual-stack [::]:80}. */
   static String name(PlannedBind plan) {
     return plan.isDualStackWildcard() ? "the dual-stack " + plan.at() : plan.at().toString();
   }

@@ -18,7 +18,8 @@ final class WindowsPreflight {
           at.addressText() + " is not an address of this host.", List.of()));
     }
     if (at.isMapped()) {
-      assumptions.add("a v4-mapped bind reserves only the IPv4 stack (not documented by Microsoft)");
+      assumptions.add(
+          "a v4-mapped bind reserves only the IPv4 stack (not documented by Microsoft)");
     }
     boolean v6Only = plan.options().v6Only() == TriState.YES;
     for (Stack stack : WindowsStacks.reserved(at, v6Only).keySet()) {

@@ -54,7 +54,7 @@ public final class WindowsRules implements RuleSet {
     return Possibilities.judge(facts, world -> judge(plan, entry, world));
   }
 
-  /** One world: {@code world} holds the entry's V6ONLY, EXCLUSIVEADDRUSE, REUSEADDR, same-account. */
+  /** One world: {@code world} is the entry's V6ONLY, EXCLUSIVEADDRUSE, REUSEADDR, same account. */
   private static Judgement judge(PlannedBind plan, SocketEntry entry, boolean[] world) {
     Map<Stack, InetAddress> mine =
         WindowsStacks.reserved(plan.at(), plan.options().v6Only() == TriState.YES);
@@ -88,6 +88,12 @@ public final class WindowsRules implements RuleSet {
           BindError.WSAEADDRINUSE, stack, "whether the closed listener behind " + entry.describe()
           + " used SO_EXCLUSIVEADDRUSE, which keeps the port until its connections end");
     }
+    return byTable(plan, world, stack, head, my, their);
+  }
+
+  /** Looks the pair up in table B (one account) or C (two accounts). */
+  private static Judgement byTable(PlannedBind plan, boolean[] world, Stack stack, String head,
+      InetAddress my, InetAddress their) {
     Kind first = Kind.of(world[1], world[2]);
     Kind second = Kind.of(plan.options().exclusiveAddrUse() == TriState.YES,
         plan.options().reuseAddr() == TriState.YES);

@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
  * {@code start end}, with a trailing {@code *} for an administered exclusion.
  */
 public final class ExcludedPortRanges {
-  private static final Pattern RANGE = Pattern.compile("^\\s*(\\d{1,5})\\s+(\\d{1,5})\\s*(\\*)?\\s*$");
+  private static final Pattern RANGE =
+      Pattern.compile("^\\s*(\\d{1,5})\\s+(\\d{1,5})\\s*(\\*)?\\s*$");
 
   private ExcludedPortRanges() {}
 
@@ -22,7 +23,8 @@ public final class ExcludedPortRanges {
     for (String line : text.split("\r?\n")) {
       Matcher m = RANGE.matcher(line);
       if (m.matches()) {
-        ExclusionKind kind = m.group(3) != null ? ExclusionKind.ADMINISTERED : ExclusionKind.DYNAMIC;
+        ExclusionKind kind =
+            m.group(3) != null ? ExclusionKind.ADMINISTERED : ExclusionKind.DYNAMIC;
         ranges.add(new ExcludedRange(family, Integer.parseInt(m.group(1)),
             Integer.parseInt(m.group(2)), kind));
       }

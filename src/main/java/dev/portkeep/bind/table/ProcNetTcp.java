@@ -71,7 +71,8 @@ public final class ProcNetTcp {
   static InetAddress address(String hex, Family family) {
     int words = family == Family.INET ? 1 : 4;
     if (hex.length() != words * 8) {
-      throw new IllegalArgumentException("address '" + hex + "' should have " + words * 8 + " digits");
+      throw new IllegalArgumentException(
+          "address '" + hex + "' should have " + words * 8 + " digits");
     }
     byte[] bytes = new byte[words * 4];
     for (int w = 0; w < words; w++) {

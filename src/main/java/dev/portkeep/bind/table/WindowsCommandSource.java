@@ -32,7 +32,8 @@ public final class WindowsCommandSource implements SocketTableSource {
     String run(List<String> command) throws IOException;
   }
 
-  private static final ProcessRef CLOSING = new ProcessRef.Absent("no process: a closing connection");
+  private static final ProcessRef CLOSING =
+      new ProcessRef.Absent("no process: a closing connection");
 
   private final CommandRunner runner;
   private final Supplier<Set<InetAddress>> localAddresses;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Windows rules that do not come from the sharing tables: ranges, the kernel, what netstat hides. */
+/** Windows rules beyond the sharing tables: ranges, the kernel, what netstat hides. */
 class WindowsHostRulesTest {
   private static final WindowsRules RULES = new WindowsRules();
   private static final Caller ALICE =
