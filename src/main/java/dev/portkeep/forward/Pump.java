@@ -8,6 +8,8 @@ import java.nio.channels.SocketChannel;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Moves the bytes of one forwarded connection both ways between a local socket and an SSH channel,
@@ -23,6 +25,7 @@ import java.util.concurrent.atomic.LongAdder;
  * </ul>
  */
 final class Pump {
+  private static final Logger log = LoggerFactory.getLogger(Pump.class);
   static final int BUFFER_SIZE = 32 * 1024;
 
   private final SocketChannel socket;
@@ -78,6 +81,7 @@ final class Pump {
       }
     } catch (IOException e) {
       // A reset or error on the local socket, or a channel that closed under us: end both ways.
+      log.debug("upstream ends after {} bytes: {}", up.get(), e.toString());
       conduit.abort();
       closeSocket();
     }
@@ -103,6 +107,7 @@ final class Pump {
         socket.shutdownOutput();
       }
     } catch (IOException e) {
+      log.debug("downstream ends after {} bytes: {}", down.get(), e.toString());
       downDone.set(true);
       conduit.abort();
       closeSocket();

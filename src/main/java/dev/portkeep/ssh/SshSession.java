@@ -12,6 +12,7 @@ import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.channel.ChannelDirectTcpip;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.channel.exception.SshChannelOpenException;
+import org.apache.sshd.common.session.ConnectionService;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
 
 /** An authenticated SSH session that opens channels for the forwarders. Closing ends it. */
@@ -29,8 +30,8 @@ public final class SshSession implements ChannelOpener, AutoCloseable {
   @Override
   public Conduit open(Endpoint target, InetSocketAddress originator) throws IOException {
     ChannelDirectTcpip channel =
-        session.createDirectTcpipChannel(
-            new SshdSocketAddress(originator), new SshdSocketAddress(target.host(), target.port()));
+        new ForwardingChannel(new SshdSocketAddress(originator), new SshdSocketAddress(target.host(), target.port()));
+    session.getService(ConnectionService.class).registerChannel(channel);
     try {
       channel.open().verify(OPEN_TIMEOUT);
       return new DirectChannel(channel);

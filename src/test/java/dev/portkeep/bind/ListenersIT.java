@@ -7,12 +7,8 @@ import dev.portkeep.config.AddressFamily;
 import dev.portkeep.config.BindAddress;
 import dev.portkeep.error.ListenException;
 import dev.portkeep.testing.FreePort;
-import dev.portkeep.testing.Python;
 import java.io.IOException;
 import java.net.Socket;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -24,43 +20,13 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ListenersIT {
   private final Listeners listeners = Listeners.system();
 
-  /** Tries a bind in another process; prints OK or the errno name. */
-  private static final String TRY_BIND =
-      """
-      import socket, sys, errno
-      fam = socket.AF_INET6 if ':' in sys.argv[1] else socket.AF_INET
-      s = socket.socket(fam, socket.SOCK_STREAM)
-      if sys.argv[3] == 'reuseaddr': s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-      if sys.argv[3] == 'reuseport': s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-      if fam == socket.AF_INET6: s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, int(sys.argv[4]))
-      try:
-          s.bind((sys.argv[1], int(sys.argv[2]))); s.listen(1); print('OK')
-      except OSError as e:
-          print(errno.errorcode[e.errno])
-      """;
-
-  static String otherProcessBinds(String address, int port, String option, int v6only) {
-    return Python.run(TRY_BIND, address, String.valueOf(port), option, String.valueOf(v6only)).strip();
-  }
-
-  /** Listening entries for {@code port} in /proc/net/tcp or tcp6, as hex local addresses. */
-  static List<String> listening(String table, int port) throws IOException {
-    String hexPort = String.format("%04X", port);
-    return Files.readAllLines(Path.of(table)).stream()
-        .skip(1)
-        .map(l -> l.trim().split("\\s+"))
-        .filter(f -> f[1].endsWith(":" + hexPort) && f[3].equals("0A"))
-        .map(f -> f[1].substring(0, f[1].indexOf(':')))
-        .toList();
-  }
-
   @Test
   void open_localhost_bindsIpv4AndIpv6LoopbackAsSeparateSockets() throws IOException {
     int port = FreePort.pick();
     try (Listener l = listeners.open(new BindAddress.Loopback(), port, AddressFamily.ANY, "test")) {
       assertThat(l.addresses()).extracting(Addresses::display).containsExactly("127.0.0.1:" + port, "[::1]:" + port);
-      assertThat(listening("/proc/net/tcp", port)).containsExactly("0100007F");
-      assertThat(listening("/proc/net/tcp6", port)).containsExactly("00000000000000000000000001000000");
+      assertThat(BindProbe.listening("/proc/net/tcp", port)).containsExactly("0100007F");
+      assertThat(BindProbe.listening("/proc/net/tcp6", port)).containsExactly("00000000000000000000000001000000");
     }
   }
 
@@ -69,14 +35,14 @@ class ListenersIT {
     int port = FreePort.pick();
     try (Listener l = listeners.open(new BindAddress.AllInterfaces(), port, AddressFamily.ANY, "test")) {
       assertThat(l.channels()).hasSize(1);
-      assertThat(listening("/proc/net/tcp6", port)).containsExactly("00000000000000000000000000000000");
-      assertThat(listening("/proc/net/tcp", port)).isEmpty();
+      assertThat(BindProbe.listening("/proc/net/tcp6", port)).containsExactly("00000000000000000000000000000000");
+      assertThat(BindProbe.listening("/proc/net/tcp", port)).isEmpty();
       // The IPv4 side is held too: IPv4 clients get in, IPv4 binds are refused.
       try (Socket s = new Socket("127.0.0.1", port)) {
         assertThat(s.isConnected()).isTrue();
       }
-      assertThat(otherProcessBinds("0.0.0.0", port, "reuseaddr", 0)).isEqualTo("EADDRINUSE");
-      assertThat(otherProcessBinds("127.0.0.1", port, "reuseaddr", 0)).isEqualTo("EADDRINUSE");
+      assertThat(BindProbe.otherProcessBinds("0.0.0.0", port, "reuseaddr", 0)).isEqualTo("EADDRINUSE");
+      assertThat(BindProbe.otherProcessBinds("127.0.0.1", port, "reuseaddr", 0)).isEqualTo("EADDRINUSE");
     }
   }
 
@@ -84,9 +50,9 @@ class ListenersIT {
   void open_ipv4Address_bindsIpv4Only() throws IOException {
     int port = FreePort.pick();
     try (Listener l = listeners.open(new BindAddress.Literal("127.0.0.1", AddressFamily.INET), port, AddressFamily.ANY, "test")) {
-      assertThat(listening("/proc/net/tcp", port)).containsExactly("0100007F");
-      assertThat(listening("/proc/net/tcp6", port)).isEmpty();
-      assertThat(otherProcessBinds("::1", port, "none", 1)).isEqualTo("OK");
+      assertThat(BindProbe.listening("/proc/net/tcp", port)).containsExactly("0100007F");
+      assertThat(BindProbe.listening("/proc/net/tcp6", port)).isEmpty();
+      assertThat(BindProbe.otherProcessBinds("::1", port, "none", 1)).isEqualTo("OK");
     }
   }
 
@@ -94,8 +60,8 @@ class ListenersIT {
   void open_ipv6Address_bindsExactlyThatAddress() throws IOException {
     int port = FreePort.pick();
     try (Listener l = listeners.open(new BindAddress.Literal("::1", AddressFamily.INET6), port, AddressFamily.ANY, "test")) {
-      assertThat(listening("/proc/net/tcp6", port)).containsExactly("00000000000000000000000001000000");
-      assertThat(otherProcessBinds("127.0.0.1", port, "none", 0)).isEqualTo("OK");
+      assertThat(BindProbe.listening("/proc/net/tcp6", port)).containsExactly("00000000000000000000000001000000");
+      assertThat(BindProbe.otherProcessBinds("127.0.0.1", port, "none", 0)).isEqualTo("OK");
     }
   }
 
@@ -115,7 +81,7 @@ class ListenersIT {
   void open_ipv4Loopback_anotherProcessCannotBindOverIt(String address, String option, int v6only) throws IOException {
     int port = FreePort.pick();
     try (Listener l = listeners.open(new BindAddress.Literal("127.0.0.1", AddressFamily.INET), port, AddressFamily.ANY, "test")) {
-      assertThat(otherProcessBinds(address, port, option, v6only)).isEqualTo("EADDRINUSE");
+      assertThat(BindProbe.otherProcessBinds(address, port, option, v6only)).isEqualTo("EADDRINUSE");
       try (Socket s = new Socket("127.0.0.1", port)) {
         assertThat(s.isConnected()).isTrue();
       }
@@ -139,7 +105,7 @@ class ListenersIT {
           .isInstanceOf(ListenException.class)
           .hasMessageContaining("cannot listen on [::1]:" + port + " for -L " + port + ":h:80");
       // No half-bound forward: the IPv4 socket opened first was closed again.
-      assertThat(listening("/proc/net/tcp", port)).isEmpty();
+      assertThat(BindProbe.listening("/proc/net/tcp", port)).isEmpty();
     }
   }
 

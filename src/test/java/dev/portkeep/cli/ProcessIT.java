@@ -39,7 +39,7 @@ class ProcessIT {
       p.destroy(); // SIGTERM
       assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
       assertThat(p.exitValue()).isZero();
-      assertThat(dev.portkeep.bind.ListenersIT.listening("/proc/net/tcp", port)).isEmpty();
+      assertThat(dev.portkeep.bind.BindProbe.listening("/proc/net/tcp", port)).isEmpty();
     }
   }
 }

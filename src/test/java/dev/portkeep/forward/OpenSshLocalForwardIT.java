@@ -10,6 +10,11 @@ class OpenSshLocalForwardIT extends LocalForwardContract {
     return OpenSshServer.start();
   }
 
+  @org.junit.jupiter.api.Test
+  void forward_64MiBEachWayAtOnce_targetHalfClosesFirst_sha256EqualOnBothEnds() throws Exception {
+    both64MiBStreamsWithTargetFinishingFirst();
+  }
+
   @Override
   int shortConnections() {
     return 2_000;
