@@ -95,6 +95,21 @@ class MinaSshServerIT {
   }
 
   @Test
+  void refuseTcpipForward_remoteForward_refusedWhileDefaultAllowsIt() throws Exception {
+    var target = new org.apache.sshd.common.util.net.SshdSocketAddress("127.0.0.1", 9);
+    var remote = new org.apache.sshd.common.util.net.SshdSocketAddress("127.0.0.1", 0);
+    try (MinaSshServer open = MinaSshServer.start();
+        MinaSshServer refusing = MinaSshServer.builder().refuseTcpipForward().start();
+        SshClient openClient = MinaClients.strictClient(open.knownHostsFile());
+        SshClient refusingClient = MinaClients.strictClient(refusing.knownHostsFile());
+        ClientSession allowed = MinaClients.login(openClient, open);
+        ClientSession refused = MinaClients.login(refusingClient, refusing)) {
+      assertThat(allowed.startRemotePortForwarding(remote, target).getPort()).isPositive();
+      assertThatThrownBy(() -> refused.startRemotePortForwarding(remote, target)).isInstanceOf(java.io.IOException.class);
+    }
+  }
+
+  @Test
   void password_rightOneAuthenticates_wrongOneFails() throws Exception {
     try (MinaSshServer server = MinaSshServer.builder().password("alice", "pw1").start();
         SshClient client = MinaClients.strictClient(server.knownHostsFile())) {
