@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.channel.ChannelDirectTcpip;
+import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.channel.exception.SshChannelOpenException;
@@ -19,7 +20,7 @@ import org.apache.sshd.common.util.security.SecurityUtils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
+@Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class MinaSshServerIT {
   private static final Duration WAIT = Duration.ofSeconds(10);
 
@@ -74,6 +75,37 @@ class MinaSshServerIT {
               e -> assertThat(e.getReasonCode()).as("reason code").isEqualTo(SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED));
       assertThat(server.directTcpipTargets()).containsExactly("127.0.0.1:" + echo.port());
       assertThat(echo.connectionCount()).isZero();
+    }
+  }
+
+  @Test
+  void exec_anyCommand_isRefusedBecauseTheServerOnlyForwards() throws Exception {
+    try (MinaSshServer server = MinaSshServer.start();
+        SshClient client = MinaClients.strictClient(server.knownHostsFile());
+        ClientSession session = MinaClients.login(client, server)) {
+      // Bounded on purpose: session.executeRemoteCommand would wait forever for a refused exec.
+      try (var exec = session.createExecChannel("true")) {
+        exec.open().verify(WAIT);
+        var events = exec.waitFor(java.util.EnumSet.of(ClientChannelEvent.EXIT_STATUS, ClientChannelEvent.CLOSED),
+            Duration.ofSeconds(2));
+        assertThat(events).doesNotContain(ClientChannelEvent.EXIT_STATUS);
+        assertThat(exec.getExitStatus()).isNull();
+      }
+    }
+  }
+
+  @Test
+  void refuseTcpipForward_remoteForward_refusedWhileDefaultAllowsIt() throws Exception {
+    var target = new org.apache.sshd.common.util.net.SshdSocketAddress("127.0.0.1", 9);
+    var remote = new org.apache.sshd.common.util.net.SshdSocketAddress("127.0.0.1", 0);
+    try (MinaSshServer open = MinaSshServer.start();
+        MinaSshServer refusing = MinaSshServer.builder().refuseTcpipForward().start();
+        SshClient openClient = MinaClients.strictClient(open.knownHostsFile());
+        SshClient refusingClient = MinaClients.strictClient(refusing.knownHostsFile());
+        ClientSession allowed = MinaClients.login(openClient, open);
+        ClientSession refused = MinaClients.login(refusingClient, refusing)) {
+      assertThat(allowed.startRemotePortForwarding(remote, target).getPort()).isPositive();
+      assertThatThrownBy(() -> refused.startRemotePortForwarding(remote, target)).isInstanceOf(java.io.IOException.class);
     }
   }
 
@@ -150,10 +182,13 @@ class MinaSshServerIT {
   }
 
   @Test
-  void clientKeyType_ed25519_worksOnlyWithAnEdDsaProvider() {
+  void clientKeyType_ed25519_worksOnlyWithAnEdDsaProvider() throws Exception {
     if (SecurityUtils.isEDDSACurveSupported()) {
-      try (MinaSshServer server = MinaSshServer.builder().clientKeyType("ed25519").start()) {
-        assertThat(server.clientKey()).exists();
+      try (MinaSshServer server = MinaSshServer.builder().clientKeyType("ed25519").start();
+          SshClient client = MinaClients.strictClient(server.knownHostsFile());
+          ClientSession session = MinaClients.login(client, server)) {
+        assertThat(Files.readString(server.clientPublicKey())).startsWith("ssh-ed25519 ");
+        assertThat(session.isAuthenticated()).isTrue();
       }
     } else {
       assertThatThrownBy(() -> MinaSshServer.builder().clientKeyType("ed25519"))

@@ -20,7 +20,7 @@ import org.apache.sshd.common.util.security.SecurityUtils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
+@Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class OpenSshServerIT {
   private static final Duration FEW_SECONDS = Duration.ofSeconds(5);
 
