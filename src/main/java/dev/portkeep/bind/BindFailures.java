@@ -3,42 +3,58 @@ package dev.portkeep.bind;
 import dev.portkeep.error.ListenException;
 import java.io.IOException;
 import java.net.BindException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 
 /**
- * The one place where a failed listener bind becomes a user-facing error. The bind engine plugs its
- * explanation (who holds the port, which rule blocks) in here.
+ * The one place where a failed listener bind becomes a user-facing error: the OS error, the holder
+ * and the rule from the bind engine on one line, the best way out as the hint, everything else as
+ * detail for {@code -v}.
  */
 public class BindFailures {
+  private final BindCheck check;
+
+  public BindFailures(BindCheck check) {
+    this.check = check;
+  }
 
   public static BindFailures system() {
-    return new BindFailures();
+    return new BindFailures(BindCheck.system());
   }
 
-  /** Turns a bind failure into a message naming the address and the OS error, plus a hint. */
+  /** Explains why {@code plan} failed to bind with {@code error}. */
   public ListenException explain(SocketPlan plan, IOException error, String forWhat) {
     String why = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
-    String message = "cannot listen on " + plan.display() + " for " + forWhat + ": " + why;
-    return new ListenException(message, hint(plan, error), "", error);
+    List<String> notes = new ArrayList<>();
+    SocketCheck explained = check.explainFailure(plan, error, notes);
+    List<String> hints = explained.bindable() ? List.of() : check.hintsFor(explained);
+    String holders = explained.holders().isEmpty() ? "" : ": port held by " + explained.holderText();
+    String message = "cannot listen on " + plan.display() + " for " + forWhat + ": " + why + holders
+        + " (rule " + explained.rule() + ")";
+    String hint = hints.isEmpty() ? fallbackHint(plan, error) : hints.get(0);
+    List<String> detail = new ArrayList<>();
+    detail.add("rule " + explained.rule() + ": " + explained.explanation());
+    hints.stream().skip(1).forEach(h -> detail.add("also: " + h));
+    notes.forEach(n -> detail.add("note: " + n));
+    if (explained.verdict() != null) {
+      explained.verdict().assumptions().forEach(a -> detail.add("assumed: " + a));
+    }
+    return new ListenException(message, hint, String.join("\n", detail), error);
   }
 
-  static String hint(SocketPlan plan, IOException error) {
-    String text = String.valueOf(error.getMessage()).toLowerCase(java.util.Locale.ROOT);
+  static String fallbackHint(SocketPlan plan, IOException error) {
+    String text = String.valueOf(error.getMessage()).toLowerCase(Locale.ROOT);
     if (!(error instanceof BindException)) {
       return "check that this host can open sockets of this kind";
     }
     if (text.contains("permission denied")) {
-      return "ports below 1024 need root or CAP_NET_BIND_SERVICE (or a lower "
-          + "net.ipv4.ip_unprivileged_port_start); pick a port above 1023";
+      return "ports below 1024 need root or CAP_NET_BIND_SERVICE; pick a port above 1023";
     }
     if (text.contains("assign requested address")) {
       return plan.address().getHostAddress() + " is not an address of this machine; use one it has";
     }
-    if (plan.dualStack()) {
-      return "a dual-stack listener needs port " + plan.port()
-          + " free on both IPv4 and IPv6; run 'portkeep check *:" + plan.port()
-          + "' to see who holds it, or pick another port";
-    }
-    return "another program holds port " + plan.port() + "; run 'portkeep check "
-        + plan.display() + "' to see who, or pick another port";
+    String address = plan.dualStack() ? "*:" + plan.port() : plan.display();
+    return "run 'portkeep check " + address + "' to see who holds the port, or pick another port";
   }
 }

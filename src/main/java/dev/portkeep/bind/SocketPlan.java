@@ -32,6 +32,10 @@ public record SocketPlan(StandardProtocolFamily family, InetAddress address, int
     return new SocketPlan(family, address, newPort);
   }
 
+  public SocketPlan withAddress(InetAddress newAddress) {
+    return new SocketPlan(family, newAddress, port);
+  }
+
   public InetSocketAddress socketAddress() {
     return new InetSocketAddress(address, port);
   }

@@ -23,6 +23,7 @@ public final class Main {
     Invocation invocation = new Invocation(out, err, env, prompts, stop, Logging.verbosity(args));
     CommandLine line = new CommandLine(new PortkeepCommand(invocation));
     line.addSubcommand("demo", new DemoCommand(invocation));
+    line.addSubcommand("check", new CheckCommand(invocation));
     line.setOut(new java.io.PrintWriter(out, true));
     line.setErr(new java.io.PrintWriter(err, true));
     line.setPosixClusteredShortOptionsAllowed(true);

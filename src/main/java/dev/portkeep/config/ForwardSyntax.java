@@ -31,6 +31,27 @@ public final class ForwardSyntax {
         BindAddress.parse(bind), port, Endpoint.of(host, hostPort, shown), spec);
   }
 
+  /** A listen address alone, as {@code portkeep check} takes it: {@code [bind_address:]port}. */
+  public record Listen(BindAddress bind, int port) {}
+
+  /** Parses {@code [bind_address:]port} with the same address forms and messages as {@code -L}. */
+  public static Listen parseListen(String spec) {
+    String shown = "check " + spec;
+    List<String> fields = split(spec, shown);
+    if (fields.size() > 2) {
+      if (spec.contains("::") || spec.chars().filter(c -> c == ':').count() > 2) {
+        int last = spec.lastIndexOf(':');
+        throw new UsageException(
+            "ambiguous IPv6 address in '" + shown + "': it must be in brackets",
+            "write it as [" + spec.substring(0, last) + "]:" + spec.substring(last + 1));
+      }
+      throw new UsageException(
+          "bad listen address '" + spec + "': expected [bind_address:]port", "for example 127.0.0.2:445 or '*:8080'");
+    }
+    String bind = fields.size() == 2 ? fields.get(0) : null;
+    return new Listen(BindAddress.parse(bind), port(fields.get(fields.size() - 1), shown, 0));
+  }
+
   /** Parses a port field; digits only, {@code min}..65535. */
   static int port(String text, String shown, int min) {
     boolean digits = !text.isEmpty() && text.length() <= 5 && text.chars().allMatch(Character::isDigit);

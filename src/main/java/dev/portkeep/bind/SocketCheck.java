@@ -1,0 +1,49 @@
+package dev.portkeep.bind;
+
+import dev.portkeep.bind.rules.Holder;
+import dev.portkeep.bind.rules.ProcessRef;
+import dev.portkeep.bind.rules.SocketEntry;
+import dev.portkeep.bind.rules.PlannedBind;
+import dev.portkeep.bind.rules.Rule;
+import dev.portkeep.bind.rules.Verdict;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The answer for one planned listening socket: whether it binds (tried for real when checking), the
+ * rule that decides it, the sockets that hold the port, and the model's verdict behind it.
+ */
+public record SocketCheck(SocketPlan plan, PlannedBind planned, Verdict verdict, boolean bindable, String rule, String explanation, List<Holder> holders) {
+  public SocketCheck {
+    Objects.requireNonNull(plan, "plan");
+    Objects.requireNonNull(rule, "rule");
+    Objects.requireNonNull(explanation, "explanation");
+    holders = List.copyOf(holders);
+  }
+
+  /** The rule as the model named it, when the answer is the model's. */
+  public boolean ruleIs(Rule r) {
+    return rule.equals(r.name());
+  }
+
+  /** The holders as a message names them, e.g. {@code smbd (pid 812, listening on 0.0.0.0:445)}. */
+  public String holderText() {
+    return String.join("; ", holders.stream().map(h -> phrase(h.entry())).toList());
+  }
+
+  private static String phrase(SocketEntry e) {
+    String state = switch (e.state()) {
+      case LISTEN -> "listening on ";
+      case BOUND -> "bound, not listening, on ";
+      case TIME_WAIT -> "TIME_WAIT on ";
+      default -> e.state().name().toLowerCase(java.util.Locale.ROOT) + " on ";
+    };
+    return switch (e.process()) {
+      case ProcessRef.Seen seen ->
+          (seen.name() == null ? "pid " + seen.pid() : seen.name() + " (pid " + seen.pid()) + ", " + state + e.local()
+              + (seen.name() == null ? "" : ")");
+      case ProcessRef.Hidden hidden -> hidden.describe() + ", " + state + e.local();
+      case ProcessRef.Absent absent -> "a socket " + state + e.local() + " (" + absent.describe() + ")";
+    };
+  }
+}
