@@ -14,7 +14,17 @@ public enum Keyword {
   EXIT_ON_FORWARD_FAILURE("ExitOnForwardFailure"),
   CONNECT_TIMEOUT("ConnectTimeout"),
   BATCH_MODE("BatchMode"),
-  LOCAL_FORWARD("LocalForward");
+  LOCAL_FORWARD("LocalForward"),
+  HOST_NAME("HostName"),
+  PROXY_JUMP("ProxyJump"),
+  REMOTE_FORWARD("RemoteForward"),
+  DYNAMIC_FORWARD("DynamicForward"),
+  SERVER_ALIVE_INTERVAL("ServerAliveInterval"),
+  SERVER_ALIVE_COUNT_MAX("ServerAliveCountMax"),
+  /** portkeep's own: reconnect after a lost session (yes by default). Not an OpenSSH keyword. */
+  RECONNECT("Reconnect"),
+  /** portkeep's own: seconds to hold connections that arrive while reconnecting. */
+  RECONNECT_HOLD("ReconnectHold");
 
   private final String canonical;
 
@@ -28,10 +38,15 @@ public enum Keyword {
 
   /** Keywords that may be given many times and accumulate instead of first-wins. */
   boolean accumulates() {
-    return this == IDENTITY_FILE || this == LOCAL_FORWARD;
+    return this == IDENTITY_FILE || this == LOCAL_FORWARD || this == REMOTE_FORWARD || this == DYNAMIC_FORWARD;
   }
 
-  static Optional<Keyword> lookup(String name) {
+  /** True for portkeep's own keywords, which OpenSSH does not know: accepted with -o only. */
+  public boolean portkeepOnly() {
+    return this == RECONNECT || this == RECONNECT_HOLD;
+  }
+
+  public static Optional<Keyword> lookup(String name) {
     String lower = name.toLowerCase(Locale.ROOT);
     return Arrays.stream(values()).filter(k -> k.canonical.toLowerCase(Locale.ROOT).equals(lower)).findFirst();
   }

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  *       everything it sent has been written, so nothing stays in CLOSE_WAIT.
  * </ul>
  */
-final class Pump {
+public final class Pump {
   private static final Logger log = LoggerFactory.getLogger(Pump.class);
   static final int BUFFER_SIZE = 32 * 1024;
 
@@ -37,16 +37,27 @@ final class Pump {
   private final AtomicBoolean channelClosed = new AtomicBoolean();
   private final AtomicBoolean downDone = new AtomicBoolean();
 
-  /** {@code totalUp} and {@code totalDown} are the forward's live counters, added to as bytes move. */
-  Pump(SocketChannel socket, Conduit conduit, LongAdder totalUp, LongAdder totalDown) {
+  private final byte[] pending;
+
+  /**
+   * {@code totalUp} and {@code totalDown} are the forward's live counters, added to as bytes move.
+   * {@code pending} holds bytes already read from the socket (after a SOCKS request, say) that go to
+   * the channel before anything else.
+   */
+  public Pump(SocketChannel socket, Conduit conduit, LongAdder totalUp, LongAdder totalDown, byte[] pending) {
     this.socket = socket;
     this.conduit = conduit;
     this.totalUp = totalUp;
     this.totalDown = totalDown;
+    this.pending = pending.clone();
+  }
+
+  public Pump(SocketChannel socket, Conduit conduit, LongAdder totalUp, LongAdder totalDown) {
+    this(socket, conduit, totalUp, totalDown, new byte[0]);
   }
 
   /** Runs until both directions have finished; returns when the connection is over. */
-  void run() throws InterruptedException {
+  public void run() throws InterruptedException {
     conduit.onClosed(this::channelClosed);
     Thread upstream = Thread.ofVirtual().name("pk-up").start(this::upstream);
     downstream();
@@ -55,11 +66,11 @@ final class Pump {
     closeSocket();
   }
 
-  long bytesUp() {
+  public long bytesUp() {
     return up.get();
   }
 
-  long bytesDown() {
+  public long bytesDown() {
     return down.get();
   }
 
@@ -67,6 +78,12 @@ final class Pump {
     ByteBuffer buffer = ByteBuffer.allocate(BUFFER_SIZE);
     OutputStream out = conduit.output();
     try {
+      if (pending.length > 0) {
+        out.write(pending);
+        out.flush();
+        up.addAndGet(pending.length);
+        totalUp.add(pending.length);
+      }
       while (true) {
         int n = socket.read(buffer);
         if (n < 0) {
