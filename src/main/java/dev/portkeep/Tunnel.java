@@ -6,31 +6,35 @@ import dev.portkeep.bind.Listeners;
 import dev.portkeep.config.ForwardSpec;
 import dev.portkeep.config.TunnelPlan;
 import dev.portkeep.error.ListenException;
-import dev.portkeep.forward.ForwardEvents;
+import dev.portkeep.error.PortkeepException;
 import dev.portkeep.forward.LocalForwarder;
+import dev.portkeep.reconnect.Backoff;
+import dev.portkeep.reconnect.RemoteForwards;
+import dev.portkeep.reconnect.SessionSupervisor;
 import dev.portkeep.ssh.Prompts;
 import dev.portkeep.ssh.SshConnector;
 import dev.portkeep.ssh.SshSession;
+import dev.portkeep.status.TunnelEvents;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running set of forwards over one SSH session. {@link #open} shows the wiring order: bind every
- * listener (so a taken port fails before any network traffic, and the ports are held from the
- * start), load keys and connect, then start accepting. All or nothing: a failure closes what was
- * opened, in reverse order.
+ * A running set of forwards over one kept-alive SSH session. {@link #open} shows the wiring order:
+ * bind every local listener (so a taken port fails before any network traffic, and the ports are
+ * held from the start, through every outage), load keys and connect, request the remote forwards,
+ * then start accepting. All or nothing: a failure closes what was opened, in reverse order.
  */
 public final class Tunnel implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Tunnel.class);
 
-  /** One bound listen address of a forward, for the start-up lines. */
+  /** One bound listen address of a local forward, for the start-up lines. */
   public record Bound(ForwardSpec forward, InetSocketAddress address) {
     public String display() {
       return Addresses.display(address);
@@ -38,38 +42,47 @@ public final class Tunnel implements AutoCloseable {
   }
 
   private final TunnelPlan plan;
-  private final SshSession session;
+  private final SessionSupervisor supervisor;
   private final List<LocalForwarder> forwarders;
-  private final CountDownLatch ended = new CountDownLatch(1);
+  private final List<RemoteForwards.Bound> remotes;
   private final AtomicBoolean closing = new AtomicBoolean();
 
-  private Tunnel(TunnelPlan plan, SshSession session, List<LocalForwarder> forwarders) {
+  private Tunnel(TunnelPlan plan, SessionSupervisor supervisor, List<LocalForwarder> forwarders, List<RemoteForwards.Bound> remotes) {
     this.plan = plan;
-    this.session = session;
+    this.supervisor = supervisor;
     this.forwarders = List.copyOf(forwarders);
-    session.onClosed(ended::countDown);
+    this.remotes = List.copyOf(remotes);
   }
 
-  public static Tunnel open(TunnelPlan plan, Prompts prompts, Listeners listeners, ForwardEvents events) {
+  public static Tunnel open(TunnelPlan plan, Prompts prompts, Listeners listeners, TunnelEvents events) {
     List<Listener> bound = new ArrayList<>();
     List<ForwardSpec.Local> served = new ArrayList<>();
+    SessionSupervisor supervisor = null;
     try {
       for (ForwardSpec forward : plan.forwards()) {
-        if (forward instanceof ForwardSpec.Local local) {
-          bindOrSkip(plan, listeners, local, bound, served);
+        switch (forward) {
+          case ForwardSpec.Local local -> bindOrSkip(plan, listeners, local, bound, served);
+          case ForwardSpec.Remote remote -> { }
+          case ForwardSpec.Dynamic dynamic -> throw new dev.portkeep.error.UsageException(
+              "-D is not available in this build", "use -L forwards");
         }
       }
-      if (!plan.forwards().isEmpty() && bound.isEmpty()) {
-        throw new ListenException("no forward could listen", "see the errors above");
-      }
-      SshSession session = new SshConnector(plan.session(), prompts).connect();
+      supervisor = SessionSupervisor.system(new SshConnector(plan.session(), prompts), events);
+      SshSession first = supervisor.connectFirst();
+      List<RemoteForwards.Bound> remotes = remoteForwards(plan, events, supervisor, first);
       List<LocalForwarder> forwarders = new ArrayList<>();
       for (int i = 0; i < bound.size(); i++) {
-        forwarders.add(new LocalForwarder(served.get(i), bound.get(i), session, events));
+        forwarders.add(new LocalForwarder(served.get(i), bound.get(i), supervisor, events));
       }
       forwarders.forEach(LocalForwarder::start);
-      return new Tunnel(plan, session, forwarders);
+      for (LocalForwarder f : forwarders) {
+        events.forwardUp(f.spec(), f.listener().toString());
+      }
+      return new Tunnel(plan, supervisor, forwarders, remotes);
     } catch (RuntimeException e) {
+      if (supervisor != null) {
+        supervisor.close();
+      }
       for (Listener listener : bound.reversed()) {
         listener.close();
       }
@@ -77,12 +90,22 @@ public final class Tunnel implements AutoCloseable {
     }
   }
 
+  private static List<RemoteForwards.Bound> remoteForwards(
+      TunnelPlan plan, TunnelEvents events, SessionSupervisor supervisor, SshSession first) {
+    List<ForwardSpec.Remote> specs = plan.forwards().stream()
+        .filter(ForwardSpec.Remote.class::isInstance).map(ForwardSpec.Remote.class::cast).toList();
+    if (specs.isEmpty()) {
+      return List.of();
+    }
+    RemoteForwards remote = new RemoteForwards(specs, events,
+        new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30), new SplittableRandom()));
+    List<RemoteForwards.Bound> result = remote.establish(first, plan.session().exitOnForwardFailure());
+    supervisor.onReconnected(remote::reestablish);
+    return result;
+  }
+
   private static void bindOrSkip(
-      TunnelPlan plan,
-      Listeners listeners,
-      ForwardSpec.Local local,
-      List<Listener> bound,
-      List<ForwardSpec.Local> served) {
+      TunnelPlan plan, Listeners listeners, ForwardSpec.Local local, List<Listener> bound, List<ForwardSpec.Local> served) {
     try {
       bound.add(listeners.open(local.bind(), local.port(), plan.session().family(), "-L " + local.spec()));
       served.add(local);
@@ -94,13 +117,18 @@ public final class Tunnel implements AutoCloseable {
     }
   }
 
-  /** Every listen address bound, with the real port, in the order of the forwards. */
+  /** Every local listen address bound, with the real port, in the order of the forwards. */
   public List<Bound> bound() {
     List<Bound> all = new ArrayList<>();
     for (LocalForwarder f : forwarders) {
       f.listener().addresses().forEach(a -> all.add(new Bound(f.spec(), a)));
     }
     return all;
+  }
+
+  /** The remote forwards the server accepted at start, with the ports it bound. */
+  public List<RemoteForwards.Bound> remotes() {
+    return remotes;
   }
 
   public List<LocalForwarder> forwarders() {
@@ -111,17 +139,14 @@ public final class Tunnel implements AutoCloseable {
     return plan.session().display();
   }
 
+  /** The session now; null while reconnecting. */
   public SshSession session() {
-    return session;
+    return supervisor.current();
   }
 
-  /** Waits until the session ends (returns true) or the timeout passes (false). */
-  public boolean awaitSessionEnd(Duration timeout) throws InterruptedException {
-    return ended.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
-  }
-
-  public boolean isClosing() {
-    return closing.get();
+  /** Completes when the tunnel cannot go on: a fatal error while reconnecting, or a loss with Reconnect=no. */
+  public CompletableFuture<PortkeepException> ended() {
+    return supervisor.ended();
   }
 
   /** Closes the listeners, lets open connections finish within {@code grace}, then ends the session. */
@@ -134,7 +159,7 @@ public final class Tunnel implements AutoCloseable {
     for (LocalForwarder f : forwarders.reversed()) {
       f.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     }
-    session.close();
+    supervisor.close();
   }
 
   @Override

@@ -7,9 +7,8 @@ import dev.portkeep.config.Flags;
 import dev.portkeep.config.Plans;
 import dev.portkeep.config.TunnelPlan;
 import dev.portkeep.error.PortkeepException;
-import dev.portkeep.error.UnreachableException;
 import dev.portkeep.error.UsageException;
-import dev.portkeep.forward.ForwardEvents;
+import dev.portkeep.reconnect.RemoteForwards;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,6 +50,15 @@ public final class PortkeepCommand implements Callable<Integer> {
   @Option(names = "-L", paramLabel = "[bind_address:]port:host:hostport", description = "Forward a local port to host:hostport as seen from the server. Repeatable.")
   List<String> localForwards = new ArrayList<>();
 
+  @Option(names = "-R", paramLabel = "[bind_address:]port:host:hostport", description = "Ask the server to listen on port (0: it picks) and forward connections back to host:hostport as seen from here. Repeatable.")
+  List<String> remoteForwards = new ArrayList<>();
+
+  @Option(names = "-D", paramLabel = "[bind_address:]port", description = "A local SOCKS 4/4a/5 server; each connection goes where the client asks, resolved at the server. Repeatable.")
+  List<String> dynamicForwards = new ArrayList<>();
+
+  @Option(names = "-J", paramLabel = "[user@]host[:port][,...]", description = "Connect through these jump hosts in order (ProxyJump), each with its host key checked.")
+  String jump;
+
   @Option(names = "-p", paramLabel = "port", description = "SSH server port (default 22).")
   Integer port;
 
@@ -89,9 +97,13 @@ public final class PortkeepCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     try {
       TunnelPlan plan = plan();
-      try (Tunnel tunnel = Tunnel.open(plan, invocation.prompts(), Listeners.system(), ForwardEvents.NONE)) {
+      try (Tunnel tunnel = Tunnel.open(plan, invocation.prompts(), Listeners.system(), new ReportingEvents(invocation.err()))) {
         for (Tunnel.Bound bound : tunnel.bound()) {
           invocation.out().println("forwarding " + bound.display() + " -> " + bound.forward().targetText() + " via " + tunnel.via());
+        }
+        for (RemoteForwards.Bound remote : tunnel.remotes()) {
+          invocation.out().println("forwarding remote " + remote.listenText() + " (on the server) -> "
+              + remote.spec().targetText() + " via " + tunnel.via());
         }
         invocation.out().flush();
         return waitForStop(tunnel);
@@ -114,13 +126,14 @@ public final class PortkeepCommand implements Callable<Integer> {
       throw new UsageException("-4 and -6 were both given", "use one of them, or neither for both families");
     }
     AddressFamily family = ipv4 ? AddressFamily.INET : ipv6 ? AddressFamily.INET6 : AddressFamily.ANY;
-    Flags flags = new Flags(destination, Optional.ofNullable(port), Optional.ofNullable(login), identities, family, localForwards, options);
+    Flags flags = new Flags(destination, Optional.ofNullable(port), Optional.ofNullable(login), identities, family,
+        localForwards, remoteForwards, dynamicForwards, Optional.ofNullable(jump), Optional.empty(), options);
     if (port != null && (port < 1 || port > 65_535)) {
       throw new UsageException("invalid port '" + port + "' for -p (must be 1-65535)", "use the SSH server's port, 22 by default");
     }
     TunnelPlan plan = Plans.fromFlags(flags, invocation.env());
     if (plan.forwards().isEmpty()) {
-      throw new UsageException("nothing to forward", "add a forward, e.g. -L 8080:db.internal:5432");
+      throw new UsageException("nothing to forward", "add a forward, e.g. -L 8080:db.internal:5432, -R or -D");
     }
     return plan;
   }
@@ -132,12 +145,10 @@ public final class PortkeepCommand implements Callable<Integer> {
         tunnel.close(CLOSE_GRACE);
         return ExitCode.OK.code();
       }
-      if (tunnel.awaitSessionEnd(Duration.ZERO)) {
-        return invocation.fail(
-            new UnreachableException(
-                "lost the connection to " + tunnel.via(),
-                "check the network and the server; run portkeep again to reconnect",
-                null));
+      PortkeepException end = tunnel.ended().getNow(null);
+      if (end != null) {
+        tunnel.close(Duration.ZERO);
+        return invocation.fail(end);
       }
     }
   }

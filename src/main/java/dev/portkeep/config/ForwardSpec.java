@@ -32,4 +32,51 @@ public sealed interface ForwardSpec {
       return bind + ":" + port;
     }
   }
+
+  /**
+   * {@code -R [bind:]port:host:hostport}: the server listens, connections come back and go to
+   * host:hostport from here. The bind address is the server's to interpret (GatewayPorts decides):
+   * none means "localhost", {@code *} or empty means every interface. Port 0 lets the server pick.
+   */
+  record Remote(String bindAddress, int port, Endpoint target, String spec) implements ForwardSpec {
+    public Remote {
+      Objects.requireNonNull(bindAddress, "bindAddress");
+      Objects.requireNonNull(target, "target");
+      Objects.requireNonNull(spec, "spec");
+      if (port < 0 || port > 65_535) {
+        throw new IllegalArgumentException("port " + port);
+      }
+    }
+
+    @Override
+    public String targetText() {
+      return target.toString();
+    }
+
+    /** The listen side on the server, e.g. {@code localhost:8080} or {@code *:0}. */
+    public String listenText() {
+      String shown = bindAddress.isEmpty() ? "*" : bindAddress.indexOf(':') >= 0 ? "[" + bindAddress + "]" : bindAddress;
+      return shown + ":" + port;
+    }
+  }
+
+  /** {@code -D [bind:]port}: a local SOCKS server; each request names its own target. */
+  record Dynamic(BindAddress bind, int port, String spec) implements ForwardSpec {
+    public Dynamic {
+      Objects.requireNonNull(bind, "bind");
+      Objects.requireNonNull(spec, "spec");
+      if (port < 0 || port > 65_535) {
+        throw new IllegalArgumentException("port " + port);
+      }
+    }
+
+    @Override
+    public String targetText() {
+      return "SOCKS";
+    }
+
+    public String listenText() {
+      return bind + ":" + port;
+    }
+  }
 }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Turns command-line flags into a {@link TunnelPlan}. Explicit flags ({@code -p -l -i}) win over
@@ -27,7 +28,11 @@ public final class Plans {
     SessionSettings session = session(flags, destination, options, env);
     List<ForwardSpec> forwards = new ArrayList<>();
     flags.localForwards().forEach(spec -> forwards.add(ForwardSyntax.parseLocal(spec)));
-    options.all(Keyword.LOCAL_FORWARD).forEach(v -> forwards.add(localForwardOption(v)));
+    options.all(Keyword.LOCAL_FORWARD).forEach(v -> forwards.add(ForwardSyntax.parseLocal(configForward(Keyword.LOCAL_FORWARD, v))));
+    flags.remoteForwards().forEach(spec -> forwards.add(ForwardSyntax.parseRemote(spec)));
+    options.all(Keyword.REMOTE_FORWARD).forEach(v -> forwards.add(ForwardSyntax.parseRemote(configForward(Keyword.REMOTE_FORWARD, v))));
+    flags.dynamicForwards().forEach(spec -> forwards.add(ForwardSyntax.parseDynamic(spec)));
+    options.all(Keyword.DYNAMIC_FORWARD).forEach(v -> forwards.add(ForwardSyntax.parseDynamic(v.strip())));
     rejectDuplicateListeners(forwards);
     return new TunnelPlan(session, forwards);
   }
@@ -78,7 +83,52 @@ public final class Plans {
         exitOnFailure,
         timeout,
         batch,
-        flags.family());
+        flags.family(),
+        keepAlive(options),
+        reconnect(options),
+        jumps(flags, options, env));
+  }
+
+  private static KeepAlive keepAlive(SshOptions options) {
+    Duration interval =
+        options
+            .first(Keyword.SERVER_ALIVE_INTERVAL)
+            .map(v -> Duration.ofSeconds(SshOptions.secondsOrZero(Keyword.SERVER_ALIVE_INTERVAL, v)))
+            .orElse(KeepAlive.DEFAULT.interval());
+    int count =
+        options
+            .first(Keyword.SERVER_ALIVE_COUNT_MAX)
+            .map(v -> SshOptions.seconds(Keyword.SERVER_ALIVE_COUNT_MAX, v))
+            .orElse(KeepAlive.DEFAULT.countMax());
+    return new KeepAlive(interval, count);
+  }
+
+  private static ReconnectPolicy reconnect(SshOptions options) {
+    boolean on =
+        options.first(Keyword.RECONNECT).map(v -> SshOptions.yesNo(Keyword.RECONNECT, v)).orElse(true);
+    Duration hold =
+        options
+            .first(Keyword.RECONNECT_HOLD)
+            .map(v -> Duration.ofSeconds(SshOptions.secondsOrZero(Keyword.RECONNECT_HOLD, v)))
+            .orElse(Duration.ZERO);
+    return ReconnectPolicy.DEFAULT.withEnabled(on).withHold(hold);
+  }
+
+  /** {@code -J} wins over ProxyJump; "none" means no jump, as in OpenSSH. */
+  private static List<Hop> jumps(Flags flags, SshOptions options, Environment env) {
+    Optional<String> spec = flags.jump().or(() -> options.first(Keyword.PROXY_JUMP));
+    if (spec.isEmpty() || spec.get().equalsIgnoreCase("none")) {
+      return List.of();
+    }
+    List<Hop> hops = new ArrayList<>();
+    for (String part : spec.get().split(",", -1)) {
+      if (part.isBlank()) {
+        throw new UsageException(
+            "bad jump list '" + spec.get() + "': empty entry", "write -J [user@]host[:port][,[user@]host[:port]...]");
+      }
+      hops.add(Hop.parse(part.strip(), env.localUser()));
+    }
+    return hops;
   }
 
   private static SessionSettings.IdentitySource identities(
@@ -111,29 +161,40 @@ public final class Plans {
             () -> List.of(env.sshDir().resolve("known_hosts"), env.sshDir().resolve("known_hosts2")));
   }
 
-  /** {@code -o LocalForward="[bind:]port host:hostport"}, OpenSSH's config form. */
-  private static ForwardSpec.Local localForwardOption(String value) {
+  /** LocalForward and RemoteForward in OpenSSH's config form: {@code [bind:]port host:hostport}. */
+  private static String configForward(Keyword keyword, String value) {
     String[] parts = value.strip().split("\\s+");
     if (parts.length != 2) {
       throw new UsageException(
-          "bad LocalForward '" + value + "': expected '[bind_address:]port host:hostport'",
-          "for example -o LocalForward=\"8080 db:5432\"");
+          "bad " + keyword.canonical() + " '" + value + "': expected '[bind_address:]port host:hostport'",
+          "for example " + keyword.canonical() + " 8080 db:5432");
     }
-    return ForwardSyntax.parseLocal(parts[0] + ":" + parts[1]);
+    return parts[0] + ":" + parts[1];
   }
 
   private static void rejectDuplicateListeners(List<ForwardSpec> forwards) {
     Map<String, ForwardSpec> seen = new HashMap<>();
     for (ForwardSpec forward : forwards) {
-      if (forward instanceof ForwardSpec.Local local && local.port() != 0) {
-        ForwardSpec previous = seen.putIfAbsent(local.listenText(), forward);
-        if (previous != null) {
-          throw new UsageException(
-              "duplicate forward on " + local.listenText() + ": '-L " + previous.spec()
-                  + "' and '-L " + local.spec() + "'",
-              "give each forward its own listen port or address");
-        }
+      String key = switch (forward) {
+        case ForwardSpec.Local l -> l.port() == 0 ? null : "local " + l.listenText();
+        case ForwardSpec.Dynamic d -> d.port() == 0 ? null : "local " + d.listenText();
+        case ForwardSpec.Remote r -> r.port() == 0 ? null : "remote " + r.listenText();
+      };
+      ForwardSpec previous = key == null ? null : seen.putIfAbsent(key, forward);
+      if (previous != null) {
+        throw new UsageException(
+            "duplicate forward on " + key.substring(key.indexOf(' ') + 1) + ": '" + flag(previous) + previous.spec()
+                + "' and '" + flag(forward) + forward.spec() + "'",
+            "give each forward its own listen port or address");
       }
     }
+  }
+
+  static String flag(ForwardSpec f) {
+    return switch (f) {
+      case ForwardSpec.Local l -> "-L ";
+      case ForwardSpec.Remote r -> "-R ";
+      case ForwardSpec.Dynamic d -> "-D ";
+    };
   }
 }

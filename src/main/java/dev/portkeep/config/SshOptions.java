@@ -97,6 +97,11 @@ public final class SshOptions {
     };
   }
 
+  /** Whole seconds, where 0 means "off". */
+  static int secondsOrZero(Keyword keyword, String value) {
+    return value.equals("0") ? 0 : seconds(keyword, value);
+  }
+
   static int seconds(Keyword keyword, String value) {
     boolean digits = !value.isEmpty() && value.length() <= 6 && value.chars().allMatch(Character::isDigit);
     int seconds = digits ? Integer.parseInt(value) : -1;

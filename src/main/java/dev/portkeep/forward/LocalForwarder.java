@@ -2,6 +2,7 @@ package dev.portkeep.forward;
 
 import dev.portkeep.bind.Listener;
 import dev.portkeep.config.ForwardSpec;
+import dev.portkeep.status.TunnelEvents;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -27,7 +28,7 @@ public final class LocalForwarder implements AutoCloseable {
   private final ForwardSpec.Local spec;
   private final Listener listener;
   private final ChannelOpener opener;
-  private final ForwardEvents events;
+  private final TunnelEvents events;
   private final Set<SocketChannel> open = ConcurrentHashMap.newKeySet();
   private final LongAdder bytesUp = new LongAdder();
   private final LongAdder bytesDown = new LongAdder();
@@ -35,7 +36,7 @@ public final class LocalForwarder implements AutoCloseable {
   private final LongAdder refused = new LongAdder();
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  public LocalForwarder(ForwardSpec.Local spec, Listener listener, ChannelOpener opener, ForwardEvents events) {
+  public LocalForwarder(ForwardSpec.Local spec, Listener listener, ChannelOpener opener, TunnelEvents events) {
     this.spec = spec;
     this.listener = listener;
     this.opener = opener;
@@ -96,9 +97,8 @@ public final class LocalForwarder implements AutoCloseable {
       events.connectionClosed(spec, client, pump.bytesUp(), pump.bytesDown());
     } catch (IOException e) {
       refused.increment();
-      boolean byServer = e instanceof ChannelOpenFailure;
       log.warn("-L {}: cannot reach {} through the server: {}", spec.spec(), spec.target(), e.getMessage());
-      events.channelRefused(spec, client, new ForwardEvents.IOExceptionView(String.valueOf(e.getMessage()), byServer));
+      events.channelRefused(spec, client, String.valueOf(e.getMessage()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
