@@ -33,7 +33,12 @@ public final class SshSession implements ChannelOpener, RemoteForwardRequester, 
   public Conduit open(Endpoint target, InetSocketAddress originator) throws IOException {
     ChannelDirectTcpip channel =
         new ForwardingChannel(new SshdSocketAddress(originator), new SshdSocketAddress(target.host(), target.port()));
-    session.getService(ConnectionService.class).registerChannel(channel);
+    try {
+      session.getService(ConnectionService.class).registerChannel(channel);
+    } catch (IllegalStateException closing) {
+      // MINA refuses new channels this way on a session that is closing.
+      throw new IOException("the session is closing: " + closing.getMessage(), closing);
+    }
     try {
       channel.open().verify(OPEN_TIMEOUT);
       return new DirectChannel(channel);
