@@ -108,7 +108,8 @@ final class SocksConnection {
         }
         case Step.NotSocks(int firstByte) -> {
           counters.rejected.increment();
-          log.debug("-D {}: {} does not speak SOCKS (first byte 0x{}); closing", spec, client, Integer.toHexString(firstByte));
+          String hex = Integer.toHexString(firstByte);
+          log.debug("-D {}: {} does not speak SOCKS (first byte 0x{}); closing", spec, client, hex);
           return null;
         }
       }
@@ -122,6 +123,10 @@ final class SocksConnection {
       conduit = opener.open(request.target(), client);
     } catch (IOException e) {
       channelFailed(request, e);
+      return;
+    } catch (IllegalStateException e) {
+      // MINA refuses to register a channel on a closing session this way; the client still gets a reply.
+      channelFailed(request, new IOException("SSH session is closing: " + e.getMessage(), e));
       return;
     }
     try {

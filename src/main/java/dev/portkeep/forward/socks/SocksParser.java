@@ -187,7 +187,8 @@ final class SocksParser {
   /** Dotted IPv4 or IPv6 text, built without any name lookup. */
   private static String ipLiteral(byte[] data, int from, int to) {
     if (to - from == 4) {
-      return (data[from] & 0xff) + "." + (data[from + 1] & 0xff) + "." + (data[from + 2] & 0xff) + "." + (data[from + 3] & 0xff);
+      return (data[from] & 0xff) + "." + (data[from + 1] & 0xff) + "." + (data[from + 2] & 0xff) + "."
+          + (data[from + 3] & 0xff);
     }
     try {
       // getByAddress never looks a name up; it only checks the length.

@@ -32,7 +32,10 @@ enum SocksReply {
    */
   byte[] encode(SocksVersion version) {
     return switch (version) {
-      case SOCKS4, SOCKS4A -> new byte[] {0, (byte) (this == SUCCEEDED ? SOCKS4_GRANTED : SOCKS4_REJECTED), 0, 0, 0, 0, 0, 0};
+      case SOCKS4, SOCKS4A -> {
+        int status = this == SUCCEEDED ? SOCKS4_GRANTED : SOCKS4_REJECTED;
+        yield new byte[] {0, (byte) status, 0, 0, 0, 0, 0, 0};
+      }
       case SOCKS5 -> new byte[] {5, (byte) code, 0, 1, 0, 0, 0, 0, 0, 0};
     };
   }
