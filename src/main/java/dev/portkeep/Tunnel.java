@@ -7,7 +7,10 @@ import dev.portkeep.config.ForwardSpec;
 import dev.portkeep.config.TunnelPlan;
 import dev.portkeep.error.ListenException;
 import dev.portkeep.error.PortkeepException;
+import dev.portkeep.config.BindAddress;
 import dev.portkeep.forward.LocalForwarder;
+import dev.portkeep.forward.LocalService;
+import dev.portkeep.forward.socks.SocksForwarder;
 import dev.portkeep.reconnect.Backoff;
 import dev.portkeep.reconnect.RemoteForwards;
 import dev.portkeep.reconnect.SessionSupervisor;
@@ -43,11 +46,11 @@ public final class Tunnel implements AutoCloseable {
 
   private final TunnelPlan plan;
   private final SessionSupervisor supervisor;
-  private final List<LocalForwarder> forwarders;
+  private final List<LocalService> forwarders;
   private final List<RemoteForwards.Bound> remotes;
   private final AtomicBoolean closing = new AtomicBoolean();
 
-  private Tunnel(TunnelPlan plan, SessionSupervisor supervisor, List<LocalForwarder> forwarders, List<RemoteForwards.Bound> remotes) {
+  private Tunnel(TunnelPlan plan, SessionSupervisor supervisor, List<LocalService> forwarders, List<RemoteForwards.Bound> remotes) {
     this.plan = plan;
     this.supervisor = supervisor;
     this.forwarders = List.copyOf(forwarders);
@@ -56,29 +59,28 @@ public final class Tunnel implements AutoCloseable {
 
   public static Tunnel open(TunnelPlan plan, Prompts prompts, Listeners listeners, TunnelEvents events) {
     List<Listener> bound = new ArrayList<>();
-    List<ForwardSpec.Local> served = new ArrayList<>();
+    List<ForwardSpec> served = new ArrayList<>();
     SessionSupervisor supervisor = null;
     try {
       for (ForwardSpec forward : plan.forwards()) {
         switch (forward) {
-          case ForwardSpec.Local local -> bindOrSkip(plan, listeners, local, bound, served);
-          case ForwardSpec.Remote remote -> { }
-          case ForwardSpec.Dynamic dynamic -> throw new dev.portkeep.error.UsageException(
-              "-D is not available in this build", "use -L forwards");
+          case ForwardSpec.Local l -> bindOrSkip(plan, listeners, l, l.bind(), l.port(), bound, served);
+          case ForwardSpec.Dynamic d -> bindOrSkip(plan, listeners, d, d.bind(), d.port(), bound, served);
+          case ForwardSpec.Remote r -> { }
         }
       }
       supervisor = SessionSupervisor.system(new SshConnector(plan.session(), prompts), events);
       SshSession first = supervisor.connectFirst();
       List<RemoteForwards.Bound> remotes = remoteForwards(plan, events, supervisor, first);
-      List<LocalForwarder> forwarders = new ArrayList<>();
+      List<LocalService> services = new ArrayList<>();
       for (int i = 0; i < bound.size(); i++) {
-        forwarders.add(new LocalForwarder(served.get(i), bound.get(i), supervisor, events));
+        services.add(service(served.get(i), bound.get(i), supervisor, events));
       }
-      forwarders.forEach(LocalForwarder::start);
-      for (LocalForwarder f : forwarders) {
+      services.forEach(LocalService::start);
+      for (LocalService f : services) {
         events.forwardUp(f.spec(), f.listener().toString());
       }
-      return new Tunnel(plan, supervisor, forwarders, remotes);
+      return new Tunnel(plan, supervisor, services, remotes);
     } catch (RuntimeException e) {
       if (supervisor != null) {
         supervisor.close();
@@ -104,11 +106,19 @@ public final class Tunnel implements AutoCloseable {
     return result;
   }
 
-  private static void bindOrSkip(
-      TunnelPlan plan, Listeners listeners, ForwardSpec.Local local, List<Listener> bound, List<ForwardSpec.Local> served) {
+  private static LocalService service(ForwardSpec spec, Listener listener, SessionSupervisor opener, TunnelEvents events) {
+    return switch (spec) {
+      case ForwardSpec.Local l -> new LocalForwarder(l, listener, opener, events);
+      case ForwardSpec.Dynamic d -> new SocksForwarder(d, listener, opener, events);
+      case ForwardSpec.Remote r -> throw new IllegalArgumentException("-R has no local listener");
+    };
+  }
+
+  private static void bindOrSkip(TunnelPlan plan, Listeners listeners, ForwardSpec forward, BindAddress bind, int port,
+      List<Listener> bound, List<ForwardSpec> served) {
     try {
-      bound.add(listeners.open(local.bind(), local.port(), plan.session().family(), "-L " + local.spec()));
-      served.add(local);
+      bound.add(listeners.open(bind, port, plan.session().family(), flag(forward) + forward.spec()));
+      served.add(forward);
     } catch (ListenException e) {
       if (plan.session().exitOnForwardFailure()) {
         throw e;
@@ -117,10 +127,18 @@ public final class Tunnel implements AutoCloseable {
     }
   }
 
+  static String flag(ForwardSpec f) {
+    return switch (f) {
+      case ForwardSpec.Local l -> "-L ";
+      case ForwardSpec.Remote r -> "-R ";
+      case ForwardSpec.Dynamic d -> "-D ";
+    };
+  }
+
   /** Every local listen address bound, with the real port, in the order of the forwards. */
   public List<Bound> bound() {
     List<Bound> all = new ArrayList<>();
-    for (LocalForwarder f : forwarders) {
+    for (LocalService f : forwarders) {
       f.listener().addresses().forEach(a -> all.add(new Bound(f.spec(), a)));
     }
     return all;
@@ -131,7 +149,7 @@ public final class Tunnel implements AutoCloseable {
     return remotes;
   }
 
-  public List<LocalForwarder> forwarders() {
+  public List<LocalService> forwarders() {
     return forwarders;
   }
 
@@ -156,7 +174,7 @@ public final class Tunnel implements AutoCloseable {
     }
     forwarders.forEach(f -> f.listener().close());
     long deadline = System.nanoTime() + grace.toNanos();
-    for (LocalForwarder f : forwarders.reversed()) {
+    for (LocalService f : forwarders.reversed()) {
       f.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     }
     supervisor.close();

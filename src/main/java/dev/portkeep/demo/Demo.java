@@ -7,7 +7,7 @@ import dev.portkeep.config.SessionSettings;
 import dev.portkeep.config.StrictHostKeyChecking;
 import dev.portkeep.config.TunnelPlan;
 import dev.portkeep.status.TunnelEvents;
-import dev.portkeep.forward.LocalForwarder;
+import dev.portkeep.forward.ForwardStats;
 import dev.portkeep.ssh.DemoServer;
 import dev.portkeep.ssh.Prompts;
 import java.io.IOException;
@@ -55,7 +55,7 @@ public final class Demo implements AutoCloseable {
       boolean intact,
       Duration medianRoundTrip,
       Duration slowestRoundTrip,
-      LocalForwarder.Stats stats) {}
+      ForwardStats stats) {}
 
   /** Starts the server, the echo service and a tunnel {@code localhost:0 -> echo} through it. */
   public static Demo start(Listeners listeners) throws IOException {

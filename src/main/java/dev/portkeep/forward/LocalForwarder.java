@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * a new {@code direct-tcpip} channel. Closing stops accepting at once and gives open connections a
  * short grace period before they are cut.
  */
-public final class LocalForwarder implements AutoCloseable {
+public final class LocalForwarder implements LocalService {
   private static final Logger log = LoggerFactory.getLogger(LocalForwarder.class);
 
   private final ForwardSpec.Local spec;
@@ -44,27 +44,27 @@ public final class LocalForwarder implements AutoCloseable {
   }
 
   /** Starts one accept loop per listening socket. */
+  @Override
   public void start() {
     for (ServerSocketChannel server : listener.channels()) {
       Thread.ofVirtual().name("pk-accept-" + listener.port()).start(() -> acceptLoop(server));
     }
   }
 
+  @Override
   public ForwardSpec.Local spec() {
     return spec;
   }
 
+  @Override
   public Listener listener() {
     return listener;
   }
 
-  /** Counters since start: connections served, channel opens refused, bytes each way. */
-  public Stats stats() {
-    return new Stats(connections.sum(), refused.sum(), open.size(), bytesUp.sum(), bytesDown.sum());
+  @Override
+  public ForwardStats stats() {
+    return new ForwardStats(connections.sum(), refused.sum(), 0, open.size(), bytesUp.sum(), bytesDown.sum());
   }
-
-  /** A snapshot of a forward's counters. */
-  public record Stats(long connections, long refused, int open, long bytesUp, long bytesDown) {}
 
   private void acceptLoop(ServerSocketChannel server) {
     while (!closed.get()) {
@@ -119,7 +119,7 @@ public final class LocalForwarder implements AutoCloseable {
     }
   }
 
-  /** Stops accepting, waits up to {@code grace} for open connections, then cuts the rest. */
+  @Override
   public void close(Duration grace) {
     if (!closed.compareAndSet(false, true)) {
       return;
@@ -138,8 +138,4 @@ public final class LocalForwarder implements AutoCloseable {
     }
   }
 
-  @Override
-  public void close() {
-    close(Duration.ZERO);
-  }
 }

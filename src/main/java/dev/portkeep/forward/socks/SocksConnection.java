@@ -3,7 +3,8 @@ package dev.portkeep.forward.socks;
 import dev.portkeep.forward.ChannelOpenFailure;
 import dev.portkeep.forward.ChannelOpener;
 import dev.portkeep.forward.Conduit;
-import dev.portkeep.forward.ForwardEvents;
+import dev.portkeep.config.ForwardSpec;
+import dev.portkeep.status.TunnelEvents;
 import dev.portkeep.forward.Pump;
 import dev.portkeep.forward.socks.SocksParser.Phase;
 import dev.portkeep.forward.socks.SocksParser.Step;
@@ -32,7 +33,8 @@ final class SocksConnection {
   private final String spec;
   private final SocketChannel socket;
   private final ChannelOpener opener;
-  private final ForwardEvents events;
+  private final ForwardSpec forward;
+  private final TunnelEvents events;
   private final Duration handshakeTimeout;
   private final SocksForwarder.Counters counters;
   private final byte[] buffer = new byte[SocksParser.MAX_MESSAGE];
@@ -40,13 +42,14 @@ final class SocksConnection {
   private InetSocketAddress client;
 
   SocksConnection(
-      String spec,
+      ForwardSpec.Dynamic forward,
       SocketChannel socket,
       ChannelOpener opener,
-      ForwardEvents events,
+      TunnelEvents events,
       Duration handshakeTimeout,
       SocksForwarder.Counters counters) {
-    this.spec = spec;
+    this.spec = forward.spec();
+    this.forward = forward;
     this.socket = socket;
     this.opener = opener;
     this.events = events;
@@ -136,10 +139,10 @@ final class SocksConnection {
       throw e;
     }
     counters.connections.increment();
-    events.connectionOpened(null, client);
+    events.connectionOpened(forward, client);
     Pump pump = new Pump(socket, conduit, counters.bytesUp, counters.bytesDown, pending);
     pump.run();
-    events.connectionClosed(null, client, pump.bytesUp(), pump.bytesDown());
+    events.connectionClosed(forward, client, pump.bytesUp(), pump.bytesDown());
   }
 
   private void channelFailed(Step.Connect request, IOException e) throws IOException {
@@ -152,7 +155,7 @@ final class SocksConnection {
     } else {
       log.warn("-D {}: " + how, spec, request.target(), client, request.version(), e.getMessage());
     }
-    events.channelRefused(null, client, new ForwardEvents.IOExceptionView(String.valueOf(e.getMessage()), byServer));
+    events.channelRefused(forward, client, String.valueOf(e.getMessage()));
     refuse(reply.encode(request.version()));
   }
 

@@ -2,7 +2,9 @@ package dev.portkeep.forward.socks;
 
 import dev.portkeep.bind.Listener;
 import dev.portkeep.forward.ChannelOpener;
-import dev.portkeep.forward.ForwardEvents;
+import dev.portkeep.config.ForwardSpec;
+import dev.portkeep.forward.ForwardStats;
+import dev.portkeep.status.TunnelEvents;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
@@ -22,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * for the SSH server to resolve. Closing stops accepting at once and gives open connections a grace
  * period before they are cut.
  */
-public final class SocksForwarder implements AutoCloseable {
+public final class SocksForwarder implements dev.portkeep.forward.LocalService {
   private static final Logger log = LoggerFactory.getLogger(SocksForwarder.class);
 
   /** How long a client has from connecting to completing its request. */
@@ -31,24 +33,25 @@ public final class SocksForwarder implements AutoCloseable {
   private final String spec;
   private final Listener listener;
   private final ChannelOpener opener;
-  private final ForwardEvents events;
+  private final ForwardSpec.Dynamic forward;
+  private final TunnelEvents events;
   private final Duration handshakeTimeout;
   private final Set<SocketChannel> open = ConcurrentHashMap.newKeySet();
   private final Counters counters = new Counters();
   private final AtomicBoolean closed = new AtomicBoolean();
 
   /**
-   * {@code spec} is what the user wrote after {@code -D}, quoted in logs. Until {@code ForwardSpec}
-   * has a dynamic member, {@code events} receive {@code null} as the forward.
+   * {@code forward} is the {@code -D} it serves; its text is quoted in logs.
    */
-  public SocksForwarder(String spec, Listener listener, ChannelOpener opener, ForwardEvents events) {
-    this(spec, listener, opener, events, DEFAULT_HANDSHAKE_TIMEOUT);
+  public SocksForwarder(ForwardSpec.Dynamic forward, Listener listener, ChannelOpener opener, TunnelEvents events) {
+    this(forward, listener, opener, events, DEFAULT_HANDSHAKE_TIMEOUT);
   }
 
   /** As above, with the time a client has from connecting to completing its request. */
   public SocksForwarder(
-      String spec, Listener listener, ChannelOpener opener, ForwardEvents events, Duration handshakeTimeout) {
-    this.spec = Objects.requireNonNull(spec, "spec");
+      ForwardSpec.Dynamic forward, Listener listener, ChannelOpener opener, TunnelEvents events, Duration handshakeTimeout) {
+    this.forward = Objects.requireNonNull(forward, "forward");
+    this.spec = forward.spec();
     this.listener = Objects.requireNonNull(listener, "listener");
     this.opener = Objects.requireNonNull(opener, "opener");
     this.events = Objects.requireNonNull(events, "events");
@@ -59,23 +62,27 @@ public final class SocksForwarder implements AutoCloseable {
   }
 
   /** Starts one accept loop per listening socket. */
+  @Override
   public void start() {
     for (ServerSocketChannel server : listener.channels()) {
       Thread.ofVirtual().name("pk-socks-accept-" + listener.port()).start(() -> acceptLoop(server));
     }
   }
 
-  public String spec() {
-    return spec;
+  @Override
+  public ForwardSpec.Dynamic spec() {
+    return forward;
   }
 
+  @Override
   public Listener listener() {
     return listener;
   }
 
   /** Counters since start. */
-  public Stats stats() {
-    return new Stats(
+  @Override
+  public ForwardStats stats() {
+    return new ForwardStats(
         counters.connections.sum(),
         counters.refused.sum(),
         counters.rejected.sum(),
@@ -83,13 +90,6 @@ public final class SocksForwarder implements AutoCloseable {
         counters.bytesUp.sum(),
         counters.bytesDown.sum());
   }
-
-  /**
-   * A snapshot of a SOCKS forward's counters: {@code connections} whose channel opened, {@code
-   * refused} by the server (or with the session gone), {@code rejected} here for a bad, unsupported
-   * or too slow handshake, {@code open} sockets now, and bytes each way.
-   */
-  public record Stats(long connections, long refused, long rejected, int open, long bytesUp, long bytesDown) {}
 
   /** The forward's live counters, added to by its connections. */
   static final class Counters {
@@ -121,7 +121,7 @@ public final class SocksForwarder implements AutoCloseable {
     open.add(socket);
     try {
       if (!closed.get()) {
-        new SocksConnection(spec, socket, opener, events, handshakeTimeout, counters).run();
+        new SocksConnection(forward, socket, opener, events, handshakeTimeout, counters).run();
       }
     } finally {
       open.remove(socket);
@@ -142,6 +142,7 @@ public final class SocksForwarder implements AutoCloseable {
   }
 
   /** Stops accepting, waits up to {@code grace} for open connections, then cuts the rest. */
+  @Override
   public void close(Duration grace) {
     if (!closed.compareAndSet(false, true)) {
       return;

@@ -10,7 +10,8 @@ import dev.portkeep.config.AddressFamily;
 import dev.portkeep.config.BindAddress;
 import dev.portkeep.config.Endpoint;
 import dev.portkeep.forward.ChannelOpener;
-import dev.portkeep.forward.ForwardEvents;
+import dev.portkeep.config.ForwardSyntax;
+import dev.portkeep.status.TunnelEvents;
 import dev.portkeep.testing.TargetServer;
 import java.net.Socket;
 import java.time.Duration;
@@ -34,7 +35,7 @@ class SocksForwarderTest {
   @Test
   void constructor_zeroHandshakeTimeout_rejectedNamingTheValue() {
     try (Listener listener = listener()) {
-      assertThatThrownBy(() -> new SocksForwarder("1080", listener, new SocketOpener(), ForwardEvents.NONE, Duration.ZERO))
+      assertThatThrownBy(() -> new SocksForwarder(ForwardSyntax.parseDynamic("1080"), listener, new SocketOpener(), TunnelEvents.NONE, Duration.ZERO))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("PT0S");
     }
@@ -44,7 +45,7 @@ class SocksForwarderTest {
   void stats_afterATransferAndARejection_countEach() throws Exception {
     SocketOpener opener = new SocketOpener();
     try (TargetServer echo = TargetServer.echo();
-        SocksForwarder forwarder = new SocksForwarder("1080", listener(), opener, ForwardEvents.NONE)) {
+        SocksForwarder forwarder = new SocksForwarder(ForwardSyntax.parseDynamic("1080"), listener(), opener, TunnelEvents.NONE)) {
       forwarder.start();
       try (Socket s = connect(forwarder)) {
         assertThat(SocksClient.socks5(s, SocksBytes.socks5Domain(1, "localhost", echo.port()))).isEqualTo(socks5Reply(0));
@@ -55,7 +56,7 @@ class SocksForwarderTest {
       }
       assertThat(opener.targets).containsExactly(new Endpoint("localhost", echo.port()));
       awaitNoOpenConnections(forwarder);
-      assertThat(forwarder.stats()).isEqualTo(new SocksForwarder.Stats(1, 0, 1, 0, 100_000, 100_000));
+      assertThat(forwarder.stats()).isEqualTo(new dev.portkeep.forward.ForwardStats(1, 0, 1, 0, 100_000, 100_000));
     }
   }
 
@@ -64,7 +65,7 @@ class SocksForwarderTest {
     ChannelOpener closing = (target, originator) -> {
       throw new IllegalStateException("session is being closed");
     };
-    try (SocksForwarder forwarder = new SocksForwarder("1080", listener(), closing, ForwardEvents.NONE)) {
+    try (SocksForwarder forwarder = new SocksForwarder(ForwardSyntax.parseDynamic("1080"), listener(), closing, TunnelEvents.NONE)) {
       forwarder.start();
       try (Socket s = connect(forwarder)) {
         assertThat(SocksClient.socks4(s, SocksBytes.socks4Connect("127.0.0.1", 9))).isEqualTo(SocksBytes.socks4Reply(0x5B));
@@ -75,7 +76,7 @@ class SocksForwarderTest {
 
   @Test
   void close_withAClientMidHandshake_cutsItAndReleasesThePort() throws Exception {
-    SocksForwarder forwarder = new SocksForwarder("1080", listener(), new SocketOpener(), ForwardEvents.NONE);
+    SocksForwarder forwarder = new SocksForwarder(ForwardSyntax.parseDynamic("1080"), listener(), new SocketOpener(), TunnelEvents.NONE);
     forwarder.start();
     int port = forwarder.listener().port();
     try (Socket s = connect(forwarder)) {

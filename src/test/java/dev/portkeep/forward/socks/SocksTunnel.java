@@ -6,7 +6,8 @@ import dev.portkeep.config.AddressFamily;
 import dev.portkeep.config.BindAddress;
 import dev.portkeep.config.SessionSettings;
 import dev.portkeep.config.StrictHostKeyChecking;
-import dev.portkeep.forward.ForwardEvents;
+import dev.portkeep.config.ForwardSyntax;
+import dev.portkeep.status.TunnelEvents;
 import dev.portkeep.ssh.Prompts;
 import dev.portkeep.ssh.SshConnector;
 import dev.portkeep.ssh.SshSession;
@@ -26,29 +27,19 @@ final class SocksTunnel implements AutoCloseable {
 
   private SocksTunnel(SshTestServer server, Duration handshakeTimeout) {
     SessionSettings settings =
-        new SessionSettings(
-            server.host(),
-            server.port(),
-            server.user(),
-            new SessionSettings.IdentitySource.Explicit(List.of(server.clientKey())),
-            StrictHostKeyChecking.YES,
-            List.of(server.knownHostsFile()),
-            true,
-            Duration.ofSeconds(10),
-            true,
-            AddressFamily.ANY);
+        SessionSettings.direct(server.host(), server.port(), server.user(), List.of(server.clientKey()),
+            List.of(server.knownHostsFile()), StrictHostKeyChecking.YES);
     session = new SshConnector(settings, Prompts.NONE).connect();
     Listener listener =
         Listeners.system().open(new BindAddress.Literal("127.0.0.1", AddressFamily.INET), 0, AddressFamily.ANY, "-D test");
-    ForwardEvents events =
-        new ForwardEvents() {
+    TunnelEvents events =
+        new TunnelEvents() {
           @Override
-          public void channelRefused(
-              dev.portkeep.config.ForwardSpec forward, InetSocketAddress client, IOExceptionView error) {
-            refusals.add(error.message());
+          public void channelRefused(dev.portkeep.config.ForwardSpec forward, InetSocketAddress client, String error) {
+            refusals.add(error);
           }
         };
-    forwarder = new SocksForwarder("127.0.0.1:0", listener, session, events, handshakeTimeout);
+    forwarder = new SocksForwarder(ForwardSyntax.parseDynamic("127.0.0.1:0"), listener, session, events, handshakeTimeout);
     forwarder.start();
   }
 
