@@ -7,6 +7,7 @@ import dev.portkeep.cli.CliRun;
 import dev.portkeep.testing.EchoServer;
 import dev.portkeep.testing.FaultProxy;
 import dev.portkeep.testing.FreePort;
+import dev.portkeep.testing.NetNamespace;
 import dev.portkeep.testing.OpenSshServer;
 import dev.portkeep.testing.Payloads;
 import dev.portkeep.testing.TargetServer;
@@ -114,6 +115,43 @@ class ReconnectIT {
         Thread.sleep(100);
       }
       assertThat(proxy.connections()).isGreaterThanOrEqualTo(2);
+      assertThat(run.stop()).isZero();
+    }
+  }
+
+  private static boolean bannerThrough(int port) {
+    try (Socket s = new Socket("127.0.0.1", port)) {
+      s.setSoTimeout(3_000);
+      return new String(s.getInputStream().readNBytes(8), java.nio.charset.StandardCharsets.US_ASCII).equals("SSH-2.0-");
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  @Test
+  void linkCutInANetworkNamespace_peerDeclaredDeadThenBackWhenTheLinkHeals() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(NetNamespace.available(), "needs root to create network namespaces");
+    try (NetNamespace ns = NetNamespace.create(); OpenSshServer sshd = OpenSshServer.builder().inNamespace(ns).start()) {
+      int port = FreePort.pick();
+      // The forward's target is the namespace's own sshd, the one service that lives there.
+      CliRun run = CliRun.start(home, "-o", "ServerAliveInterval=1", "-o", "ServerAliveCountMax=2",
+          "-L", "127.0.0.1:" + port + ":" + ns.innerAddress() + ":" + sshd.port(), "-p", String.valueOf(sshd.port()),
+          "-i", sshd.clientKey().toString(), "-o", "UserKnownHostsFile=" + sshd.knownHostsFile(), "root@" + ns.innerAddress());
+      run.awaitOut("forwarding", Duration.ofSeconds(20));
+      assertThat(bannerThrough(port)).isTrue();
+      ns.cut();
+      long cut = System.nanoTime();
+      while (!run.err().contains("lost the session")) {
+        assertThat(Duration.ofNanos(System.nanoTime() - cut)).isLessThan(Duration.ofSeconds(1 * (2 + 1) + 2));
+        Thread.sleep(50);
+      }
+      assertThat(bannerThrough(port)).isFalse();
+      ns.heal();
+      long healed = System.nanoTime();
+      while (!bannerThrough(port)) {
+        assertThat(Duration.ofNanos(System.nanoTime() - healed)).as(run.err()).isLessThan(Duration.ofSeconds(40));
+        Thread.sleep(200);
+      }
       assertThat(run.stop()).isZero();
     }
   }
