@@ -12,6 +12,7 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
@@ -120,7 +121,7 @@ final class Loader {
     Path real = real(file);
     if (chain.contains(real)) {
       List<Path> cycle = new ArrayList<>(chain);
-      java.util.Collections.reverse(cycle);
+      Collections.reverse(cycle);
       String path =
           cycle.subList(cycle.indexOf(real), cycle.size()).stream().map(this::shown).collect(Collectors.joining(" -> "));
       throw new UsageException(
@@ -175,8 +176,9 @@ final class Loader {
     }
   }
 
+  /** An empty word is an error; no word at all ({@code Host # comment}) is a block matching nothing. */
   private static void requireNoEmptyWord(ConfigLine line) {
-    if (line.args().isEmpty() || line.args().stream().anyMatch(String::isEmpty)) {
+    if (line.args().stream().anyMatch(String::isEmpty)) {
       throw new UsageException(
           line.source().prefix() + " keyword " + line.keyword() + " empty argument",
           "remove the empty quotes");

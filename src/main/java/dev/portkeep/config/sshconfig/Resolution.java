@@ -60,7 +60,7 @@ final class Resolution implements MatchCondition.Facts {
     for (Entry entry : entries) {
       switch (entry) {
         case Entry.HostLine host -> active = !neverMatch && host.matches(hostForHostLines);
-        case Entry.MatchLine match -> active = !neverMatch && matches(match);
+        case Entry.MatchLine match -> active = matches(match, neverMatch) && !neverMatch;
         case Entry.IncludeLine include -> {
           if (active) {
             include.unmatched().forEach(p -> note(include.source(), "Include " + p + " matched no files"));
@@ -74,10 +74,11 @@ final class Resolution implements MatchCondition.Facts {
     }
   }
 
-  private boolean matches(Entry.MatchLine match) {
+  /** Evaluated even where it can never apply, as OpenSSH does: "final" still asks for the second pass. */
+  private boolean matches(Entry.MatchLine match, boolean neverMatch) {
     wantFinalPass |= match.condition().requestsFinalPass();
     MatchCondition.Outcome outcome = match.condition().evaluate(this);
-    if (outcome.notEvaluated() != null) {
+    if (outcome.notEvaluated() != null && !neverMatch) {
       note(match.source(), "Match " + outcome.notEvaluated() + " is not evaluated by portkeep; the block is skipped");
     }
     return outcome.matched();

@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The output of {@code ssh -G}, one lower-cased key and its value a line, and the two sides of the
@@ -130,9 +129,5 @@ final class GOutput {
     }
     fields.add(field.toString());
     return String.join("|", fields);
-  }
-
-  Optional<String> first(String key) {
-    return all(key).stream().findFirst();
   }
 }

@@ -174,6 +174,15 @@ class SshConfigMatchTest {
   }
 
   @Test
+  void matchFinal_inAnIncludeUnderAnInactiveBlock_stillCausesTheSecondPass() {
+    home.write(".ssh/final.conf", "Match final\n  User never\n");
+    String text = "Host alias\n  HostName real.example\nHost nomatch\n  Include final.conf\nHost real.example\n  Port 2\n";
+    HostConfig host = home.resolve(text, "alias");
+    assertThat(host.first(PORT)).contains("2");
+    assertThat(host.first(USER)).isEmpty();
+  }
+
+  @Test
   void canonicalizeHostname_causesTheSecondPass_withoutResolvingAndNotes() {
     String text = "CanonicalizeHostname yes\nMatch canonical\n  Port 2\n";
     HostConfig host = home.resolve(text, "a.b.c");

@@ -63,6 +63,11 @@ class SshConfigTest {
   }
 
   @Test
+  void hostLineWithOnlyAComment_matchesNothing() {
+    assertThat(home.resolve("Host # nothing\n  Port 2\n", "x").first(PORT)).isEmpty();
+  }
+
+  @Test
   void hostPatterns_caseDiffers_doesNotMatchAsInOpenSsh() {
     // readconf.c matches Host with match_pattern(), which is case-sensitive; Match host is not.
     SshConfig config = home.config("Host Gateway\n  Port 2\n");
