@@ -3,6 +3,7 @@ package dev.portkeep.config.sshconfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,15 +17,22 @@ import java.util.List;
 final class Glob {
   private Glob() {}
 
-  /** The existing paths {@code pattern} (absolute) names, sorted; empty when nothing matches. */
-  static List<Path> expand(Path pattern) {
-    List<Path> found = List.of(pattern.getRoot());
-    for (Path component : pattern) {
-      String name = component.toString();
+  /**
+   * The existing paths an absolute {@code pattern} names, sorted; empty when nothing matches. The
+   * pattern stays a string until each component is matched: Windows paths cannot hold a {@code *}.
+   */
+  static List<Path> expand(String pattern, FileSystem fs) {
+    boolean windows = fs.getSeparator().equals("\\");
+    List<String> parts = List.of(pattern.split(windows ? "[/\\\\]" : "/", -1));
+    List<Path> found = List.of(fs.getPath(parts.get(0) + fs.getSeparator()));
+    for (String name : parts.subList(1, parts.size())) {
+      if (name.isEmpty()) {
+        continue; // a doubled or trailing separator
+      }
       List<Path> next = new ArrayList<>();
       for (Path dir : found) {
         if (!hasWildcard(name)) {
-          Path candidate = dir.resolve(unescape(name));
+          Path candidate = dir.resolve(windows ? name : unescape(name));
           if (Files.exists(candidate)) {
             next.add(candidate);
           }

@@ -93,7 +93,7 @@ final class Loader {
     List<Entry.LoadedFile> files = new ArrayList<>();
     List<String> unmatched = new ArrayList<>();
     for (String written : line.args()) {
-      List<Path> matches = Glob.expand(anchor(written));
+      List<Path> matches = Glob.expand(anchor(written), env.home().getFileSystem());
       if (matches.isEmpty()) {
         unmatched.add(written);
       }
@@ -109,12 +109,13 @@ final class Loader {
   }
 
   /** readconf.c: {@code ~} is the home directory and a relative path lives in {@code ~/.ssh}. */
-  private Path anchor(String written) {
+  private String anchor(String written) {
+    String home = env.home().toAbsolutePath().toString();
     if (written.equals("~") || written.startsWith("~/")) {
-      return env.expand(written).toAbsolutePath();
+      return home + written.substring(1);
     }
-    Path path = env.home().getFileSystem().getPath(written);
-    return path.isAbsolute() ? path : env.sshDir().resolve(written).toAbsolutePath();
+    boolean absolute = written.startsWith("/") || written.matches("(?s)[A-Za-z]:[/\\\\].*");
+    return absolute ? written : home + "/.ssh/" + written;
   }
 
   private void requireNoLoop(Path file, Source source) {
