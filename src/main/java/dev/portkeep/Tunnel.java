@@ -117,7 +117,7 @@ public final class Tunnel implements AutoCloseable {
   private static void bindOrSkip(TunnelPlan plan, Listeners listeners, ForwardSpec forward, BindAddress bind, int port,
       List<Listener> bound, List<ForwardSpec> served) {
     try {
-      bound.add(listeners.open(bind, port, plan.session().family(), flag(forward) + forward.spec()));
+      bound.add(listeners.open(bind, port, plan.session().family(), forward.flag() + " " + forward.spec()));
       served.add(forward);
     } catch (ListenException e) {
       if (plan.session().exitOnForwardFailure()) {
@@ -125,14 +125,6 @@ public final class Tunnel implements AutoCloseable {
       }
       log.warn("{} (ExitOnForwardFailure=no: going on without it)", e.getMessage());
     }
-  }
-
-  static String flag(ForwardSpec f) {
-    return switch (f) {
-      case ForwardSpec.Local l -> "-L ";
-      case ForwardSpec.Remote r -> "-R ";
-      case ForwardSpec.Dynamic d -> "-D ";
-    };
   }
 
   /** Every local listen address bound, with the real port, in the order of the forwards. */

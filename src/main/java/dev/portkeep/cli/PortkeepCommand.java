@@ -59,6 +59,9 @@ public final class PortkeepCommand implements Callable<Integer> {
   @Option(names = "-J", paramLabel = "[user@]host[:port][,...]", description = "Connect through these jump hosts in order (ProxyJump), each with its host key checked.")
   String jump;
 
+  @Option(names = "-F", paramLabel = "configfile", description = "Read this ssh_config instead of ~/.ssh/config (none: no file).")
+  String configFile;
+
   @Option(names = "-p", paramLabel = "port", description = "SSH server port (default 22).")
   Integer port;
 
@@ -127,7 +130,7 @@ public final class PortkeepCommand implements Callable<Integer> {
     }
     AddressFamily family = ipv4 ? AddressFamily.INET : ipv6 ? AddressFamily.INET6 : AddressFamily.ANY;
     Flags flags = new Flags(destination, Optional.ofNullable(port), Optional.ofNullable(login), identities, family,
-        localForwards, remoteForwards, dynamicForwards, Optional.ofNullable(jump), Optional.empty(), options);
+        localForwards, remoteForwards, dynamicForwards, Optional.ofNullable(jump), Optional.ofNullable(configFile), options);
     if (port != null && (port < 1 || port > 65_535)) {
       throw new UsageException("invalid port '" + port + "' for -p (must be 1-65535)", "use the SSH server's port, 22 by default");
     }

@@ -44,20 +44,12 @@ final class ReportingEvents implements TunnelEvents {
   @Override
   public void forwardUp(ForwardSpec forward, String where) {
     if (wasLost) {
-      err.println("portkeep: " + flag(forward) + forward.spec() + " is up again (" + where + ")");
+      err.println("portkeep: " + forward.flag() + " " + forward.spec() + " is up again (" + where + ")");
     }
   }
 
   @Override
   public void forwardFailed(ForwardSpec forward, String error, Duration retryIn) {
     err.println("portkeep: " + error + (retryIn == null ? "" : String.format(Locale.ROOT, "; retrying in %.1f s", retryIn.toMillis() / 1000.0)));
-  }
-
-  private static String flag(ForwardSpec f) {
-    return switch (f) {
-      case ForwardSpec.Local l -> "-L ";
-      case ForwardSpec.Remote r -> "-R ";
-      case ForwardSpec.Dynamic d -> "-D ";
-    };
   }
 }

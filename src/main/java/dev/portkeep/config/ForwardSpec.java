@@ -11,6 +11,15 @@ public sealed interface ForwardSpec {
   /** Where connections go, as shown in status lines. */
   String targetText();
 
+  /** The command-line flag of this kind of forward: -L, -R or -D. */
+  default String flag() {
+    return switch (this) {
+      case Local l -> "-L";
+      case Remote r -> "-R";
+      case Dynamic d -> "-D";
+    };
+  }
+
   /** {@code -L [bind:]port:host:hostport}: listen locally, connect from the server. */
   record Local(BindAddress bind, int port, Endpoint target, String spec) implements ForwardSpec {
     public Local {

@@ -1,7 +1,6 @@
 package dev.portkeep.config;
 
 import java.util.Objects;
-import java.util.Optional;
 
 /** One SSH server on the way ({@code -J} / ProxyJump) or at the end; the host stays a name. */
 public record Hop(String user, String host, int port) {
@@ -16,12 +15,5 @@ public record Hop(String user, String host, int port) {
   /** {@code user@host:port}, IPv6 in brackets. */
   public String display() {
     return user + "@" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
-  }
-
-  /** Parses one {@code [user@]host[:port]} of a ProxyJump list. */
-  static Hop parse(String text, String defaultUser) {
-    Destination d = Destination.parse(text);
-    Optional<String> user = d.user();
-    return new Hop(user.orElse(defaultUser), d.host(), d.port().orElse(22));
   }
 }
