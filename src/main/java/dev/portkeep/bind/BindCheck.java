@@ -103,14 +103,14 @@ public final class BindCheck {
     return new CheckReport(address, sockets, hints, notes);
   }
 
-  /** Explains a bind that really failed with {@code error}. */
-  public SocketCheck explainFailure(SocketPlan plan, IOException error, List<String> notes) {
-    return judge(plan, scene(near(List.of(plan))), Optional.of(error), notes);
-  }
-
-  /** Hints for a failed socket, when a scene can be read. */
-  public List<String> hintsFor(SocketCheck failed) {
-    return scene(near(List.of(failed.plan()))).map(s -> BindHints.forChecks(List.of(failed), s, this)).orElse(List.of());
+  /** Explains a bind that really failed with {@code error}: the verdict, hints and caveats, from one look at the host. */
+  public CheckReport explainFailure(SocketPlan plan, IOException error) {
+    Optional<Scene> scene = scene(near(List.of(plan)));
+    List<String> notes = new ArrayList<>();
+    SocketCheck explained = judge(plan, scene, Optional.of(error), notes);
+    List<String> hints = explained.bindable() || scene.isEmpty()
+        ? List.of() : BindHints.forChecks(List.of(explained), scene.get(), this);
+    return new CheckReport(plan.display(), List.of(explained), hints, notes);
   }
 
   private SocketCheck judge(SocketPlan plan, Optional<Scene> scene, Optional<IOException> failure, List<String> notes) {

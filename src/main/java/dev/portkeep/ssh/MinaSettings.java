@@ -61,7 +61,7 @@ final class MinaSettings {
   static List<BuiltinDHFactories> keyExchanges() {
     return BaseBuilder.DEFAULT_KEX_PREFERENCE.stream()
         .filter(BuiltinDHFactories::isSupported)
-        .filter(k -> !k.getName().contains("sha1") && k != BuiltinDHFactories.dhg1 && k != BuiltinDHFactories.dhg14)
+        .filter(k -> !k.getName().contains("sha1"))
         .toList();
   }
 
