@@ -21,7 +21,7 @@ final class Smb2Negotiate {
   static final int MAX_ANSWER = 64 * 1024;
   static final int SALT_LENGTH = 32;
   /** How many bytes of a non-SMB answer are kept for the message. */
-  static final int PREVIEW = 32;
+  static final int PREVIEW = 64;
 
   static final int PREAUTH_INTEGRITY_CAPABILITIES = 0x0001;
   static final int ENCRYPTION_CAPABILITIES = 0x0002;
@@ -141,8 +141,8 @@ final class Smb2Negotiate {
     }
     if (type != SESSION_MESSAGE || available < TRANSPORT_HEADER + 4
         || !isSmb(received, start + TRANSPORT_HEADER)) {
-      if (type == SESSION_MESSAGE && available > TRANSPORT_HEADER && startsLikeSmb(received, start, length)) {
-        return truncated(peer, available, TRANSPORT_HEADER + frameLength(received, start));
+      if (type == SESSION_MESSAGE && startsLikeSmb(received, start, length)) {
+        return truncated(peer, available, available < TRANSPORT_HEADER ? -1 : TRANSPORT_HEADER + frameLength(received, start));
       }
       return new ProbeResult.NotSmb(peer, hex(received, start, Math.min(available, PREVIEW)));
     }
@@ -235,8 +235,10 @@ final class Smb2Negotiate {
     };
   }
 
+  /** {@code announced} is -1 when the cut came before the length was known. */
   private static ProbeResult truncated(String peer, int got, int announced) {
-    return new ProbeResult.Failed(peer, "its SMB answer stopped after " + got + " of " + announced + " bytes",
+    return new ProbeResult.Failed(peer,
+        "its answer stopped after " + got + (announced < 0 ? "" : " of " + announced) + " bytes",
         "the connection broke during the answer; try again, and read the tunnel's log if it repeats");
   }
 
@@ -269,10 +271,13 @@ final class Smb2Negotiate {
     return matches(b, at, SMB2_ID, 4) || matches(b, at, SMB1_ID, 4);
   }
 
-  /** Whether the bytes after the transport header, however few, begin an SMB1 or SMB2 protocol id. */
+  /** Whether the bytes after the transport header, however few (even none), begin an SMB1 or SMB2 protocol id. */
   private static boolean startsLikeSmb(byte[] b, int start, int length) {
     int n = Math.min(4, length - start - TRANSPORT_HEADER);
-    return n > 0 && (matches(b, start + TRANSPORT_HEADER, SMB2_ID, n) || matches(b, start + TRANSPORT_HEADER, SMB1_ID, n));
+    if (n >= 0 && frameLength(b, start) < 4) {
+      return false; // too short to hold any protocol id
+    }
+    return n <= 0 || matches(b, start + TRANSPORT_HEADER, SMB2_ID, n) || matches(b, start + TRANSPORT_HEADER, SMB1_ID, n);
   }
 
   private static boolean matches(byte[] b, int at, byte[] id, int n) {

@@ -23,7 +23,10 @@ public final class Smb2Probe {
 
   private Smb2Probe() {}
 
-  /** Connects to {@code address} and probes it; connecting and answering share one {@code timeout}. */
+  /**
+   * Connects to {@code address} and probes it; connecting and answering share one {@code timeout}.
+   * An unresolved address is looked up first, outside the timeout.
+   */
   public static ProbeResult probe(InetSocketAddress address, Duration timeout) {
     return probe(address, timeout, new SecureRandom());
   }
