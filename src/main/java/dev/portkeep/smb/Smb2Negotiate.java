@@ -190,12 +190,18 @@ final class Smb2Negotiate {
           ? "it chose the wildcard dialect 0x02FF, which only answers an SMB1 negotiate"
           : String.format("it chose dialect 0x%04X, which the probe did not offer", code));
     }
+    return new ProbeResult.Answered(peer, dialect.get(), details(m, dialect.get()));
+  }
+
+  /** The fixed fields of a NEGOTIATE response body, and the cipher from its contexts. */
+  private static NegotiateDetails details(ByteBuffer m, Dialect dialect) {
+    int b = SMB2_HEADER;
     int capabilities = m.getInt(b + 24);
-    Optional<String> cipher = dialect.get() == Dialect.SMB_3_1_1
+    Optional<String> cipher = dialect == Dialect.SMB_3_1_1
         ? negotiatedCipher(m, m.getInt(b + 60), m.getShort(b + 6) & 0xFFFF)
-        : dialect.get().isSmb3() && (capabilities & NegotiateDetails.CAP_ENCRYPTION) != 0
+        : dialect.isSmb3() && (capabilities & NegotiateDetails.CAP_ENCRYPTION) != 0
             ? Optional.of("AES-128-CCM") : Optional.empty();
-    NegotiateDetails details = new NegotiateDetails(
+    return new NegotiateDetails(
         guid(m, b + 8),
         (m.getShort(b + 2) & SIGNING_REQUIRED) != 0,
         capabilities,
@@ -204,7 +210,6 @@ final class Smb2Negotiate {
         Integer.toUnsignedLong(m.getInt(b + 36)),
         filetime(m.getLong(b + 40)),
         cipher);
-    return new ProbeResult.Answered(peer, dialect.get(), details);
   }
 
   /** The cipher in the response's ENCRYPTION_CAPABILITIES context; empty if absent, unreadable or "none in common". */
