@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.portkeep.cli.CliRun;
 import dev.portkeep.testing.Command;
+import dev.portkeep.testing.NetNamespace;
 import dev.portkeep.testing.OpenSshServer;
 import dev.portkeep.testing.Payloads;
 import dev.portkeep.testing.SambaServer;
@@ -43,10 +44,17 @@ class SmbTunnelIT {
   @TempDir Path files;
   SambaServer samba;
   OpenSshServer gateway;
+  NetNamespace fileServerHost;
 
+  /** As root the file server is a host of its own (a network namespace), reached only through the gateway's routes. */
   @BeforeAll
   void start() {
-    samba = SambaServer.start();
+    if (NetNamespace.available()) {
+      fileServerHost = NetNamespace.create();
+      samba = SambaServer.builder().inNamespace(fileServerHost).start();
+    } else {
+      samba = SambaServer.start();
+    }
     gateway = OpenSshServer.start();
   }
 
@@ -54,6 +62,9 @@ class SmbTunnelIT {
   void stop() {
     gateway.close();
     samba.close();
+    if (fileServerHost != null) {
+      fileServerHost.close();
+    }
   }
 
   private String[] args(String... extra) {
@@ -71,7 +82,7 @@ class SmbTunnelIT {
   }
 
   private String sambaTarget() {
-    return "127.0.0.1:" + samba.port();
+    return samba.host() + ":" + samba.port();
   }
 
   /** The tunnel's SMB address and port from portkeep's output. */

@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
 /**
- * A real Samba {@code smbd} on a loopback port with its own smb.conf, state directories, password
+ * A real Samba {@code smbd} on a loopback port (or inside a {@link NetNamespace}) with its own smb.conf, state directories, password
  * database, share and log in a temporary directory, started in a session of its own so that stopping
  * it cannot signal the test JVM. It is ready once it answers an SMB2 NEGOTIATE. Needs root.
  */
@@ -249,8 +249,12 @@ public final class SambaServer implements AutoCloseable {
   /** Launches smbd and waits until it answers SMB2; false if it died because the port was taken. */
   private synchronized boolean launch() {
     try {
-      process = new ProcessBuilder(SETSID.toString(), SMBD.toString(), "-s", configFile().toString(), "-F",
-              "--no-process-group")
+      List<String> argv = new ArrayList<>();
+      if (spec.namespace != null) {
+        argv.addAll(List.of(spec.namespace.exec()));
+      }
+      argv.addAll(List.of(SETSID.toString(), SMBD.toString(), "-s", configFile().toString(), "-F", "--no-process-group"));
+      process = new ProcessBuilder(argv)
           .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
           .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(tempDir.resolve("smbd.out").toFile()))
@@ -375,8 +379,16 @@ public final class SambaServer implements AutoCloseable {
     private String password = "portkeep-Smb-1";
     private Duration startTimeout = Duration.ofSeconds(20);
     private final List<String> extraConfig = new ArrayList<>();
+    private NetNamespace namespace;
 
     private Builder() {}
+
+    /** Runs smbd inside {@code ns}, on its inner address: the file server as a host of its own. */
+    public Builder inNamespace(NetNamespace ns) {
+      namespace = ns;
+      listenAddress = ns.innerAddress();
+      return this;
+    }
 
     /** A fixed port (e.g. 445, as root); default: a free port below the ephemeral range. */
     public Builder port(int port) {
@@ -446,7 +458,7 @@ public final class SambaServer implements AutoCloseable {
       try {
         server.prepare();
         for (int attempt = 1; ; attempt++) {
-          server.port = port != 0 ? port : FreePort.pick(listenAddress);
+          server.port = port != 0 ? port : namespace != null ? FreePort.pick() : FreePort.pick(listenAddress);
           server.writeConfig();
           if (attempt == 1) {
             server.setPassword(); // the passdb path does not depend on the port
