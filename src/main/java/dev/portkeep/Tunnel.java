@@ -14,6 +14,7 @@ import dev.portkeep.forward.socks.SocksForwarder;
 import dev.portkeep.reconnect.Backoff;
 import dev.portkeep.reconnect.RemoteForwards;
 import dev.portkeep.reconnect.SessionSupervisor;
+import dev.portkeep.reconnect.StripedOpener;
 import dev.portkeep.ssh.Prompts;
 import dev.portkeep.ssh.SshConnector;
 import dev.portkeep.ssh.SshSession;
@@ -45,14 +46,14 @@ public final class Tunnel implements AutoCloseable {
   }
 
   private final TunnelPlan plan;
-  private final SessionSupervisor supervisor;
+  private final StripedOpener sessions;
   private final List<LocalService> forwarders;
   private final List<RemoteForwards.Bound> remotes;
   private final AtomicBoolean closing = new AtomicBoolean();
 
-  private Tunnel(TunnelPlan plan, SessionSupervisor supervisor, List<LocalService> forwarders, List<RemoteForwards.Bound> remotes) {
+  private Tunnel(TunnelPlan plan, StripedOpener sessions, List<LocalService> forwarders, List<RemoteForwards.Bound> remotes) {
     this.plan = plan;
-    this.supervisor = supervisor;
+    this.sessions = sessions;
     this.forwarders = List.copyOf(forwarders);
     this.remotes = List.copyOf(remotes);
   }
@@ -60,7 +61,7 @@ public final class Tunnel implements AutoCloseable {
   public static Tunnel open(TunnelPlan plan, Prompts prompts, Listeners listeners, TunnelEvents events) {
     List<Listener> bound = new ArrayList<>();
     List<ForwardSpec> served = new ArrayList<>();
-    SessionSupervisor supervisor = null;
+    List<SessionSupervisor> supervisors = new ArrayList<>();
     try {
       for (ForwardSpec forward : plan.forwards()) {
         switch (forward) {
@@ -69,22 +70,25 @@ public final class Tunnel implements AutoCloseable {
           case ForwardSpec.Remote r -> { }
         }
       }
-      supervisor = SessionSupervisor.system(new SshConnector(plan.session(), prompts), events);
-      SshSession first = supervisor.connectFirst();
-      List<RemoteForwards.Bound> remotes = remoteForwards(plan, events, supervisor, first);
+      SshConnector connector = new SshConnector(plan.session(), prompts);
+      for (int i = 0; i < plan.sessions(); i++) {
+        SessionSupervisor s = SessionSupervisor.system(connector, events);
+        supervisors.add(s);
+        s.connectFirst();
+      }
+      StripedOpener opener = new StripedOpener(supervisors);
+      List<RemoteForwards.Bound> remotes = remoteForwards(plan, events, opener.primary());
       List<LocalService> services = new ArrayList<>();
       for (int i = 0; i < bound.size(); i++) {
-        services.add(service(served.get(i), bound.get(i), supervisor, events));
+        services.add(service(served.get(i), bound.get(i), opener, events));
       }
       services.forEach(LocalService::start);
       for (LocalService f : services) {
         events.forwardUp(f.spec(), f.listener().toString());
       }
-      return new Tunnel(plan, supervisor, services, remotes);
+      return new Tunnel(plan, opener, services, remotes);
     } catch (RuntimeException e) {
-      if (supervisor != null) {
-        supervisor.close();
-      }
+      supervisors.reversed().forEach(SessionSupervisor::close);
       for (Listener listener : bound.reversed()) {
         listener.close();
       }
@@ -92,8 +96,7 @@ public final class Tunnel implements AutoCloseable {
     }
   }
 
-  private static List<RemoteForwards.Bound> remoteForwards(
-      TunnelPlan plan, TunnelEvents events, SessionSupervisor supervisor, SshSession first) {
+  private static List<RemoteForwards.Bound> remoteForwards(TunnelPlan plan, TunnelEvents events, SessionSupervisor supervisor) {
     List<ForwardSpec.Remote> specs = plan.forwards().stream()
         .filter(ForwardSpec.Remote.class::isInstance).map(ForwardSpec.Remote.class::cast).toList();
     if (specs.isEmpty()) {
@@ -101,12 +104,12 @@ public final class Tunnel implements AutoCloseable {
     }
     RemoteForwards remote = new RemoteForwards(specs, events,
         new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30), new SplittableRandom()));
-    List<RemoteForwards.Bound> result = remote.establish(first, plan.session().exitOnForwardFailure());
+    List<RemoteForwards.Bound> result = remote.establish(supervisor.current(), plan.session().exitOnForwardFailure());
     supervisor.onReconnected(remote::reestablish);
     return result;
   }
 
-  private static LocalService service(ForwardSpec spec, Listener listener, SessionSupervisor opener, TunnelEvents events) {
+  private static LocalService service(ForwardSpec spec, Listener listener, StripedOpener opener, TunnelEvents events) {
     return switch (spec) {
       case ForwardSpec.Local l -> new LocalForwarder(l, listener, opener, events);
       case ForwardSpec.Dynamic d -> new SocksForwarder(d, listener, opener, events);
@@ -151,12 +154,12 @@ public final class Tunnel implements AutoCloseable {
 
   /** The session now; null while reconnecting. */
   public SshSession session() {
-    return supervisor.current();
+    return sessions.primary().current();
   }
 
   /** Completes when the tunnel cannot go on: a fatal error while reconnecting, or a loss with Reconnect=no. */
   public CompletableFuture<PortkeepException> ended() {
-    return supervisor.ended();
+    return sessions.ended();
   }
 
   /** Closes the listeners, lets open connections finish within {@code grace}, then ends the session. */
@@ -169,7 +172,7 @@ public final class Tunnel implements AutoCloseable {
     for (LocalService f : forwarders.reversed()) {
       f.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     }
-    supervisor.close();
+    sessions.close();
   }
 
   @Override

@@ -24,7 +24,9 @@ public enum Keyword {
   /** portkeep's own: reconnect after a lost session (yes by default). Not an OpenSSH keyword. */
   RECONNECT("Reconnect"),
   /** portkeep's own: seconds to hold connections that arrive while reconnecting. */
-  RECONNECT_HOLD("ReconnectHold");
+  RECONNECT_HOLD("ReconnectHold"),
+  /** portkeep's own: how many SSH sessions to spread forwarded connections across. */
+  SESSIONS("Sessions");
 
   private final String canonical;
 
@@ -43,7 +45,7 @@ public enum Keyword {
 
   /** True for portkeep's own keywords, which OpenSSH does not know: accepted with -o only. */
   public boolean portkeepOnly() {
-    return this == RECONNECT || this == RECONNECT_HOLD;
+    return this == RECONNECT || this == RECONNECT_HOLD || this == SESSIONS;
   }
 
   public static Optional<Keyword> lookup(String name) {

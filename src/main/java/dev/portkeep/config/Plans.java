@@ -47,7 +47,12 @@ public final class Plans {
     forwards.addAll(configured(options, Keyword.REMOTE_FORWARD, ForwardSyntax::parseRemote));
     forwards.addAll(configured(options, Keyword.DYNAMIC_FORWARD, ForwardSyntax::parseDynamic));
     rejectDuplicateListeners(forwards);
-    return new TunnelPlan(session, forwards);
+    int sessions = options.seconds(Keyword.SESSIONS, false).orElse(1);
+    if (sessions > TunnelPlan.MAX_SESSIONS) {
+      throw new UsageException("invalid value '" + sessions + "' for Sessions (at most " + TunnelPlan.MAX_SESSIONS + ")",
+          "one session per core is plenty; the benchmark shows the effect");
+    }
+    return new TunnelPlan(session, forwards, sessions);
   }
 
   private static SshConfig config(Flags flags, Environment env) {
