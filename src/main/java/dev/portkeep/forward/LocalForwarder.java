@@ -6,13 +6,8 @@ import dev.portkeep.status.TunnelEvents;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,26 +24,23 @@ public final class LocalForwarder implements LocalService {
   private final Listener listener;
   private final ChannelOpener opener;
   private final TunnelEvents events;
-  private final Set<SocketChannel> open = ConcurrentHashMap.newKeySet();
+  private final Acceptor acceptor;
   private final LongAdder bytesUp = new LongAdder();
   private final LongAdder bytesDown = new LongAdder();
   private final LongAdder connections = new LongAdder();
   private final LongAdder refused = new LongAdder();
-  private final AtomicBoolean closed = new AtomicBoolean();
 
   public LocalForwarder(ForwardSpec.Local spec, Listener listener, ChannelOpener opener, TunnelEvents events) {
     this.spec = spec;
     this.listener = listener;
     this.opener = opener;
     this.events = events;
+    this.acceptor = new Acceptor(listener, "-L " + spec.spec());
   }
 
-  /** Starts one accept loop per listening socket. */
   @Override
   public void start() {
-    for (ServerSocketChannel server : listener.channels()) {
-      Thread.ofVirtual().name("pk-accept-" + listener.port()).start(() -> acceptLoop(server));
-    }
+    acceptor.start(this::serve);
   }
 
   @Override
@@ -63,28 +55,10 @@ public final class LocalForwarder implements LocalService {
 
   @Override
   public ForwardStats stats() {
-    return new ForwardStats(connections.sum(), refused.sum(), 0, open.size(), bytesUp.sum(), bytesDown.sum());
-  }
-
-  private void acceptLoop(ServerSocketChannel server) {
-    while (!closed.get()) {
-      SocketChannel socket;
-      try {
-        socket = server.accept();
-      } catch (ClosedChannelException e) {
-        return;
-      } catch (IOException e) {
-        // Typically out of file descriptors: back off instead of spinning on the error.
-        log.warn("accept failed on {}: {}", listener, e.getMessage());
-        pause(Duration.ofMillis(100));
-        continue;
-      }
-      Thread.ofVirtual().name("pk-conn").start(() -> serve(socket));
-    }
+    return new ForwardStats(connections.sum(), refused.sum(), 0, acceptor.open(), bytesUp.sum(), bytesDown.sum());
   }
 
   private void serve(SocketChannel socket) {
-    open.add(socket);
     InetSocketAddress client = null;
     try {
       socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
@@ -101,41 +75,11 @@ public final class LocalForwarder implements LocalService {
       events.channelRefused(spec, client, String.valueOf(e.getMessage()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } finally {
-      open.remove(socket);
-      try {
-        socket.close();
-      } catch (IOException ignored) {
-        // Already reported through the pump or the open failure.
-      }
-    }
-  }
-
-  private static void pause(Duration d) {
-    try {
-      Thread.sleep(d);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 
   @Override
   public void close(Duration grace) {
-    if (!closed.compareAndSet(false, true)) {
-      return;
-    }
-    listener.close();
-    long deadline = System.nanoTime() + grace.toNanos();
-    while (!open.isEmpty() && System.nanoTime() < deadline && !Thread.currentThread().isInterrupted()) {
-      pause(Duration.ofMillis(20));
-    }
-    for (SocketChannel socket : open) {
-      try {
-        socket.close();
-      } catch (IOException ignored) {
-        // Shutting down; nothing more to do for this connection.
-      }
-    }
+    acceptor.close(grace);
   }
-
 }

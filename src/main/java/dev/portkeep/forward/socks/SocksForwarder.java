@@ -1,22 +1,15 @@
 package dev.portkeep.forward.socks;
 
 import dev.portkeep.bind.Listener;
+import dev.portkeep.forward.Acceptor;
 import dev.portkeep.forward.ChannelOpener;
 import dev.portkeep.config.ForwardSpec;
 import dev.portkeep.forward.ForwardStats;
+import dev.portkeep.forward.LocalService;
 import dev.portkeep.status.TunnelEvents;
-import java.io.IOException;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Serves one {@code -D} forward: a SOCKS4, SOCKS4a and SOCKS5 (CONNECT, no authentication) server on
@@ -24,9 +17,7 @@ import org.slf4j.LoggerFactory;
  * for the SSH server to resolve. Closing stops accepting at once and gives open connections a grace
  * period before they are cut.
  */
-public final class SocksForwarder implements dev.portkeep.forward.LocalService {
-  private static final Logger log = LoggerFactory.getLogger(SocksForwarder.class);
-
+public final class SocksForwarder implements LocalService {
   /** How long a client has from connecting to completing its request. */
   public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
 
@@ -36,9 +27,8 @@ public final class SocksForwarder implements dev.portkeep.forward.LocalService {
   private final ForwardSpec.Dynamic forward;
   private final TunnelEvents events;
   private final Duration handshakeTimeout;
-  private final Set<SocketChannel> open = ConcurrentHashMap.newKeySet();
+  private final Acceptor acceptor;
   private final Counters counters = new Counters();
-  private final AtomicBoolean closed = new AtomicBoolean();
 
   /**
    * {@code forward} is the {@code -D} it serves; its text is quoted in logs.
@@ -59,14 +49,12 @@ public final class SocksForwarder implements dev.portkeep.forward.LocalService {
     if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
       throw new IllegalArgumentException("handshake timeout " + handshakeTimeout + " must be positive");
     }
+    this.acceptor = new Acceptor(listener, "-D " + spec);
   }
 
-  /** Starts one accept loop per listening socket. */
   @Override
   public void start() {
-    for (ServerSocketChannel server : listener.channels()) {
-      Thread.ofVirtual().name("pk-socks-accept-" + listener.port()).start(() -> acceptLoop(server));
-    }
+    acceptor.start(socket -> new SocksConnection(forward, socket, opener, events, handshakeTimeout, counters).run());
   }
 
   @Override
@@ -86,7 +74,7 @@ public final class SocksForwarder implements dev.portkeep.forward.LocalService {
         counters.connections.sum(),
         counters.refused.sum(),
         counters.rejected.sum(),
-        open.size(),
+        acceptor.open(),
         counters.bytesUp.sum(),
         counters.bytesDown.sum());
   }
@@ -100,69 +88,9 @@ public final class SocksForwarder implements dev.portkeep.forward.LocalService {
     final LongAdder bytesDown = new LongAdder();
   }
 
-  private void acceptLoop(ServerSocketChannel server) {
-    while (!closed.get()) {
-      SocketChannel socket;
-      try {
-        socket = server.accept();
-      } catch (ClosedChannelException e) {
-        return;
-      } catch (IOException e) {
-        // Typically out of file descriptors: back off instead of spinning on the error.
-        log.warn("-D {}: accept failed on {}: {}", spec, listener, e.getMessage());
-        pause(Duration.ofMillis(100));
-        continue;
-      }
-      Thread.ofVirtual().name("pk-socks-conn").start(() -> serve(socket));
-    }
-  }
-
-  private void serve(SocketChannel socket) {
-    open.add(socket);
-    try {
-      if (!closed.get()) {
-        new SocksConnection(forward, socket, opener, events, handshakeTimeout, counters).run();
-      }
-    } finally {
-      open.remove(socket);
-      try {
-        socket.close();
-      } catch (IOException ignored) {
-        // Already reported by the connection, if it mattered.
-      }
-    }
-  }
-
-  private static void pause(Duration d) {
-    try {
-      Thread.sleep(d);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  /** Stops accepting, waits up to {@code grace} for open connections, then cuts the rest. */
   @Override
   public void close(Duration grace) {
-    if (!closed.compareAndSet(false, true)) {
-      return;
-    }
-    listener.close();
-    long deadline = System.nanoTime() + grace.toNanos();
-    while (!open.isEmpty() && System.nanoTime() < deadline && !Thread.currentThread().isInterrupted()) {
-      pause(Duration.ofMillis(20));
-    }
-    for (SocketChannel socket : open) {
-      try {
-        socket.close();
-      } catch (IOException ignored) {
-        // Shutting down; nothing more to do for this connection.
-      }
-    }
+    acceptor.close(grace);
   }
 
-  @Override
-  public void close() {
-    close(Duration.ZERO);
-  }
 }
