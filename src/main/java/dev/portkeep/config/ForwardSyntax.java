@@ -12,61 +12,40 @@ public final class ForwardSyntax {
 
   /** Parses the argument of {@code -L}. Listen port 0 means "any free port". */
   public static ForwardSpec.Local parseLocal(String spec) {
-    String shown = "-L " + spec;
-    List<String> fields = split(spec, shown);
-    if (fields.size() > 4) {
-      throw unbracketedOrTooMany(spec, shown);
-    }
-    if (fields.size() < 3) {
-      throw new UsageException(
-          "bad forwarding spec '" + shown + "': expected " + LOCAL_FORM,
-          "for example -L 8080:db.internal:5432");
-    }
-    boolean hasBind = fields.size() == 4;
-    String bind = hasBind ? fields.get(0) : null;
-    int port = port(fields.get(hasBind ? 1 : 0), shown, 0);
-    String host = fields.get(hasBind ? 2 : 1);
-    int hostPort = port(fields.get(hasBind ? 3 : 2), shown, 1);
-    return new ForwardSpec.Local(
-        BindAddress.parse(bind), port, Endpoint.of(host, hostPort, shown), spec);
+    Forward f = forward(spec, "-L ", "for example -L 8080:db.internal:5432");
+    return new ForwardSpec.Local(BindAddress.parse(f.bind()), f.port(), f.target(), spec);
   }
 
   /** Parses the argument of {@code -R}. Listen port 0 asks the server to pick one. */
   public static ForwardSpec.Remote parseRemote(String spec) {
-    String shown = "-R " + spec;
+    Forward f = forward(spec, "-R ", "for example -R 8080:localhost:80 (the server listens on 8080)");
+    String bind = f.bind() == null ? "localhost" : f.bind().equals("*") ? "" : f.bind();
+    return new ForwardSpec.Remote(bind, f.port(), f.target(), spec);
+  }
+
+  /** The fields of {@code [bind:]port:host:hostport}; {@code bind} is null when not given. */
+  private record Forward(String bind, int port, Endpoint target) {}
+
+  private static Forward forward(String spec, String flag, String example) {
+    String shown = flag + spec;
     List<String> fields = split(spec, shown);
     if (fields.size() > 4) {
       throw unbracketedOrTooMany(spec, shown);
     }
     if (fields.size() < 3) {
-      throw new UsageException(
-          "bad forwarding spec '" + shown + "': expected " + LOCAL_FORM,
-          "for example -R 8080:localhost:80 (the server listens on 8080)");
+      throw new UsageException("bad forwarding spec '" + shown + "': expected " + LOCAL_FORM, example);
     }
-    boolean hasBind = fields.size() == 4;
-    String bind = hasBind ? (fields.get(0).equals("*") ? "" : fields.get(0)) : "localhost";
-    int port = port(fields.get(hasBind ? 1 : 0), shown, 0);
-    String host = fields.get(hasBind ? 2 : 1);
-    int hostPort = port(fields.get(hasBind ? 3 : 2), shown, 1);
-    return new ForwardSpec.Remote(bind, port, Endpoint.of(host, hostPort, shown), spec);
+    int at = fields.size() - 3;
+    return new Forward(
+        at == 1 ? fields.get(0) : null,
+        port(fields.get(at), shown, 0),
+        Endpoint.of(fields.get(at + 1), port(fields.get(at + 2), shown, 1), shown));
   }
 
   /** Parses the argument of {@code -D}: {@code [bind_address:]port}. */
   public static ForwardSpec.Dynamic parseDynamic(String spec) {
-    String shown = "-D " + spec;
-    List<String> fields = split(spec, shown);
-    if (fields.size() > 2) {
-      if (spec.contains("::") || spec.chars().filter(c -> c == ':').count() > 2) {
-        int last = spec.lastIndexOf(':');
-        throw new UsageException(
-            "ambiguous IPv6 address in '" + shown + "': it must be in brackets",
-            "write it as -D [" + spec.substring(0, last) + "]:" + spec.substring(last + 1));
-      }
-      throw new UsageException(
-          "bad forwarding spec '" + shown + "': expected [bind_address:]port", "for example -D 1080");
-    }
-    String bind = fields.size() == 2 ? fields.get(0) : null;
-    return new ForwardSpec.Dynamic(BindAddress.parse(bind), port(fields.get(fields.size() - 1), shown, 0), spec);
+    Listen listen = listen(spec, "-D " + spec, "-D ", "for example -D 1080");
+    return new ForwardSpec.Dynamic(listen.bind(), listen.port(), spec);
   }
 
   /** A listen address alone, as {@code portkeep check} takes it: {@code [bind_address:]port}. */
@@ -74,17 +53,21 @@ public final class ForwardSyntax {
 
   /** Parses {@code [bind_address:]port} with the same address forms and messages as {@code -L}. */
   public static Listen parseListen(String spec) {
-    String shown = "check " + spec;
+    return listen(spec, "check " + spec, "", "for example 127.0.0.2:445 or '*:8080'");
+  }
+
+  private static Listen listen(String spec, String shown, String flag, String example) {
     List<String> fields = split(spec, shown);
     if (fields.size() > 2) {
       if (spec.contains("::") || spec.chars().filter(c -> c == ':').count() > 2) {
         int last = spec.lastIndexOf(':');
         throw new UsageException(
             "ambiguous IPv6 address in '" + shown + "': it must be in brackets",
-            "write it as [" + spec.substring(0, last) + "]:" + spec.substring(last + 1));
+            "write it as " + flag + "[" + spec.substring(0, last) + "]:" + spec.substring(last + 1));
       }
       throw new UsageException(
-          "bad listen address '" + spec + "': expected [bind_address:]port", "for example 127.0.0.2:445 or '*:8080'");
+          (flag.isEmpty() ? "bad listen address '" + spec : "bad forwarding spec '" + shown) + "': expected [bind_address:]port",
+          example);
     }
     String bind = fields.size() == 2 ? fields.get(0) : null;
     return new Listen(BindAddress.parse(bind), port(fields.get(fields.size() - 1), shown, 0));
