@@ -1,18 +1,27 @@
 package dev.portkeep.forward;
 
-import java.io.InputStream;
-import java.io.OutputStream;
+import java.io.IOException;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
 
 /**
- * One open SSH channel to a target, seen as a byte stream each way. Writes block while the peer's
- * window is exhausted, which is the pump's backpressure.
+ * One open SSH channel to a target, moved through by the pump: bytes go from a local socket
+ * straight into channel packets, and bytes from the target straight to the local socket. Memory is
+ * bounded by the SSH windows on both sides.
  */
 public interface Conduit extends AutoCloseable {
-  /** Bytes from the target; returns -1 after the peer's EOF (or close) and all data is read. */
-  InputStream input();
+  /**
+   * Reads what {@code source} has, up to one packet, and sends it to the target. Blocks while the
+   * server's window is shut or this channel's previous packet is still being written, so a channel
+   * never queues more than one packet. Returns the bytes sent, -1 at the source's EOF.
+   */
+  int sendFrom(ReadableByteChannel source) throws IOException;
 
-  /** Bytes to the target. */
-  OutputStream output();
+  /**
+   * Writes the next bytes from the target to {@code sink}, blocking until some arrive, and only then
+   * opens the window for more. Returns the bytes written, -1 after the target's EOF or the close.
+   */
+  int receiveTo(WritableByteChannel sink) throws IOException;
 
   /** Sends EOF: no more bytes go to the target, while bytes from it keep flowing. */
   void sendEof();

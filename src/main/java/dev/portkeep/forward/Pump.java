@@ -1,9 +1,9 @@
 package dev.portkeep.forward;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.ByteBuffer;
+import java.io.ByteArrayInputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
  * on two threads, with TCP semantics carried across:
  *
  * <ul>
- *   <li>memory is bounded: one buffer each way; a write into the channel blocks while the server's
- *       window is exhausted, and the channel's window opens only as the socket drains;
+ *   <li>memory is bounded: the local socket is read straight into one packet at a time, which waits
+ *       for the server's window and for the channel's previous packet; the channel's own window
+ *       opens only as the socket drains;
  *   <li>half-close: local EOF sends CHANNEL_EOF and the other direction keeps flowing; the
  *       channel's EOF shuts down the socket's output after every byte was written;
  *   <li>a local reset aborts the channel; a channel closed by the server closes the socket once
@@ -26,8 +27,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Pump {
   private static final Logger log = LoggerFactory.getLogger(Pump.class);
-  static final int BUFFER_SIZE = 32 * 1024;
-
   private final SocketChannel socket;
   private final Conduit conduit;
   private final AtomicLong up = new AtomicLong();
@@ -75,26 +74,20 @@ public final class Pump {
   }
 
   private void upstream() {
-    ByteBuffer buffer = ByteBuffer.allocate(BUFFER_SIZE);
-    OutputStream out = conduit.output();
     try {
       if (pending.length > 0) {
-        out.write(pending);
-        out.flush();
-        up.addAndGet(pending.length);
-        totalUp.add(pending.length);
+        ReadableByteChannel early = Channels.newChannel(new ByteArrayInputStream(pending));
+        for (int n; (n = conduit.sendFrom(early)) > 0; ) {
+          count(up, totalUp, n);
+        }
       }
       while (true) {
-        int n = socket.read(buffer);
+        int n = conduit.sendFrom(socket);
         if (n < 0) {
           conduit.sendEof();
           return;
         }
-        out.write(buffer.array(), 0, n);
-        out.flush();
-        up.addAndGet(n);
-        totalUp.add(n);
-        buffer.clear();
+        count(up, totalUp, n);
       }
     } catch (IOException e) {
       // A reset or error on the local socket, or a channel that closed under us: end both ways.
@@ -104,18 +97,16 @@ public final class Pump {
     }
   }
 
+  private static void count(AtomicLong mine, LongAdder total, int n) {
+    mine.addAndGet(n);
+    total.add(n);
+  }
+
   private void downstream() {
-    byte[] buffer = new byte[BUFFER_SIZE];
-    InputStream in = conduit.input();
     try {
       int n;
-      while ((n = in.read(buffer)) >= 0) {
-        ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
-        while (chunk.hasRemaining()) {
-          socket.write(chunk);
-        }
-        down.addAndGet(n);
-        totalDown.add(n);
+      while ((n = conduit.receiveTo(socket)) >= 0) {
+        count(down, totalDown, n);
       }
       downDone.set(true);
       if (channelClosed.get()) {

@@ -2,37 +2,102 @@ package dev.portkeep.ssh;
 
 import dev.portkeep.forward.Conduit;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import org.apache.sshd.client.channel.ChannelDirectTcpip;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.channel.RemoteWindow;
+import org.apache.sshd.common.io.IoWriteFuture;
+import org.apache.sshd.common.util.buffer.Buffer;
 
-/** A {@code direct-tcpip} channel as a {@link Conduit}. */
+/**
+ * A {@code direct-tcpip} channel as a {@link Conduit}. Sending reads the local socket straight into
+ * an SSH packet buffer (no stream in between, one buffer per packet) and keeps at most a few packets
+ * of this channel in the session's write queue: enough to overlap reading with writing, while with
+ * many channels MINA's queue otherwise fills with a window's worth of packets per channel and its
+ * completions search it from the head.
+ */
 final class DirectChannel implements Conduit {
-  private final ChannelDirectTcpip channel;
-  private final InputStream input;
-  private final OutputStream output;
+  private static final Duration FOREVER = Duration.ofDays(3650);
+  private static final int MAX_CHUNK = 32 * 1024;
+  /** Packets of one channel that may wait in the session's write queue at once. */
+  static final int IN_FLIGHT = 8;
 
-  DirectChannel(ChannelDirectTcpip channel) {
+  private final ForwardingChannel channel;
+  private final ArrayDeque<IoWriteFuture> writes = new ArrayDeque<>(IN_FLIGHT);
+
+  DirectChannel(ForwardingChannel channel) {
     this.channel = channel;
-    this.input = channel.getInvertedOut();
-    this.output = channel.getInvertedIn();
   }
 
   @Override
-  public InputStream input() {
-    return input;
+  public int sendFrom(ReadableByteChannel source) throws IOException {
+    while (!writes.isEmpty() && writes.peekFirst().isDone()) {
+      check(writes.pollFirst());
+    }
+    if (writes.size() >= IN_FLIGHT) {
+      await(writes.pollFirst());
+    }
+    RemoteWindow window = channel.getRemoteWindow();
+    long available = window.getSize();
+    if (available <= 0) {
+      try {
+        available = window.waitForSpace(FOREVER);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted while waiting for the server's window");
+      }
+    }
+    int chunk = (int) Math.min(Math.min(available, window.getPacketSize()), MAX_CHUNK);
+    Buffer packet = channel.getSession().createBuffer(SshConstants.SSH_MSG_CHANNEL_DATA, chunk + 8);
+    packet.putUInt(channel.getRecipient());
+    int lengthAt = packet.wpos();
+    packet.putUInt(0);
+    int dataAt = packet.wpos();
+    packet.ensureCapacity(chunk);
+    int n = source.read(ByteBuffer.wrap(packet.array(), dataAt, chunk));
+    if (n <= 0) {
+      return n;
+    }
+    packet.wpos(lengthAt);
+    packet.putUInt(n);
+    packet.wpos(dataAt + n);
+    window.consume(n);
+    writes.addLast(channel.writePacket(packet));
+    return n;
+  }
+
+  private static void await(IoWriteFuture write) throws IOException {
+    write.await();
+    check(write);
+  }
+
+  private static void check(IoWriteFuture write) throws IOException {
+    Throwable failed = write.getException();
+    if (failed != null) {
+      throw failed instanceof IOException io ? io : new IOException(failed);
+    }
+  }
+
+  private void awaitWrites() throws IOException {
+    while (!writes.isEmpty()) {
+      await(writes.pollFirst());
+    }
   }
 
   @Override
-  public OutputStream output() {
-    return output;
+  public int receiveTo(WritableByteChannel sink) throws IOException {
+    return channel.receiveTo(sink);
   }
 
   @Override
   public void sendEof() {
     try {
-      // MINA's channel output stream sends SSH_MSG_CHANNEL_EOF when closed.
-      output.close();
+      awaitWrites();
+      channel.eof();
     } catch (IOException e) {
       channel.close(true);
     }

@@ -1,26 +1,89 @@
 package dev.portkeep.ssh;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import org.apache.sshd.client.channel.ChannelDirectTcpip;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
 
 /**
- * A {@code direct-tcpip} channel whose input stream ends at the peer's CHANNEL_EOF. MINA's own
- * channel only records the EOF and ends the stream at CHANNEL_CLOSE, but OpenSSH's sshd sends
- * CLOSE only once both sides sent EOF: a target that answers and closes would then leave the local
- * client waiting forever for an end that never comes.
+ * A {@code direct-tcpip} channel that hands received data to the pump in whole packets, instead of
+ * MINA's piped stream, and ends the data at the peer's CHANNEL_EOF.
+ *
+ * <p>MINA's pipe copies every packet into one growing array (most of the allocation when
+ * downloading) and ends its stream only at CHANNEL_CLOSE; OpenSSH's sshd sends CLOSE only after
+ * both sides sent EOF, so a target that answered and closed would leave the local client waiting.
+ * Here each packet is copied once into a recycled buffer and queued; the local window opens only
+ * as the pump writes the bytes to the local socket, so the queue holds at most one window.
  */
 final class ForwardingChannel extends ChannelDirectTcpip {
+  private static final Chunk END = new Chunk(new byte[0], 0);
+  private static final int POOL = 4;
+
+  private record Chunk(byte[] data, int length) {}
+
+  private final LinkedBlockingQueue<Chunk> inbox = new LinkedBlockingQueue<>();
+  private final ConcurrentLinkedQueue<byte[]> spare = new ConcurrentLinkedQueue<>();
+  private volatile boolean ended;
+
   ForwardingChannel(SshdSocketAddress local, SshdSocketAddress remote) {
     super(local, remote);
+    addCloseFutureListener(f -> inbox.offer(END));
+  }
+
+  @Override
+  protected void doWriteData(byte[] data, int off, long len) throws IOException {
+    if (isClosing()) {
+      return;
+    }
+    int n = (int) len;
+    byte[] buffer = spare.poll();
+    if (buffer == null || buffer.length < n) {
+      buffer = new byte[Math.max(n, (int) Math.min(getLocalWindow().getPacketSize(), 1 << 20))];
+    }
+    System.arraycopy(data, off, buffer, 0, n);
+    inbox.offer(new Chunk(buffer, n));
   }
 
   @Override
   public void handleEof() throws IOException {
     super.handleEof();
-    if (out != null) {
-      // Closing the pipe's writing end marks EOF: buffered bytes stay readable, then read() is -1.
-      out.close();
+    inbox.offer(END);
+  }
+
+  /** Sends CHANNEL_EOF (MINA keeps this protected). */
+  void eof() throws IOException {
+    sendEof();
+  }
+
+  /** Writes the next received packet to {@code sink}; -1 once the peer sent EOF or the channel closed. */
+  int receiveTo(WritableByteChannel sink) throws IOException {
+    if (ended) {
+      return -1;
     }
+    Chunk chunk;
+    try {
+      chunk = inbox.take();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while waiting for data");
+    }
+    if (chunk == END) {
+      ended = true;
+      return -1;
+    }
+    ByteBuffer bytes = ByteBuffer.wrap(chunk.data(), 0, chunk.length());
+    while (bytes.hasRemaining()) {
+      sink.write(bytes);
+    }
+    if (spare.size() < POOL) {
+      spare.offer(chunk.data());
+    }
+    if (getLocalWindow().isOpen()) {
+      getLocalWindow().release(chunk.length());
+    }
+    return chunk.length();
   }
 }

@@ -10,7 +10,6 @@ import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
-import org.apache.sshd.client.channel.ChannelDirectTcpip;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.channel.exception.SshChannelOpenException;
 import org.apache.sshd.common.session.ConnectionService;
@@ -31,7 +30,7 @@ public final class SshSession implements ChannelOpener, RemoteForwardRequester, 
 
   @Override
   public Conduit open(Endpoint target, InetSocketAddress originator) throws IOException {
-    ChannelDirectTcpip channel =
+    ForwardingChannel channel =
         new ForwardingChannel(new SshdSocketAddress(originator), new SshdSocketAddress(target.host(), target.port()));
     try {
       session.getService(ConnectionService.class).registerChannel(channel);

@@ -4,10 +4,11 @@ import dev.portkeep.config.Endpoint;
 import dev.portkeep.forward.ChannelOpener;
 import dev.portkeep.forward.Conduit;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.channels.WritableByteChannel;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -18,24 +19,31 @@ final class SocketOpener implements ChannelOpener {
   @Override
   public Conduit open(Endpoint target, InetSocketAddress originator) throws IOException {
     targets.add(target);
-    Socket socket = new Socket(target.host(), target.port());
+    SocketChannel socket = SocketChannel.open(new InetSocketAddress(target.host(), target.port()));
     return new Conduit() {
+      private final ByteBuffer up = ByteBuffer.allocate(32 * 1024);
+      private final ByteBuffer down = ByteBuffer.allocate(32 * 1024);
+
       @Override
-      public InputStream input() {
-        try {
-          return socket.getInputStream();
-        } catch (IOException e) {
-          throw new IllegalStateException(e);
+      public int sendFrom(ReadableByteChannel source) throws IOException {
+        up.clear();
+        int n = source.read(up);
+        up.flip();
+        while (up.hasRemaining()) {
+          socket.write(up);
         }
+        return n;
       }
 
       @Override
-      public OutputStream output() {
-        try {
-          return socket.getOutputStream();
-        } catch (IOException e) {
-          throw new IllegalStateException(e);
+      public int receiveTo(WritableByteChannel sink) throws IOException {
+        down.clear();
+        int n = socket.read(down);
+        down.flip();
+        while (down.hasRemaining()) {
+          sink.write(down);
         }
+        return n;
       }
 
       @Override
