@@ -162,6 +162,37 @@ def cpu_ms(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
 
 
+def tree_cpu_ms(roots: list[int]) -> float:
+    """CPU ms of every live descendant of `roots` (the sshd masters: their per-connection children)."""
+    parent, cpu = {}, {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parent[int(entry)] = int(fields[1])
+        cpu[int(entry)] = (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid, ms in cpu.items():
+        p = parent.get(pid)
+        while p and p not in roots:
+            p = parent.get(p)
+        if p:
+            total += ms
+    return total
+
+
+def machine_ticks() -> tuple[int, int]:
+    """(busy, total) jiffies of all CPUs, from /proc/stat."""
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:]]
+    idle = v[3] + v[4]
+    return sum(v) - idle, sum(v)
+
+
 def rss_kib(pid: int) -> int:
     with open(f"/proc/{pid}/status") as f:
         for line in f:
@@ -204,6 +235,7 @@ class Testbed:
         self.pkload = tmp / "pkload"
         self.sshd_port: dict[str, int] = {}
         self.jvm_flags: list[str] = []
+        self.sshd_pids: list[int] = []
 
     # -- setup
 
@@ -279,9 +311,9 @@ class Testbed:
             )
         )
         err = open(self.tmp / f"sshd_{cipher}.log", "w")
-        self.procs.append(
-            subprocess.Popen(["/usr/sbin/sshd", "-D", "-e", "-f", str(conf)], stderr=err)
-        )
+        sshd = subprocess.Popen(["/usr/sbin/sshd", "-D", "-e", "-f", str(conf)], stderr=err)
+        self.procs.append(sshd)
+        self.sshd_pids.append(sshd.pid)
 
     def wait_listening(self, port: int, what: str) -> None:
         deadline = time.monotonic() + 10
@@ -378,6 +410,7 @@ class Series:
 class Results:
     def __init__(self) -> None:
         self.series: dict[tuple[str, str], Series] = {}
+        self.failures: list[dict] = []
 
     def add(self, fig: Figure, cipher: str, tool: str, value: float, **extra: float) -> None:
         s = self.series.setdefault((cipher, fig.key), Series(fig, cipher))
@@ -393,14 +426,47 @@ def bulk_args(key: str, plan: Plan) -> tuple[str, int, int]:
     return direction, size, streams
 
 
+class TransferFailed(Exception):
+    """A load that did not complete through a tunnel: a finding to report, not a harness bug."""
+
+
 def run_bulk(bed: Testbed, t: Tunnel, key: str, plan: Plan, size: int | None = None) -> dict:
+    """One transfer, with the CPU the client, the sshd session and the whole machine spent on it."""
     direction, full, streams = bulk_args(key, plan)
-    before = cpu_ms(t.proc.pid)
-    r = bed.load(direction, t.port, size or full, streams)
-    r["cpu_ms_per_gb"] = (cpu_ms(t.proc.pid) - before) / (r["bytes"] / 1e9)
-    if not r["ok"]:
-        raise RuntimeError(f"{t.tool} {key}: transfer incomplete: {r}")
+    before, sshd_before, (busy0, all0) = cpu_ms(t.proc.pid), tree_cpu_ms(bed.sshd_pids), machine_ticks()
+    out = subprocess.run(
+        [str(bed.pkload), direction, str(t.port), str(size or full), str(streams)],
+        capture_output=True, text=True, timeout=600,
+    )
+    alive = t.proc.poll() is None
+    if out.returncode != 0 or not alive:
+        raise TransferFailed(
+            f"{t.tool} {t.cipher} {key}: {out.stdout.strip() or out.stderr.strip()}; "
+            f"tunnel {'still running' if alive else f'exited with {t.proc.returncode}'}"
+        )
+    r = json.loads(out.stdout)
+    gb = r["bytes"] / 1e9
+    busy1, all1 = machine_ticks()
+    r["cpu_ms_per_gb"] = (cpu_ms(t.proc.pid) - before) / gb
+    r["sshd_cpu_ms_per_gb"] = (tree_cpu_ms(bed.sshd_pids) - sshd_before) / gb
+    r["machine_busy_pct"] = 100 * (busy1 - busy0) / max(1, all1 - all0)
     return r
+
+
+def measure_or_restart(bed: Testbed, t: Tunnel, key: str, plan: Plan, res: Results, rnd: int) -> tuple[dict, Tunnel]:
+    """run_bulk; a failed transfer is recorded, the tunnel restarted (if it died) and the round retried once."""
+    for attempt in (1, 2):
+        try:
+            return run_bulk(bed, t, key, plan), t
+        except TransferFailed as e:
+            tail = Path(t.log).read_text(errors="replace")[-1500:]
+            res.failures.append({"round": rnd, "attempt": attempt, "error": str(e), "log_tail": tail})
+            log(f"FAILED: {e}")
+            if attempt == 2:
+                raise
+            stop(t.proc)
+            t = bed.start_tunnel(t.tool, t.cipher)
+    raise AssertionError("unreachable")
 
 
 def steady_phase(bed: Testbed, plan: Plan, cipher: str, res: Results) -> None:
@@ -408,18 +474,21 @@ def steady_phase(bed: Testbed, plan: Plan, cipher: str, res: Results) -> None:
     figs = {f.key: f for f in bulk_figures(cipher)}
     tunnels = [bed.start_tunnel("portkeep", cipher), bed.start_tunnel("ssh", cipher)]
     try:
-        for t in tunnels:
+        warm = Plan(**{**plan.__dict__, "single_bytes": 256 * MiB, "parallel_bytes": 256 * MiB})
+        for i, t in enumerate(tunnels):
             log(f"{cipher}: warm-up {t.tool}")
             for key in keys:
-                run_bulk(bed, t, key, plan, size=min(256 * MiB, plan.single_bytes))
+                _, tunnels[i] = measure_or_restart(bed, tunnels[i], key, warm, res, 0)
+            t = tunnels[i]
             if plan.wants("seq"):
                 bed.load("seq", t.port, plan.seq_count)
         for rnd in range(1, plan.rounds + 1):
             log(f"{cipher}: round {rnd}/{plan.rounds}")
             for key in keys:
-                for t in tunnels:
-                    r = run_bulk(bed, t, key, plan)
-                    res.add(figs[key], cipher, t.tool, r["mb_per_s"], cpu_ms_per_gb=r["cpu_ms_per_gb"])
+                for i, t in enumerate(tunnels):
+                    r, tunnels[i] = measure_or_restart(bed, t, key, plan, res, rnd)
+                    extra = {k: r[k] for k in ("cpu_ms_per_gb", "sshd_cpu_ms_per_gb", "machine_busy_pct")}
+                    res.add(figs[key], cipher, t.tool, r["mb_per_s"], **extra)
             if plan.wants("seq"):
                 for t in tunnels:
                     r = bed.load("seq", t.port, plan.seq_count)
@@ -488,6 +557,16 @@ def verdict(s: Series) -> str:
     return ""
 
 
+def ceiling(s: Series) -> float:
+    """Throughput ratio a zero-cost client would reach, from the OpenSSH rounds (see the report)."""
+    cpus = os.cpu_count() or 1
+    bounds = []
+    for mbps, busy, client in zip(s.openssh, s.extra["ssh_machine_busy_pct"], s.extra["ssh_cpu_ms_per_gb"]):
+        total = busy / 100 * cpus * 1000 / (mbps / 1000)  # CPU ms per GB, the whole machine
+        bounds.append(total / max(1.0, total - client))
+    return statistics.median(bounds)
+
+
 def fmt(v: float) -> str:
     if abs(v) >= 100:
         return f"{v:.0f}"
@@ -531,13 +610,37 @@ def write_markdown(path: Path, res: Results, meta: dict) -> None:
             f"{span(s.openssh)} | **{fmt(statistics.median(s.ratios()))}x** ({fmt(min(s.ratios()))}–"
             f"{fmt(max(s.ratios()))}) | {per_round} | {f.target} | {verdict(s)} |"
         )
-    lines += ["", "## Client CPU per GB moved (ms, all threads of the client process)", ""]
-    lines += ["| cipher | figure | portkeep | OpenSSH | ratio |", "|---|---|---|---|---|"]
+    lines += [
+        "",
+        "## CPU per GB moved",
+        "",
+        "Milliseconds of CPU per GB (all threads): the client (portkeep's JVM or ssh), the sshd session "
+        "serving it, and how busy the whole machine was during the transfer (100 % = every CPU busy; "
+        "it includes the load generator, the sink, the kernel and anything else running). CPU per GB is "
+        "less noisy than MB/s on a shared machine.",
+        "",
+        "'Ceiling' is the ratio a client that costs no CPU at all would reach in the OpenSSH rounds' "
+        "conditions: when the machine is saturated, throughput can only grow by the share of CPU the "
+        "ssh client used (total CPU per GB / (total - ssh's)). A target above it cannot be met on this "
+        "machine by any client talking to one sshd.",
+        "",
+        "| cipher | figure | portkeep | OpenSSH | ratio | sshd for portkeep | sshd for OpenSSH | machine busy pk / ssh | ceiling |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for s in ordered(res):
         pk, ssh = s.extra.get("portkeep_cpu_ms_per_gb"), s.extra.get("ssh_cpu_ms_per_gb")
         if pk and ssh:
             ratio = statistics.median(a / b for a, b in zip(pk, ssh))
-            lines.append(f"| {CIPHER_TITLE[s.cipher]} | {s.figure.title} | {span(pk)} | {span(ssh)} | {fmt(ratio)}x |")
+            sd_pk, sd_ssh = s.extra["portkeep_sshd_cpu_ms_per_gb"], s.extra["ssh_sshd_cpu_ms_per_gb"]
+            busy = f"{fmt(statistics.median(s.extra['portkeep_machine_busy_pct']))} % / {fmt(statistics.median(s.extra['ssh_machine_busy_pct']))} %"
+            lines.append(
+                f"| {CIPHER_TITLE[s.cipher]} | {s.figure.title} | {span(pk)} | {span(ssh)} | {fmt(ratio)}x | "
+                f"{span(sd_pk)} | {span(sd_ssh)} | {busy} | {fmt(ceiling(s))}x |"
+            )
+    if res.failures:
+        lines += ["", "## Failures", "", "Transfers that did not complete (the round was retried once on a new tunnel):", ""]
+        for f in res.failures:
+            lines.append(f"- round {f['round']}, attempt {f['attempt']}: {f['error']}")
     if getattr(res, "jvm_floor_ms", None):
         lines += ["", f"JVM floor (the launcher's JVM flags, a class that sends one byte to the sink directly and reads it back, process start to exit): {span(res.jvm_floor_ms)} ms."]
     if getattr(res, "extra_rss", None):
@@ -563,9 +666,11 @@ def write_json(path: Path, res: Results, meta: dict) -> None:
                 "openssh": {"rounds": s.openssh, **summary(s.openssh)},
                 "ratio": {"rounds": s.ratios(), **summary(s.ratios())},
                 "extra": s.extra,
+                "ceiling_ratio": ceiling(s) if "ssh_machine_busy_pct" in s.extra else None,
             }
         )
     out["jvm_floor_ms"] = getattr(res, "jvm_floor_ms", [])
+    out["failures"] = res.failures
     out["rss_after_steady_kib"] = getattr(res, "extra_rss", {})
     path.write_text(json.dumps(out, indent=1) + "\n")
 
@@ -583,7 +688,8 @@ def write_chart(path: Path, res: Results, meta: dict, tmp: Path) -> None:
         elif f.target_abs is not None:  # an absolute target, drawn where it falls against OpenSSH
             target = f.target_abs / statistics.median(s.openssh)
         color = 2 if s.cipher == "chacha" else 1
-        panels[f.better].append(f'"{label}" {r["median"]:.4f} {r["min"]:.4f} {r["max"]:.4f} {target} {color}')
+        top = ceiling(s) if "ssh_machine_busy_pct" in s.extra else "NaN"
+        panels[f.better].append(f'"{label}" {r["median"]:.4f} {r["min"]:.4f} {r["max"]:.4f} {target} {color} {top}')
     script = [
         "set terminal pngcairo size 1400,1000 font 'sans,11'",
         f"set output '{path}'",
@@ -594,7 +700,7 @@ def write_chart(path: Path, res: Results, meta: dict, tmp: Path) -> None:
         "set logscale y 2",
         "set grid ytics",
         "set xtics rotate by -30 left",
-        "set key top left",
+        "set key top right horizontal font ',9' samplen 2 spacing 1 box opaque",
         "set bmargin 6",
         "set linetype 1 lc rgb '#3b6fb6'",
         "set linetype 2 lc rgb '#e08a2c'",
@@ -609,12 +715,14 @@ def write_chart(path: Path, res: Results, meta: dict, tmp: Path) -> None:
         script += [
             f"set title '{what}'",
             "set ylabel 'ratio portkeep / OpenSSH'",
-            "set yrange [0.0625:16]" if better == "lower" else "set yrange [0.125:4]",
+            "set yrange [0.0625:32]" if better == "lower" else "set yrange [0.125:8]",
             f"plot '{data}' using 0:2:($6) with boxes lc variable notitle, "
             f"'' using 0:2:3:4 with yerrorbars lc rgb 'black' pt 0 notitle, "
-            f"'' using 0:5 with points pt 7 ps 1.5 lc rgb '#c0392b' title 'target (absolute ones as a ratio to OpenSSH)', "
-            f"1 with lines lc rgb 'black' dt 2 title 'parity', "
-            f"'' using 0:2:(sprintf('%.2f',$2)):xtic(1) with labels offset 0,0.8 notitle",
+            f"'' using 0:5 with points pt 7 ps 1.5 lc rgb '#c0392b' title 'target (an absolute one drawn against OpenSSH)', "
+            + (f"'' using 0:7 with points pt 9 ps 1.5 lc rgb '#555555' title 'ceiling: a client using no CPU, this machine', "
+               if better == "higher" else "")
+            + f"1 with lines lc rgb 'black' dt 2 title 'parity', "
+            f"'' using 0:4:(sprintf('%.2f',$2)):xtic(1) with labels offset 0,0.7 notitle",
         ]
     script.append("unset multiplot")
     gp = tmp / "chart.gp"
@@ -649,6 +757,21 @@ def metadata(plan: Plan, bed: Testbed) -> dict:
     }
 
 
+def load_results(path: Path) -> tuple[Results, dict]:
+    """Results and metadata back from a run's JSON, to draw its report and chart again."""
+    data = json.loads(path.read_text())
+    figures = {f.key: f for f in bulk_figures("aes") + SEQ_FIGURES + FRESH_FIGURES}
+    res = Results()
+    for f in data["figures"]:
+        fig = bulk_figures(f["cipher"])[[x.key for x in bulk_figures("aes")].index(f["key"])] if f["key"] in [
+            x.key for x in bulk_figures("aes")] else figures[f["key"]]
+        res.series[(f["cipher"], f["key"])] = Series(fig, f["cipher"], f["portkeep"]["rounds"], f["openssh"]["rounds"], f["extra"])
+    res.failures = data.get("failures", [])
+    res.jvm_floor_ms = data.get("jvm_floor_ms", [])
+    res.extra_rss = data.get("rss_after_steady_kib", {})
+    return res, data["meta"]
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(prog="bench/run", description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true", help="smaller transfers, ChaCha20 single stream only (< 3 min)")
@@ -658,7 +781,16 @@ def main() -> int:
     ap.add_argument("--out", default=str(BENCH / "results"), help="folder for the results")
     ap.add_argument("--name", help="file name stem for the results (default <mode>-<date>-<time>)")
     ap.add_argument("--java-home", default=os.environ.get("BENCH_JAVA_HOME", "/usr/lib/jvm/temurin-25-jdk-amd64"))
+    ap.add_argument("--render", metavar="JSON", help="only write the Markdown and the chart again from a run's JSON")
     args = ap.parse_args()
+    if args.render:
+        src = Path(args.render)
+        res, meta = load_results(src)
+        with tempfile.TemporaryDirectory() as tmpdir:
+            write_markdown(src.with_suffix(".md"), res, meta)
+            write_chart(src.with_suffix(".png"), res, meta, Path(tmpdir))
+        print(src.with_suffix(".md").read_text())
+        return 0
     plan = Plan.of(args)
     if plan.rounds < 1:
         ap.error("--rounds must be at least 1")

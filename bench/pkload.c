@@ -158,6 +158,7 @@ struct stream {
   char mode;
   uint64_t len;
   int ok;
+  uint64_t got; /* bytes received (download) or acknowledged (upload) */
 };
 
 static void *run_stream(void *arg) {
@@ -177,10 +178,12 @@ static void *run_stream(void *arg) {
     }
     char k;
     s->ok = read_all(fd, &k, 1) == 0 && k == 'k';
+    s->got = s->ok ? s->len : 0;
   } else {
     uint64_t got = 0;
     ssize_t n;
     while ((n = read(fd, b, CHUNK)) > 0) got += (uint64_t)n;
+    s->got = got;
     s->ok = got == s->len;
   }
 out:
@@ -194,18 +197,22 @@ static int bulk(char mode, uint64_t bytes, int streams) {
   struct stream s[streams];
   double t0 = now();
   for (int i = 0; i < streams; i++) {
-    s[i] = (struct stream){mode, bytes / streams, 0};
+    s[i] = (struct stream){mode, bytes / streams, 0, 0};
     pthread_create(&t[i], NULL, run_stream, &s[i]);
   }
-  int ok = 1;
+  int ok = 1, failed = 0;
+  uint64_t got = 0;
   for (int i = 0; i < streams; i++) {
     pthread_join(t[i], NULL);
     ok &= s[i].ok;
+    failed += !s[i].ok;
+    got += s[i].got;
   }
   double secs = now() - t0;
   uint64_t moved = (bytes / streams) * streams;
-  printf("{\"ok\": %s, \"bytes\": %llu, \"seconds\": %.6f, \"mb_per_s\": %.2f}\n", ok ? "true" : "false",
-         (unsigned long long)moved, secs, moved / secs / 1e6);
+  printf("{\"ok\": %s, \"bytes\": %llu, \"received\": %llu, \"failed_streams\": %d, \"seconds\": %.6f, "
+         "\"mb_per_s\": %.2f}\n",
+         ok ? "true" : "false", (unsigned long long)moved, (unsigned long long)got, failed, secs, moved / secs / 1e6);
   return ok ? 0 : 1;
 }
 
@@ -229,6 +236,12 @@ static int seq(int count) {
     lat[i] = now() - s;
   }
   double total = now() - t0;
+  const char *dump = getenv("PKLOAD_SEQ_DUMP"); /* every latency in order, for a closer look */
+  if (dump) {
+    FILE *f = fopen(dump, "w");
+    for (int i = 0; f && i < count; i++) fprintf(f, "%.1f\n", lat[i] * 1e6);
+    if (f) fclose(f);
+  }
   qsort(lat, count, sizeof(double), cmp_double);
   int p99 = (int)(0.99 * count + 0.5) - 1;
   if (p99 < 0) p99 = 0;
