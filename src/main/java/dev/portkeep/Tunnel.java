@@ -6,31 +6,38 @@ import dev.portkeep.bind.Listeners;
 import dev.portkeep.config.ForwardSpec;
 import dev.portkeep.config.TunnelPlan;
 import dev.portkeep.error.ListenException;
-import dev.portkeep.forward.ForwardEvents;
+import dev.portkeep.error.PortkeepException;
+import dev.portkeep.config.BindAddress;
 import dev.portkeep.forward.LocalForwarder;
+import dev.portkeep.forward.LocalService;
+import dev.portkeep.forward.socks.SocksForwarder;
+import dev.portkeep.reconnect.Backoff;
+import dev.portkeep.reconnect.RemoteForwards;
+import dev.portkeep.reconnect.SessionSupervisor;
 import dev.portkeep.ssh.Prompts;
 import dev.portkeep.ssh.SshConnector;
 import dev.portkeep.ssh.SshSession;
+import dev.portkeep.status.TunnelEvents;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running set of forwards over one SSH session. {@link #open} shows the wiring order: bind every
- * listener (so a taken port fails before any network traffic, and the ports are held from the
- * start), load keys and connect, then start accepting. All or nothing: a failure closes what was
- * opened, in reverse order.
+ * A running set of forwards over one kept-alive SSH session. {@link #open} shows the wiring order:
+ * bind every local listener (so a taken port fails before any network traffic, and the ports are
+ * held from the start, through every outage), load keys and connect, request the remote forwards,
+ * then start accepting. All or nothing: a failure closes what was opened, in reverse order.
  */
 public final class Tunnel implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Tunnel.class);
 
-  /** One bound listen address of a forward, for the start-up lines. */
+  /** One bound listen address of a local forward, for the start-up lines. */
   public record Bound(ForwardSpec forward, InetSocketAddress address) {
     public String display() {
       return Addresses.display(address);
@@ -38,38 +45,46 @@ public final class Tunnel implements AutoCloseable {
   }
 
   private final TunnelPlan plan;
-  private final SshSession session;
-  private final List<LocalForwarder> forwarders;
-  private final CountDownLatch ended = new CountDownLatch(1);
+  private final SessionSupervisor supervisor;
+  private final List<LocalService> forwarders;
+  private final List<RemoteForwards.Bound> remotes;
   private final AtomicBoolean closing = new AtomicBoolean();
 
-  private Tunnel(TunnelPlan plan, SshSession session, List<LocalForwarder> forwarders) {
+  private Tunnel(TunnelPlan plan, SessionSupervisor supervisor, List<LocalService> forwarders, List<RemoteForwards.Bound> remotes) {
     this.plan = plan;
-    this.session = session;
+    this.supervisor = supervisor;
     this.forwarders = List.copyOf(forwarders);
-    session.onClosed(ended::countDown);
+    this.remotes = List.copyOf(remotes);
   }
 
-  public static Tunnel open(TunnelPlan plan, Prompts prompts, Listeners listeners, ForwardEvents events) {
+  public static Tunnel open(TunnelPlan plan, Prompts prompts, Listeners listeners, TunnelEvents events) {
     List<Listener> bound = new ArrayList<>();
-    List<ForwardSpec.Local> served = new ArrayList<>();
+    List<ForwardSpec> served = new ArrayList<>();
+    SessionSupervisor supervisor = null;
     try {
       for (ForwardSpec forward : plan.forwards()) {
-        if (forward instanceof ForwardSpec.Local local) {
-          bindOrSkip(plan, listeners, local, bound, served);
+        switch (forward) {
+          case ForwardSpec.Local l -> bindOrSkip(plan, listeners, l, l.bind(), l.port(), bound, served);
+          case ForwardSpec.Dynamic d -> bindOrSkip(plan, listeners, d, d.bind(), d.port(), bound, served);
+          case ForwardSpec.Remote r -> { }
         }
       }
-      if (!plan.forwards().isEmpty() && bound.isEmpty()) {
-        throw new ListenException("no forward could listen", "see the errors above");
-      }
-      SshSession session = new SshConnector(plan.session(), prompts).connect();
-      List<LocalForwarder> forwarders = new ArrayList<>();
+      supervisor = SessionSupervisor.system(new SshConnector(plan.session(), prompts), events);
+      SshSession first = supervisor.connectFirst();
+      List<RemoteForwards.Bound> remotes = remoteForwards(plan, events, supervisor, first);
+      List<LocalService> services = new ArrayList<>();
       for (int i = 0; i < bound.size(); i++) {
-        forwarders.add(new LocalForwarder(served.get(i), bound.get(i), session, events));
+        services.add(service(served.get(i), bound.get(i), supervisor, events));
       }
-      forwarders.forEach(LocalForwarder::start);
-      return new Tunnel(plan, session, forwarders);
+      services.forEach(LocalService::start);
+      for (LocalService f : services) {
+        events.forwardUp(f.spec(), f.listener().toString());
+      }
+      return new Tunnel(plan, supervisor, services, remotes);
     } catch (RuntimeException e) {
+      if (supervisor != null) {
+        supervisor.close();
+      }
       for (Listener listener : bound.reversed()) {
         listener.close();
       }
@@ -77,15 +92,33 @@ public final class Tunnel implements AutoCloseable {
     }
   }
 
-  private static void bindOrSkip(
-      TunnelPlan plan,
-      Listeners listeners,
-      ForwardSpec.Local local,
-      List<Listener> bound,
-      List<ForwardSpec.Local> served) {
+  private static List<RemoteForwards.Bound> remoteForwards(
+      TunnelPlan plan, TunnelEvents events, SessionSupervisor supervisor, SshSession first) {
+    List<ForwardSpec.Remote> specs = plan.forwards().stream()
+        .filter(ForwardSpec.Remote.class::isInstance).map(ForwardSpec.Remote.class::cast).toList();
+    if (specs.isEmpty()) {
+      return List.of();
+    }
+    RemoteForwards remote = new RemoteForwards(specs, events,
+        new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30), new SplittableRandom()));
+    List<RemoteForwards.Bound> result = remote.establish(first, plan.session().exitOnForwardFailure());
+    supervisor.onReconnected(remote::reestablish);
+    return result;
+  }
+
+  private static LocalService service(ForwardSpec spec, Listener listener, SessionSupervisor opener, TunnelEvents events) {
+    return switch (spec) {
+      case ForwardSpec.Local l -> new LocalForwarder(l, listener, opener, events);
+      case ForwardSpec.Dynamic d -> new SocksForwarder(d, listener, opener, events);
+      case ForwardSpec.Remote r -> throw new IllegalArgumentException("-R has no local listener");
+    };
+  }
+
+  private static void bindOrSkip(TunnelPlan plan, Listeners listeners, ForwardSpec forward, BindAddress bind, int port,
+      List<Listener> bound, List<ForwardSpec> served) {
     try {
-      bound.add(listeners.open(local.bind(), local.port(), plan.session().family(), "-L " + local.spec()));
-      served.add(local);
+      bound.add(listeners.open(bind, port, plan.session().family(), forward.flag() + " " + forward.spec()));
+      served.add(forward);
     } catch (ListenException e) {
       if (plan.session().exitOnForwardFailure()) {
         throw e;
@@ -94,16 +127,21 @@ public final class Tunnel implements AutoCloseable {
     }
   }
 
-  /** Every listen address bound, with the real port, in the order of the forwards. */
+  /** Every local listen address bound, with the real port, in the order of the forwards. */
   public List<Bound> bound() {
     List<Bound> all = new ArrayList<>();
-    for (LocalForwarder f : forwarders) {
+    for (LocalService f : forwarders) {
       f.listener().addresses().forEach(a -> all.add(new Bound(f.spec(), a)));
     }
     return all;
   }
 
-  public List<LocalForwarder> forwarders() {
+  /** The remote forwards the server accepted at start, with the ports it bound. */
+  public List<RemoteForwards.Bound> remotes() {
+    return remotes;
+  }
+
+  public List<LocalService> forwarders() {
     return forwarders;
   }
 
@@ -111,17 +149,14 @@ public final class Tunnel implements AutoCloseable {
     return plan.session().display();
   }
 
+  /** The session now; null while reconnecting. */
   public SshSession session() {
-    return session;
+    return supervisor.current();
   }
 
-  /** Waits until the session ends (returns true) or the timeout passes (false). */
-  public boolean awaitSessionEnd(Duration timeout) throws InterruptedException {
-    return ended.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
-  }
-
-  public boolean isClosing() {
-    return closing.get();
+  /** Completes when the tunnel cannot go on: a fatal error while reconnecting, or a loss with Reconnect=no. */
+  public CompletableFuture<PortkeepException> ended() {
+    return supervisor.ended();
   }
 
   /** Closes the listeners, lets open connections finish within {@code grace}, then ends the session. */
@@ -131,10 +166,10 @@ public final class Tunnel implements AutoCloseable {
     }
     forwarders.forEach(f -> f.listener().close());
     long deadline = System.nanoTime() + grace.toNanos();
-    for (LocalForwarder f : forwarders.reversed()) {
+    for (LocalService f : forwarders.reversed()) {
       f.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     }
-    session.close();
+    supervisor.close();
   }
 
   @Override

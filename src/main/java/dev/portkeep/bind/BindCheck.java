@@ -21,6 +21,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.IntPredicate;
 
 /**
  * Predicts and explains listener binds: takes one snapshot of the socket table, asks the rules
@@ -50,12 +51,19 @@ public final class BindCheck {
   /** A view of the host at one moment: the table, the rules, and who is binding. */
   record Scene(SocketTable table, HostFacts host, RuleSet rules, Caller caller, List<String> notes) {}
 
-  Optional<Scene> scene() {
+  /** Ports a check may name: the planned ones, and those the hints search around them. */
+  public static IntPredicate near(List<SocketPlan> plans) {
+    int low = plans.stream().mapToInt(SocketPlan::port).min().orElse(0) - BindHints.PORT_SEARCH;
+    int high = plans.stream().mapToInt(SocketPlan::port).max().orElse(0) + BindHints.PORT_SEARCH;
+    return port -> port >= low && port <= high;
+  }
+
+  Optional<Scene> scene(IntPredicate ports) {
     if (source.isEmpty()) {
       return Optional.empty();
     }
     try {
-      Snapshot snapshot = source.get().snapshot();
+      Snapshot snapshot = source.get().snapshot(ports);
       return Optional.of(new Scene(snapshot.table(), snapshot.host(), source.get().rules(), caller(), snapshot.notes()));
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
@@ -83,7 +91,7 @@ public final class BindCheck {
 
   /** Checks every socket of a listen address: the model's verdict, confirmed by a trial bind. */
   public CheckReport check(String address, List<SocketPlan> plans) {
-    Optional<Scene> scene = scene();
+    Optional<Scene> scene = scene(near(plans));
     List<String> notes = new ArrayList<>();
     scene.ifPresentOrElse(s -> notes.addAll(s.notes()), () -> notes.add(
         "no socket table could be read on this system, so holders cannot be named; the answer comes from trying each bind"));
@@ -95,14 +103,14 @@ public final class BindCheck {
     return new CheckReport(address, sockets, hints, notes);
   }
 
-  /** Explains a bind that really failed with {@code error}. */
-  public SocketCheck explainFailure(SocketPlan plan, IOException error, List<String> notes) {
-    return judge(plan, scene(), Optional.of(error), notes);
-  }
-
-  /** Hints for a failed socket, when a scene can be read. */
-  public List<String> hintsFor(SocketCheck failed) {
-    return scene().map(s -> BindHints.forChecks(List.of(failed), s, this)).orElse(List.of());
+  /** Explains a bind that really failed with {@code error}: the verdict, hints and caveats, from one look at the host. */
+  public CheckReport explainFailure(SocketPlan plan, IOException error) {
+    Optional<Scene> scene = scene(near(List.of(plan)));
+    List<String> notes = new ArrayList<>();
+    SocketCheck explained = judge(plan, scene, Optional.of(error), notes);
+    List<String> hints = explained.bindable() || scene.isEmpty()
+        ? List.of() : BindHints.forChecks(List.of(explained), scene.get(), this);
+    return new CheckReport(plan.display(), List.of(explained), hints, notes);
   }
 
   private SocketCheck judge(SocketPlan plan, Optional<Scene> scene, Optional<IOException> failure, List<String> notes) {

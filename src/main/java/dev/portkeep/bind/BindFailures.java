@@ -26,9 +26,10 @@ public class BindFailures {
   /** Explains why {@code plan} failed to bind with {@code error}. */
   public ListenException explain(SocketPlan plan, IOException error, String forWhat) {
     String why = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
-    List<String> notes = new ArrayList<>();
-    SocketCheck explained = check.explainFailure(plan, error, notes);
-    List<String> hints = explained.bindable() ? List.of() : check.hintsFor(explained);
+    CheckReport report = check.explainFailure(plan, error);
+    SocketCheck explained = report.sockets().get(0);
+    List<String> hints = report.hints();
+    List<String> notes = report.notes();
     String holders = explained.holders().isEmpty() ? "" : ": port held by " + explained.holderText();
     String message = "cannot listen on " + plan.display() + " for " + forWhat + ": " + why + holders
         + " (rule " + explained.rule() + ")";

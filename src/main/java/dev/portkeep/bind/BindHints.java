@@ -19,7 +19,7 @@ import java.util.Set;
  * Every suggested address or port is checked with the model and a trial bind before it is offered.
  */
 final class BindHints {
-  private static final int PORT_SEARCH = 50;
+  static final int PORT_SEARCH = 50;
   private static final int LOOPBACK_SEARCH = 30;
 
   private BindHints() {}

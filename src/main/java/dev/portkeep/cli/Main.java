@@ -24,6 +24,7 @@ public final class Main {
     CommandLine line = new CommandLine(new PortkeepCommand(invocation));
     line.addSubcommand("demo", new DemoCommand(invocation));
     line.addSubcommand("check", new CheckCommand(invocation));
+    line.addSubcommand("smb", new SmbCommand(invocation));
     line.setOut(new java.io.PrintWriter(out, true));
     line.setErr(new java.io.PrintWriter(err, true));
     line.setPosixClusteredShortOptionsAllowed(true);

@@ -11,6 +11,15 @@ public sealed interface ForwardSpec {
   /** Where connections go, as shown in status lines. */
   String targetText();
 
+  /** The command-line flag of this kind of forward: -L, -R or -D. */
+  default String flag() {
+    return switch (this) {
+      case Local l -> "-L";
+      case Remote r -> "-R";
+      case Dynamic d -> "-D";
+    };
+  }
+
   /** {@code -L [bind:]port:host:hostport}: listen locally, connect from the server. */
   record Local(BindAddress bind, int port, Endpoint target, String spec) implements ForwardSpec {
     public Local {
@@ -28,6 +37,53 @@ public sealed interface ForwardSpec {
     }
 
     /** The listen side as the user wrote it, e.g. {@code localhost:8080} or {@code [::1]:1445}. */
+    public String listenText() {
+      return bind + ":" + port;
+    }
+  }
+
+  /**
+   * {@code -R [bind:]port:host:hostport}: the server listens, connections come back and go to
+   * host:hostport from here. The bind address is the server's to interpret (GatewayPorts decides):
+   * none means "localhost", {@code *} or empty means every interface. Port 0 lets the server pick.
+   */
+  record Remote(String bindAddress, int port, Endpoint target, String spec) implements ForwardSpec {
+    public Remote {
+      Objects.requireNonNull(bindAddress, "bindAddress");
+      Objects.requireNonNull(target, "target");
+      Objects.requireNonNull(spec, "spec");
+      if (port < 0 || port > 65_535) {
+        throw new IllegalArgumentException("port " + port);
+      }
+    }
+
+    @Override
+    public String targetText() {
+      return target.toString();
+    }
+
+    /** The listen side on the server, e.g. {@code localhost:8080} or {@code *:0}. */
+    public String listenText() {
+      String shown = bindAddress.isEmpty() ? "*" : bindAddress.indexOf(':') >= 0 ? "[" + bindAddress + "]" : bindAddress;
+      return shown + ":" + port;
+    }
+  }
+
+  /** {@code -D [bind:]port}: a local SOCKS server; each request names its own target. */
+  record Dynamic(BindAddress bind, int port, String spec) implements ForwardSpec {
+    public Dynamic {
+      Objects.requireNonNull(bind, "bind");
+      Objects.requireNonNull(spec, "spec");
+      if (port < 0 || port > 65_535) {
+        throw new IllegalArgumentException("port " + port);
+      }
+    }
+
+    @Override
+    public String targetText() {
+      return "SOCKS";
+    }
+
     public String listenText() {
       return bind + ":" + port;
     }

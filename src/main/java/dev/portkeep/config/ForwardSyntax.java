@@ -31,6 +31,44 @@ public final class ForwardSyntax {
         BindAddress.parse(bind), port, Endpoint.of(host, hostPort, shown), spec);
   }
 
+  /** Parses the argument of {@code -R}. Listen port 0 asks the server to pick one. */
+  public static ForwardSpec.Remote parseRemote(String spec) {
+    String shown = "-R " + spec;
+    List<String> fields = split(spec, shown);
+    if (fields.size() > 4) {
+      throw unbracketedOrTooMany(spec, shown);
+    }
+    if (fields.size() < 3) {
+      throw new UsageException(
+          "bad forwarding spec '" + shown + "': expected " + LOCAL_FORM,
+          "for example -R 8080:localhost:80 (the server listens on 8080)");
+    }
+    boolean hasBind = fields.size() == 4;
+    String bind = hasBind ? (fields.get(0).equals("*") ? "" : fields.get(0)) : "localhost";
+    int port = port(fields.get(hasBind ? 1 : 0), shown, 0);
+    String host = fields.get(hasBind ? 2 : 1);
+    int hostPort = port(fields.get(hasBind ? 3 : 2), shown, 1);
+    return new ForwardSpec.Remote(bind, port, Endpoint.of(host, hostPort, shown), spec);
+  }
+
+  /** Parses the argument of {@code -D}: {@code [bind_address:]port}. */
+  public static ForwardSpec.Dynamic parseDynamic(String spec) {
+    String shown = "-D " + spec;
+    List<String> fields = split(spec, shown);
+    if (fields.size() > 2) {
+      if (spec.contains("::") || spec.chars().filter(c -> c == ':').count() > 2) {
+        int last = spec.lastIndexOf(':');
+        throw new UsageException(
+            "ambiguous IPv6 address in '" + shown + "': it must be in brackets",
+            "write it as -D [" + spec.substring(0, last) + "]:" + spec.substring(last + 1));
+      }
+      throw new UsageException(
+          "bad forwarding spec '" + shown + "': expected [bind_address:]port", "for example -D 1080");
+    }
+    String bind = fields.size() == 2 ? fields.get(0) : null;
+    return new ForwardSpec.Dynamic(BindAddress.parse(bind), port(fields.get(fields.size() - 1), shown, 0), spec);
+  }
+
   /** A listen address alone, as {@code portkeep check} takes it: {@code [bind_address:]port}. */
   public record Listen(BindAddress bind, int port) {}
 

@@ -19,7 +19,10 @@ public record SessionSettings(
     boolean exitOnForwardFailure,
     Duration connectTimeout,
     boolean batchMode,
-    AddressFamily family) {
+    AddressFamily family,
+    KeepAlive keepAlive,
+    ReconnectPolicy reconnect,
+    List<Hop> jumps) {
 
   public SessionSettings {
     Objects.requireNonNull(host, "host");
@@ -29,6 +32,9 @@ public record SessionSettings(
     knownHostsFiles = List.copyOf(knownHostsFiles);
     Objects.requireNonNull(connectTimeout, "connectTimeout");
     Objects.requireNonNull(family, "family");
+    Objects.requireNonNull(keepAlive, "keepAlive");
+    Objects.requireNonNull(reconnect, "reconnect");
+    jumps = List.copyOf(jumps);
     if (port < 1 || port > 65_535) {
       throw new IllegalArgumentException("port " + port);
     }
@@ -39,7 +45,41 @@ public record SessionSettings(
 
   /** {@code user@host:port}, as shown in status lines. */
   public String display() {
-    return user + "@" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    return destination().display();
+  }
+
+  /** The final server as a hop. */
+  public Hop destination() {
+    return new Hop(user, host, port);
+  }
+
+  /** Every server to connect through, jumps first, the destination last. */
+  public List<Hop> route() {
+    List<Hop> all = new java.util.ArrayList<>(jumps);
+    all.add(destination());
+    return List.copyOf(all);
+  }
+
+  /** A convenience for code that builds settings by hand (the demo, tests): defaults for the rest. */
+  public static SessionSettings direct(
+      String host, int port, String user, List<Path> identities, List<Path> knownHosts, StrictHostKeyChecking strict) {
+    return new SessionSettings(host, port, user, new IdentitySource.Explicit(identities), strict, knownHosts, true,
+        Duration.ofSeconds(10), true, AddressFamily.ANY, KeepAlive.DEFAULT, ReconnectPolicy.DEFAULT, List.of());
+  }
+
+  public SessionSettings withReconnect(ReconnectPolicy policy) {
+    return new SessionSettings(host, port, user, identities, strictHostKeyChecking, knownHostsFiles,
+        exitOnForwardFailure, connectTimeout, batchMode, family, keepAlive, policy, jumps);
+  }
+
+  public SessionSettings withKeepAlive(KeepAlive k) {
+    return new SessionSettings(host, port, user, identities, strictHostKeyChecking, knownHostsFiles,
+        exitOnForwardFailure, connectTimeout, batchMode, family, k, reconnect, jumps);
+  }
+
+  public SessionSettings withJumps(List<Hop> hops) {
+    return new SessionSettings(host, port, user, identities, strictHostKeyChecking, knownHostsFiles,
+        exitOnForwardFailure, connectTimeout, batchMode, family, keepAlive, reconnect, hops);
   }
 
   /** Where private keys come from: named by the user (each must load) or OpenSSH's defaults. */

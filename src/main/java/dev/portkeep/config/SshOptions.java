@@ -1,28 +1,44 @@
 package dev.portkeep.config;
 
+import dev.portkeep.config.sshconfig.HostConfig;
 import dev.portkeep.error.UsageException;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * The {@code -o Key=Value} options, in OpenSSH's rules: keywords are case-insensitive, the first
- * value given wins, IdentityFile and LocalForward accumulate, and an unknown keyword is an error.
+ * The ssh_config options in effect, in OpenSSH's rules: {@code -o} options first, then the config
+ * file; keywords are case-insensitive; the first value wins, except that IdentityFile and the
+ * forwards accumulate; an unknown {@code -o} keyword is an error. Each value remembers where it came
+ * from, so a bad one is reported with its {@code file:line}.
  */
 public final class SshOptions {
-  private final Map<Keyword, List<String>> values = new EnumMap<>(Keyword.class);
+  private record Setting(String value, String origin) {}
+
+  private final Map<Keyword, List<Setting>> values = new EnumMap<>(Keyword.class);
 
   private SshOptions() {}
 
   public static SshOptions parse(List<String> raw) {
     SshOptions options = new SshOptions();
-    raw.forEach(options::add);
+    raw.forEach(options::addOption);
     return options;
   }
 
-  private void add(String raw) {
+  /** Adds the config file's values after the {@code -o} ones, so the command line wins. */
+  public SshOptions withConfig(HostConfig config) {
+    for (Keyword keyword : Keyword.values()) {
+      if (!keyword.portkeepOnly()) {
+        config.values(keyword).forEach(v -> add(keyword, v.text(), v.where()));
+      }
+    }
+    return this;
+  }
+
+  private void addOption(String raw) {
     String text = raw.strip();
     int eq = text.indexOf('=');
     int space = indexOfWhitespace(text);
@@ -48,9 +64,13 @@ public final class SshOptions {
           "missing value for option '" + keyword.canonical() + "'",
           "write it as -o " + keyword.canonical() + "=value");
     }
-    List<String> list = values.computeIfAbsent(keyword, k -> new ArrayList<>());
+    add(keyword, value, null);
+  }
+
+  private void add(Keyword keyword, String value, String origin) {
+    List<Setting> list = values.computeIfAbsent(keyword, k -> new ArrayList<>());
     if (keyword.accumulates() || list.isEmpty()) {
-      list.add(value);
+      list.add(new Setting(value, origin));
     }
   }
 
@@ -65,46 +85,71 @@ public final class SshOptions {
 
   /** The first value given for a keyword. */
   public Optional<String> first(Keyword keyword) {
-    List<String> list = values.get(keyword);
-    return list == null ? Optional.empty() : Optional.of(list.get(0));
+    List<Setting> list = values.get(keyword);
+    return list == null ? Optional.empty() : Optional.of(list.get(0).value());
   }
 
   /** Every value given for an accumulating keyword, in order. */
   public List<String> all(Keyword keyword) {
-    return List.copyOf(values.getOrDefault(keyword, List.of()));
+    return values.getOrDefault(keyword, List.of()).stream().map(Setting::value).toList();
   }
 
-  static boolean yesNo(Keyword keyword, String value) {
-    return switch (value.toLowerCase(java.util.Locale.ROOT)) {
+  /** Every value with a suffix naming where it came from ("" for -o), for messages. */
+  List<Map.Entry<String, String>> allWithOrigin(Keyword keyword) {
+    return values.getOrDefault(keyword, List.of()).stream()
+        .map(s -> Map.entry(s.value(), s.origin() == null ? "" : " (" + keyword.canonical() + " at " + s.origin() + ")"))
+        .toList();
+  }
+
+  /** " at file:line" when the first value came from a config file, else "". */
+  private String at(Keyword keyword) {
+    List<Setting> list = values.get(keyword);
+    String origin = list == null ? null : list.get(0).origin();
+    return origin == null ? "" : " at " + origin;
+  }
+
+  private UsageException invalid(Keyword keyword, String value, String hint) {
+    return new UsageException("invalid value '" + value + "' for " + keyword.canonical() + at(keyword), hint);
+  }
+
+  Optional<Boolean> yesNo(Keyword keyword) {
+    return first(keyword).map(value -> switch (value.toLowerCase(Locale.ROOT)) {
       case "yes", "true" -> true;
       case "no", "false" -> false;
-      default ->
-          throw new UsageException(
-              "invalid value '" + value + "' for " + keyword.canonical(), "use yes or no");
-    };
+      default -> throw invalid(keyword, value, "use yes or no");
+    });
   }
 
-  static StrictHostKeyChecking strictness(String value) {
-    return switch (value.toLowerCase(java.util.Locale.ROOT)) {
+  Optional<StrictHostKeyChecking> strictness() {
+    return first(Keyword.STRICT_HOST_KEY_CHECKING).map(value -> switch (value.toLowerCase(Locale.ROOT)) {
       case "yes", "true" -> StrictHostKeyChecking.YES;
       case "no", "off", "false" -> StrictHostKeyChecking.NO;
       case "accept-new" -> StrictHostKeyChecking.ACCEPT_NEW;
       case "ask" -> StrictHostKeyChecking.ASK;
-      default ->
-          throw new UsageException(
-              "invalid value '" + value + "' for StrictHostKeyChecking",
-              "use yes, accept-new, no or ask");
-    };
+      default -> throw invalid(Keyword.STRICT_HOST_KEY_CHECKING, value, "use yes, accept-new, no or ask");
+    });
   }
 
-  static int seconds(Keyword keyword, String value) {
-    boolean digits = !value.isEmpty() && value.length() <= 6 && value.chars().allMatch(Character::isDigit);
-    int seconds = digits ? Integer.parseInt(value) : -1;
-    if (seconds < 1) {
-      throw new UsageException(
-          "invalid value '" + value + "' for " + keyword.canonical(),
-          "give a whole number of seconds, at least 1");
-    }
-    return seconds;
+  /** Whole seconds, at least 1 ({@code zeroAllowed}: 0 means "off"). */
+  Optional<Integer> seconds(Keyword keyword, boolean zeroAllowed) {
+    return first(keyword).map(value -> {
+      boolean digits = !value.isEmpty() && value.length() <= 6 && value.chars().allMatch(Character::isDigit);
+      int n = digits ? Integer.parseInt(value) : -1;
+      if (n < (zeroAllowed ? 0 : 1)) {
+        throw invalid(keyword, value, "give a whole number" + (zeroAllowed ? ", 0 for off" : ", at least 1"));
+      }
+      return n;
+    });
+  }
+
+  Optional<Integer> port(Keyword keyword) {
+    return first(keyword).map(value -> {
+      boolean digits = !value.isEmpty() && value.length() <= 5 && value.chars().allMatch(Character::isDigit);
+      int n = digits ? Integer.parseInt(value) : -1;
+      if (n < 1 || n > 65_535) {
+        throw invalid(keyword, value, "use a port from 1 to 65535");
+      }
+      return n;
+    });
   }
 }

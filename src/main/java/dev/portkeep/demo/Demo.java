@@ -2,13 +2,12 @@ package dev.portkeep.demo;
 
 import dev.portkeep.Tunnel;
 import dev.portkeep.bind.Listeners;
-import dev.portkeep.config.AddressFamily;
 import dev.portkeep.config.ForwardSyntax;
 import dev.portkeep.config.SessionSettings;
 import dev.portkeep.config.StrictHostKeyChecking;
 import dev.portkeep.config.TunnelPlan;
-import dev.portkeep.forward.ForwardEvents;
-import dev.portkeep.forward.LocalForwarder;
+import dev.portkeep.status.TunnelEvents;
+import dev.portkeep.forward.ForwardStats;
 import dev.portkeep.ssh.DemoServer;
 import dev.portkeep.ssh.Prompts;
 import java.io.IOException;
@@ -56,7 +55,7 @@ public final class Demo implements AutoCloseable {
       boolean intact,
       Duration medianRoundTrip,
       Duration slowestRoundTrip,
-      LocalForwarder.Stats stats) {}
+      ForwardStats stats) {}
 
   /** Starts the server, the echo service and a tunnel {@code localhost:0 -> echo} through it. */
   public static Demo start(Listeners listeners) throws IOException {
@@ -67,19 +66,10 @@ public final class Demo implements AutoCloseable {
       echo = new EchoService();
       server = DemoServer.start(dir, echo.address());
       SessionSettings session =
-          new SessionSettings(
-              "127.0.0.1",
-              server.port(),
-              "demo",
-              new SessionSettings.IdentitySource.Explicit(List.of(server.clientKey())),
-              StrictHostKeyChecking.YES,
-              List.of(server.knownHosts()),
-              true,
-              Duration.ofSeconds(10),
-              true,
-              AddressFamily.ANY);
+          SessionSettings.direct("127.0.0.1", server.port(), "demo", List.of(server.clientKey()),
+              List.of(server.knownHosts()), StrictHostKeyChecking.YES);
       TunnelPlan plan = new TunnelPlan(session, List.of(ForwardSyntax.parseLocal("0:127.0.0.1:" + echo.address().getPort())));
-      Tunnel tunnel = Tunnel.open(plan, Prompts.NONE, listeners, ForwardEvents.NONE);
+      Tunnel tunnel = Tunnel.open(plan, Prompts.NONE, listeners, TunnelEvents.NONE);
       return new Demo(dir, echo, server, tunnel);
     } catch (IOException | RuntimeException e) {
       closeQuietly(server, e);

@@ -2,6 +2,7 @@ package dev.portkeep.forward;
 
 import dev.portkeep.bind.Listener;
 import dev.portkeep.config.ForwardSpec;
+import dev.portkeep.status.TunnelEvents;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -21,13 +22,13 @@ import org.slf4j.LoggerFactory;
  * a new {@code direct-tcpip} channel. Closing stops accepting at once and gives open connections a
  * short grace period before they are cut.
  */
-public final class LocalForwarder implements AutoCloseable {
+public final class LocalForwarder implements LocalService {
   private static final Logger log = LoggerFactory.getLogger(LocalForwarder.class);
 
   private final ForwardSpec.Local spec;
   private final Listener listener;
   private final ChannelOpener opener;
-  private final ForwardEvents events;
+  private final TunnelEvents events;
   private final Set<SocketChannel> open = ConcurrentHashMap.newKeySet();
   private final LongAdder bytesUp = new LongAdder();
   private final LongAdder bytesDown = new LongAdder();
@@ -35,7 +36,7 @@ public final class LocalForwarder implements AutoCloseable {
   private final LongAdder refused = new LongAdder();
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  public LocalForwarder(ForwardSpec.Local spec, Listener listener, ChannelOpener opener, ForwardEvents events) {
+  public LocalForwarder(ForwardSpec.Local spec, Listener listener, ChannelOpener opener, TunnelEvents events) {
     this.spec = spec;
     this.listener = listener;
     this.opener = opener;
@@ -43,27 +44,27 @@ public final class LocalForwarder implements AutoCloseable {
   }
 
   /** Starts one accept loop per listening socket. */
+  @Override
   public void start() {
     for (ServerSocketChannel server : listener.channels()) {
       Thread.ofVirtual().name("pk-accept-" + listener.port()).start(() -> acceptLoop(server));
     }
   }
 
+  @Override
   public ForwardSpec.Local spec() {
     return spec;
   }
 
+  @Override
   public Listener listener() {
     return listener;
   }
 
-  /** Counters since start: connections served, channel opens refused, bytes each way. */
-  public Stats stats() {
-    return new Stats(connections.sum(), refused.sum(), open.size(), bytesUp.sum(), bytesDown.sum());
+  @Override
+  public ForwardStats stats() {
+    return new ForwardStats(connections.sum(), refused.sum(), 0, open.size(), bytesUp.sum(), bytesDown.sum());
   }
-
-  /** A snapshot of a forward's counters. */
-  public record Stats(long connections, long refused, int open, long bytesUp, long bytesDown) {}
 
   private void acceptLoop(ServerSocketChannel server) {
     while (!closed.get()) {
@@ -96,9 +97,8 @@ public final class LocalForwarder implements AutoCloseable {
       events.connectionClosed(spec, client, pump.bytesUp(), pump.bytesDown());
     } catch (IOException e) {
       refused.increment();
-      boolean byServer = e instanceof ChannelOpenFailure;
       log.warn("-L {}: cannot reach {} through the server: {}", spec.spec(), spec.target(), e.getMessage());
-      events.channelRefused(spec, client, new ForwardEvents.IOExceptionView(String.valueOf(e.getMessage()), byServer));
+      events.channelRefused(spec, client, String.valueOf(e.getMessage()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
@@ -119,7 +119,7 @@ public final class LocalForwarder implements AutoCloseable {
     }
   }
 
-  /** Stops accepting, waits up to {@code grace} for open connections, then cuts the rest. */
+  @Override
   public void close(Duration grace) {
     if (!closed.compareAndSet(false, true)) {
       return;
@@ -138,8 +138,4 @@ public final class LocalForwarder implements AutoCloseable {
     }
   }
 
-  @Override
-  public void close() {
-    close(Duration.ZERO);
-  }
 }

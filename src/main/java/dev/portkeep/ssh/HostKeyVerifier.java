@@ -1,5 +1,6 @@
 package dev.portkeep.ssh;
 
+import dev.portkeep.config.Hop;
 import dev.portkeep.config.SessionSettings;
 import dev.portkeep.config.StrictHostKeyChecking;
 import dev.portkeep.error.AuthException;
@@ -26,11 +27,16 @@ import org.slf4j.LoggerFactory;
 final class HostKeyVerifier implements ServerKeyVerifier {
   private static final Logger log = LoggerFactory.getLogger(HostKeyVerifier.class);
 
+  private final String host;
+  private final int port;
   private final SessionSettings settings;
   private final Prompts prompts;
   private final AtomicReference<AuthException> rejection = new AtomicReference<>();
 
-  HostKeyVerifier(SessionSettings settings, Prompts prompts) {
+  /** Verifies the key of {@code hop}, one server of the route, with the session's policy and files. */
+  HostKeyVerifier(Hop hop, SessionSettings settings, Prompts prompts) {
+    this.host = hop.host();
+    this.port = hop.port();
     this.settings = settings;
     this.prompts = prompts;
   }
@@ -60,7 +66,7 @@ final class HostKeyVerifier implements ServerKeyVerifier {
 
   void verify(PublicKey key) throws IOException {
     KnownHosts knownHosts = KnownHosts.load(settings.knownHostsFiles());
-    List<KnownHosts.Entry> matches = knownHosts.matching(settings.host(), settings.port());
+    List<KnownHosts.Entry> matches = knownHosts.matching(host, port);
     String type = KnownHosts.keyType(key);
     for (KnownHosts.Entry entry : matches) {
       if (entry.revoked() && KnownHosts.sameKey(entry.key(), key)) {
@@ -126,8 +132,8 @@ final class HostKeyVerifier implements ServerKeyVerifier {
         "host key of " + hostName() + " is not known" + otherTypes + ": " + description,
         "check the fingerprint with the server's administrator, then trust it once with"
             + " -o StrictHostKeyChecking=accept-new, or add it: ssh-keyscan"
-            + (settings.port() == 22 ? "" : " -p " + settings.port())
-            + " " + settings.host() + " >> " + settings.knownHostsFiles().get(0));
+            + (port == 22 ? "" : " -p " + port)
+            + " " + host + " >> " + settings.knownHostsFiles().get(0));
   }
 
   private void add(Path file, PublicKey key) throws IOException {
@@ -147,7 +153,7 @@ final class HostKeyVerifier implements ServerKeyVerifier {
 
   /** The host as known_hosts writes it: {@code host}, or {@code [host]:port} off port 22. */
   private String knownHostsName() {
-    return settings.port() == 22 ? settings.host() : "[" + settings.host() + "]:" + settings.port();
+    return port == 22 ? host : "[" + host + "]:" + port;
   }
 
   private String hostName() {

@@ -61,11 +61,12 @@ final class MinaSettings {
   static List<BuiltinDHFactories> keyExchanges() {
     return BaseBuilder.DEFAULT_KEX_PREFERENCE.stream()
         .filter(BuiltinDHFactories::isSupported)
-        .filter(k -> !k.getName().contains("sha1") && k != BuiltinDHFactories.dhg1 && k != BuiltinDHFactories.dhg14)
+        .filter(k -> !k.getName().contains("sha1"))
         .toList();
   }
 
-  static SshClient newClient(ServerKeyVerifier verifier, Duration connectTimeout) {
+  static SshClient newClient(ServerKeyVerifier verifier, dev.portkeep.config.SessionSettings settings) {
+    Duration connectTimeout = settings.connectTimeout();
     List<NamedFactory<Cipher>> ciphers = List.copyOf(supported(CIPHERS));
     List<NamedFactory<Mac>> macs = List.copyOf(supported(MACS));
     List<NamedFactory<Signature>> signatures = List.copyOf(supported(SIGNATURES));
@@ -83,7 +84,38 @@ final class MinaSettings {
     // A tunnel may sit idle for hours; MINA would otherwise close it after 10 minutes.
     CoreModuleProperties.IDLE_TIMEOUT.set(client, Duration.ZERO);
     CoreModuleProperties.IO_CONNECT_TIMEOUT.set(client, connectTimeout);
+    keepAlive(client, settings.keepAlive());
+    // Connections for -R come back as forwarded-tcpip channels, which the server can only open for
+    // ports portkeep asked for; MINA maps each to its local target. Nothing else is accepted.
+    client.setForwardingFilter(org.apache.sshd.server.forward.ForwardingFilter.asForwardingFilter(
+        null, null, new org.apache.sshd.server.forward.TcpForwardingFilter() {
+          @Override
+          public boolean canListen(org.apache.sshd.common.util.net.SshdSocketAddress address, org.apache.sshd.common.session.Session session) {
+            return false;
+          }
+
+          @Override
+          public boolean canConnect(Type type, org.apache.sshd.common.util.net.SshdSocketAddress address, org.apache.sshd.common.session.Session session) {
+            return type == Type.Forwarded;
+          }
+        }));
+    // portkeep reads ssh_config itself; MINA must not apply ~/.ssh/config behind its back.
+    client.setHostConfigEntryResolver(org.apache.sshd.client.config.hosts.HostConfigEntryResolver.EMPTY);
     return client;
+  }
+
+  /**
+   * ServerAliveInterval and ServerAliveCountMax: a {@code keepalive@openssh.com} request with
+   * want-reply every interval; any reply (OpenSSH answers with a failure) counts; one more than
+   * countMax outstanding ends the session, so a silent peer is dead after interval x (countMax + 1).
+   */
+  private static void keepAlive(SshClient client, dev.portkeep.config.KeepAlive keepAlive) {
+    if (!keepAlive.enabled()) {
+      return;
+    }
+    CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, keepAlive.interval());
+    CoreModuleProperties.HEARTBEAT_REQUEST.set(client, "keepalive@openssh.com");
+    CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(client, keepAlive.countMax());
   }
 
   private static <T extends NamedFactory<?>> List<T> supported(List<T> all) {

@@ -1,10 +1,12 @@
 package dev.portkeep.ssh;
 
+import dev.portkeep.config.Hop;
 import dev.portkeep.config.SessionSettings;
 import dev.portkeep.error.AuthException;
 import dev.portkeep.error.UnreachableException;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
 import java.nio.channels.UnresolvedAddressException;
@@ -12,14 +14,17 @@ import java.security.KeyPair;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.future.ConnectFuture;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.SshException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Opens authenticated SSH sessions: host key verified against known_hosts, then public keys, then a
- * password prompt on a terminal. Every failure becomes one user-facing error with its exit code.
+ * Opens authenticated SSH sessions along the route (the {@code -J} hops, then the server): each hop
+ * with its host key verified against known_hosts, then public keys, then a password prompt on a
+ * terminal. Every failure becomes one user-facing error naming the hop, with its exit code. One
+ * connector serves every reconnect, so keys are loaded (and passphrases asked) once.
  */
 public final class SshConnector {
   private static final Logger log = LoggerFactory.getLogger(SshConnector.class);
@@ -35,39 +40,66 @@ public final class SshConnector {
     this.keys = Identities.load(settings.identities(), this.prompts);
   }
 
+  public SessionSettings settings() {
+    return settings;
+  }
+
   public SshSession connect() {
-    HostKeyVerifier verifier = new HostKeyVerifier(settings, prompts);
-    SshClient client = MinaSettings.newClient(verifier, settings.connectTimeout());
-    client.start();
-    ClientSession session = null;
+    List<AutoCloseable> chain = new ArrayList<>();
+    ClientSession previous = null;
+    Hop previousHop = null;
     try {
-      session = tcpConnect(client);
-      keys.forEach(session::addPublicKeyIdentity);
-      session.setUserInteraction(new PasswordPrompt(prompts));
-      authenticate(session, verifier);
-      log.debug("connected to {} ({})", settings.display(), session.getServerVersion());
-      return new SshSession(client, session);
-    } catch (RuntimeException e) {
-      if (session != null) {
-        session.close(true);
+      for (Hop hop : settings.route()) {
+        previous = connectHop(hop, previous, previousHop, chain);
+        previousHop = hop;
       }
-      client.stop();
+      log.debug("connected to {} ({})", settings.display(), previous.getServerVersion());
+      return new SshSession(chain, previous);
+    } catch (RuntimeException e) {
+      for (AutoCloseable c : chain.reversed()) {
+        closeQuietly(c);
+      }
       throw e;
     }
   }
 
-  private ClientSession tcpConnect(SshClient client) {
+  private ClientSession connectHop(Hop hop, ClientSession via, Hop viaHop, List<AutoCloseable> chain) {
+    HostKeyVerifier verifier = new HostKeyVerifier(hop, settings, prompts);
+    SshClient client = MinaSettings.newClient(verifier, settings);
+    client.start();
+    chain.add(client::stop);
+    JumpBridge bridge = null;
+    ClientSession session;
     try {
-      return client
-          .connect(settings.user(), settings.host(), settings.port())
-          .verify(settings.connectTimeout())
-          .getSession();
+      if (via == null) {
+        session = tcpConnect(client, hop, hop.host(), hop.port(), null);
+      } else {
+        bridge = JumpBridge.listen();
+        chain.add(bridge);
+        session = tcpConnect(client, hop, "127.0.0.1", bridge.port(), null);
+        int clientPort = ((InetSocketAddress) session.getIoSession().getLocalAddress()).getPort();
+        bridge.admit(clientPort, via, hop);
+      }
+    } catch (IOException e) {
+      throw unreachable(hop, viaHop, e, null);
+    }
+    chain.add(() -> session.close(true));
+    keys.forEach(session::addPublicKeyIdentity);
+    session.setUserInteraction(new PasswordPrompt(prompts));
+    authenticate(session, verifier, hop, viaHop, bridge);
+    return session;
+  }
+
+  private ClientSession tcpConnect(SshClient client, Hop hop, String host, int port, Hop viaHop) {
+    try {
+      ConnectFuture future = client.connect(hop.user(), host, port);
+      return future.verify(settings.connectTimeout()).getSession();
     } catch (IOException | UnresolvedAddressException e) {
-      throw unreachable(e);
+      throw unreachable(hop, viaHop, e, null);
     }
   }
 
-  private void authenticate(ClientSession session, HostKeyVerifier verifier) {
+  private void authenticate(ClientSession session, HostKeyVerifier verifier, Hop hop, Hop viaHop, JumpBridge bridge) {
     try {
       session.auth().verify(settings.connectTimeout().plusSeconds(30));
     } catch (IOException e) {
@@ -75,15 +107,18 @@ public final class SshConnector {
       if (hostKey != null) {
         throw hostKey;
       }
+      if (bridge != null && bridge.failure() != null) {
+        throw unreachable(hop, viaHop, e, bridge.failure());
+      }
       if (isAuthFailure(e)) {
         throw new AuthException(
-            "authentication failed for " + settings.display() + " (methods tried: " + methodsTried() + ")",
+            "authentication failed for " + hop.display() + " (methods tried: " + methodsTried() + ")",
             keys.isEmpty()
                 ? "give a private key with -i, or run in a terminal to type a password"
                 : "check that the server's authorized_keys holds one of these keys, and the user name (-l)",
             e);
       }
-      throw unreachable(e);
+      throw unreachable(hop, viaHop, e, null);
     }
   }
 
@@ -104,15 +139,18 @@ public final class SshConnector {
     return methods.isEmpty() ? "none: no key and no terminal for a password" : String.join(", ", methods);
   }
 
-  private UnreachableException unreachable(Throwable e) {
+  private static UnreachableException unreachable(Hop hop, Hop viaHop, Throwable e, String bridgeFailure) {
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
-    String where = "ssh server " + settings.host() + ":" + settings.port();
+    String where = "ssh server " + hop.host() + ":" + hop.port() + (viaHop == null ? "" : " through " + viaHop.display());
+    if (bridgeFailure != null) {
+      return new UnreachableException("cannot reach " + where + ": " + bridgeFailure,
+          "check the host and port of the next hop, and that the jump host may connect to it", e);
+    }
     if (root instanceof UnknownHostException || root instanceof UnresolvedAddressException) {
-      return new UnreachableException(
-          "cannot resolve " + where + ": unknown host name", "check the host name", e);
+      return new UnreachableException("cannot resolve " + where + ": unknown host name", "check the host name", e);
     }
     if (root instanceof ConnectException || root instanceof NoRouteToHostException) {
       return new UnreachableException(
@@ -125,5 +163,13 @@ public final class SshConnector {
         "cannot set up a session with " + where + ": " + why,
         "check that the port is an SSH server's; -v shows the exchange",
         e);
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception ignored) {
+      // Rolling back a failed connect; the failure itself is what gets reported.
+    }
   }
 }

@@ -4,11 +4,12 @@ import dev.portkeep.config.Endpoint;
 import dev.portkeep.forward.ChannelOpenFailure;
 import dev.portkeep.forward.ChannelOpener;
 import dev.portkeep.forward.Conduit;
+import dev.portkeep.forward.RemoteForwardRequester;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import org.apache.sshd.client.SshClient;
+import java.util.List;
 import org.apache.sshd.client.channel.ChannelDirectTcpip;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.channel.exception.SshChannelOpenException;
@@ -16,14 +17,15 @@ import org.apache.sshd.common.session.ConnectionService;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
 
 /** An authenticated SSH session that opens channels for the forwarders. Closing ends it. */
-public final class SshSession implements ChannelOpener, AutoCloseable {
+public final class SshSession implements ChannelOpener, RemoteForwardRequester, AutoCloseable {
   private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(30);
 
-  private final SshClient client;
+  private final List<AutoCloseable> chain;
   private final ClientSession session;
 
-  SshSession(SshClient client, ClientSession session) {
-    this.client = client;
+  /** {@code chain} holds every client, bridge and hop session of the route, closed in reverse. */
+  SshSession(List<AutoCloseable> chain, ClientSession session) {
+    this.chain = List.copyOf(chain);
     this.session = session;
   }
 
@@ -31,7 +33,12 @@ public final class SshSession implements ChannelOpener, AutoCloseable {
   public Conduit open(Endpoint target, InetSocketAddress originator) throws IOException {
     ChannelDirectTcpip channel =
         new ForwardingChannel(new SshdSocketAddress(originator), new SshdSocketAddress(target.host(), target.port()));
-    session.getService(ConnectionService.class).registerChannel(channel);
+    try {
+      session.getService(ConnectionService.class).registerChannel(channel);
+    } catch (IllegalStateException closing) {
+      // MINA refuses new channels this way on a session that is closing.
+      throw new IOException("the session is closing: " + closing.getMessage(), closing);
+    }
     try {
       channel.open().verify(OPEN_TIMEOUT);
       return new DirectChannel(channel);
@@ -55,6 +62,7 @@ public final class SshSession implements ChannelOpener, AutoCloseable {
     return null;
   }
 
+  @Override
   public boolean isOpen() {
     return session.isOpen() && !session.isClosing();
   }
@@ -74,6 +82,23 @@ public final class SshSession implements ChannelOpener, AutoCloseable {
     return String.valueOf(session.getNegotiatedKexParameter(org.apache.sshd.common.kex.KexProposalOption.S2CENC));
   }
 
+  /**
+   * Asks the server to listen on {@code bind:port} and send connections back for {@code target}
+   * (MINA then connects to the target for each). Returns the port the server bound, the one it
+   * chose when {@code port} is 0.
+   */
+  @Override
+  public int requestRemoteForward(String bind, int port, Endpoint target) throws IOException {
+    SshdSocketAddress bound =
+        session.startRemotePortForwarding(new SshdSocketAddress(bind, port), new SshdSocketAddress(target.host(), target.port()));
+    return bound.getPort();
+  }
+
+  /** Severs the connection at once, as a network failure would; for reconnect tests and shutdown. */
+  public void abort() {
+    session.close(true);
+  }
+
   @Override
   public void close() {
     try {
@@ -83,7 +108,13 @@ public final class SshSession implements ChannelOpener, AutoCloseable {
         Thread.currentThread().interrupt();
       }
     } finally {
-      client.stop();
+      for (AutoCloseable c : chain.reversed()) {
+        try {
+          c.close();
+        } catch (Exception ignored) {
+          // Closing down; nothing more to do for this part of the route.
+        }
+      }
     }
   }
 }

@@ -42,6 +42,45 @@ class CliBadInputTest {
     assertUsageError(run, message);
   }
 
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "-R | 8080:h | bad forwarding spec '-R 8080:h'",
+        "-R | 70000:h:80 | invalid port '70000' in '-R 70000:h:80'",
+        "-R | ::1:80:h:80 | ambiguous IPv6 address in '-R ::1:80:h:80'",
+        "-D | 1080:x:y | bad forwarding spec '-D 1080:x:y': expected [bind_address:]port",
+        "-D | ::1:1080 | ambiguous IPv6 address in '-D ::1:1080'",
+        "-D | socks | invalid port 'socks' in '-D socks'",
+        "-J | , | bad jump list ',': empty entry",
+        "-J | host:99999 | invalid port '99999' in 'host:99999'",
+        "-J | @host | bad destination '@host'",
+      })
+  void otherForwardsAndJumps_badSpec_exit2NamingTheValue(String flag, String spec, String message) {
+    assertUsageError(run(flag, spec, "gw"), message);
+  }
+
+  @Test
+  void duplicateRemoteForwards_exit2() {
+    assertUsageError(run("-R", "9000:a:1", "-R", "9000:b:2", "gw"), "duplicate forward on localhost:9000");
+  }
+
+  @Test
+  void dynamicAndLocalOnTheSameListenAddress_exit2() {
+    assertUsageError(run("-L", "1080:a:1", "-D", "1080", "gw"), "duplicate forward on localhost:1080: '-L 1080:a:1' and '-D 1080'");
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "ServerAliveInterval=often, invalid value 'often' for ServerAliveInterval",
+    "ServerAliveCountMax=0, invalid value '0' for ServerAliveCountMax",
+    "Reconnect=maybe, invalid value 'maybe' for Reconnect",
+    "ReconnectHold=-1, invalid value '-1' for ReconnectHold",
+  })
+  void keepaliveAndReconnectOptions_badValue_exit2(String option, String message) {
+    assertUsageError(run("-o", option, "-L", "1:h:2", "gw"), message);
+  }
+
   @Test
   void localForward_unbracketedIpv6_hintShowsTheBracketedForm() {
     assertThat(run("-L", "::1:8080:h:80", "gw").err()).contains("hint: write it as -L [::1]:8080:h:80");

@@ -20,9 +20,13 @@ class PlansTest {
     return new Environment(home, "me", interactive);
   }
 
+  static Flags flags(String dest, Optional<Integer> port, Optional<String> login, List<String> ids, List<String> locals, List<String> options) {
+    return new Flags(dest, port, login, ids, AddressFamily.ANY, locals, List.of(), List.of(), Optional.empty(), Optional.empty(), options);
+  }
+
   private TunnelPlan plan(List<String> locals, List<String> options, String... identities) {
     return Plans.fromFlags(
-        new Flags("gw", Optional.empty(), Optional.empty(), List.of(identities), AddressFamily.ANY, locals, options),
+        flags("gw", Optional.empty(), Optional.empty(), List.of(identities), locals, options),
         env(false));
   }
 
@@ -47,7 +51,7 @@ class PlansTest {
   @Test
   void fromFlags_terminal_strictCheckingDefaultsToAsk() {
     TunnelPlan p = Plans.fromFlags(
-        new Flags("gw", Optional.empty(), Optional.empty(), List.of(), AddressFamily.ANY, List.of("1:h:2"), List.of()),
+        flags("gw", Optional.empty(), Optional.empty(), List.of(), List.of("1:h:2"), List.of()),
         env(true));
     assertThat(p.session().strictHostKeyChecking()).isEqualTo(StrictHostKeyChecking.ASK);
   }
@@ -55,7 +59,7 @@ class PlansTest {
   @Test
   void fromFlags_batchModeWithTerminal_neverAsks() {
     TunnelPlan p = Plans.fromFlags(
-        new Flags("gw", Optional.empty(), Optional.empty(), List.of(), AddressFamily.ANY, List.of("1:h:2"), List.of("BatchMode=yes")),
+        flags("gw", Optional.empty(), Optional.empty(), List.of(), List.of("1:h:2"), List.of("BatchMode=yes")),
         env(true));
     assertThat(p.session().strictHostKeyChecking()).isEqualTo(StrictHostKeyChecking.YES);
     assertThat(p.session().batchMode()).isTrue();
@@ -75,12 +79,12 @@ class PlansTest {
   @Test
   void fromFlags_explicitFlags_beatOptionsAndDestinationBeatsOptions() {
     TunnelPlan p = Plans.fromFlags(
-        new Flags("alice@gw:2201", Optional.empty(), Optional.empty(), List.of(), AddressFamily.ANY, List.of("1:h:2"), List.of("Port=2300", "User=bob")),
+        flags("alice@gw:2201", Optional.empty(), Optional.empty(), List.of(), List.of("1:h:2"), List.of("Port=2300", "User=bob")),
         env(false));
     assertThat(p.session().port()).isEqualTo(2201);
     assertThat(p.session().user()).isEqualTo("alice");
     TunnelPlan q = Plans.fromFlags(
-        new Flags("alice@gw:2201", Optional.of(2202), Optional.of("carol"), List.of(), AddressFamily.ANY, List.of("1:h:2"), List.of()),
+        flags("alice@gw:2201", Optional.of(2202), Optional.of("carol"), List.of(), List.of("1:h:2"), List.of()),
         env(false));
     assertThat(q.session().port()).isEqualTo(2202);
     assertThat(q.session().user()).isEqualTo("carol");

@@ -266,7 +266,12 @@ public final class OpenSshServer implements SshTestServer {
     int logStart = log().length();
     try {
       Files.createDirectories(Path.of("/run/sshd")); // privilege separation directory
-      process = new ProcessBuilder(spec.sshd.toString(), "-D", "-e", "-f", configFile().toString())
+      List<String> argv = new ArrayList<>();
+      if (spec.namespace != null) {
+        argv.addAll(List.of(spec.namespace.exec()));
+      }
+      argv.addAll(List.of(spec.sshd.toString(), "-D", "-e", "-f", configFile().toString()));
+      process = new ProcessBuilder(argv)
           .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
           .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
@@ -341,8 +346,16 @@ public final class OpenSshServer implements SshTestServer {
     private String hostKeyType = "ed25519";
     private String clientKeyPassphrase = "";
     private Path sshd = SSHD;
+    private NetNamespace namespace;
 
     private Builder() {}
+
+    /** Runs sshd inside {@code ns}, listening on its inner address (a second host for link-cut tests). */
+    public Builder inNamespace(NetNamespace ns) {
+      namespace = ns;
+      listenAddress = ns.innerAddress();
+      return this;
+    }
 
     /** A loopback address to listen on; default 127.0.0.1. */
     public Builder listenAddress(String address) {
@@ -394,7 +407,7 @@ public final class OpenSshServer implements SshTestServer {
       try {
         server.prepare();
         for (int attempt = 1; ; attempt++) {
-          server.port = FreePort.pick(listenAddress);
+          server.port = namespace == null ? FreePort.pick(listenAddress) : FreePort.pick();
           server.writeConfig();
           TestFiles.write(server.knownHostsFile(), server.knownHostsLine() + "\n");
           if (server.launch()) {
@@ -419,6 +432,7 @@ public final class OpenSshServer implements SshTestServer {
       copy.hostKeyType = hostKeyType;
       copy.clientKeyPassphrase = clientKeyPassphrase;
       copy.sshd = sshd;
+      copy.namespace = namespace;
       return copy;
     }
 

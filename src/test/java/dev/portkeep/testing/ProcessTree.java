@@ -85,8 +85,9 @@ public final class ProcessTree {
   /** Whether process {@code pid} holds a TCP socket listening on {@code port} (IPv4 or IPv6). */
   public static boolean listensOn(long pid, int port) {
     Set<String> inodes = new HashSet<>();
-    for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
-      for (String line : readLines(Path.of(table))) {
+    // The process's own view, so a server inside another network namespace is found too.
+    for (String table : List.of("tcp", "tcp6")) {
+      for (String line : readLines(Path.of("/proc", Long.toString(pid), "net", table))) {
         String[] f = line.trim().split("\\s+");
         if (f.length > 9 && f[3].equals("0A") && f[1].endsWith(String.format(":%04X", port))) {
           inodes.add("socket:[" + f[9] + "]");

@@ -1,5 +1,6 @@
 package dev.portkeep.bind.table;
 
+import java.util.function.IntPredicate;
 import dev.portkeep.bind.rules.Coverage;
 import dev.portkeep.bind.rules.Family;
 import dev.portkeep.bind.rules.HostFacts;
@@ -58,13 +59,14 @@ public final class LinuxProcSource implements SocketTableSource {
   }
 
   @Override
-  public Snapshot snapshot() throws IOException {
+  public Snapshot snapshot(IntPredicate ports) throws IOException {
     Path proc = root.resolve("proc");
     List<String> notes = new ArrayList<>();
     List<ProcNetTcp.Row> rows = new ArrayList<>();
     read(proc.resolve("net/tcp"), Family.INET, rows, notes);
     Optional<String> tcp6 = readIfPresent(proc.resolve("net/tcp6"));
     tcp6.ifPresent(text -> keep(ProcNetTcp.parse(text, Family.INET6), rows, notes));
+    rows.removeIf(row -> !ports.test(row.local().port()));
     Set<Long> inodes = rows.stream().map(ProcNetTcp.Row::inode).filter(i -> i != 0)
         .collect(Collectors.toCollection(HashSet::new));
     SocketOwners.Scan scan = SocketOwners.scan(proc, inodes);

@@ -53,12 +53,12 @@ public final class WindowsCommandSource implements SocketTableSource {
   }
 
   @Override
-  public Snapshot snapshot() throws IOException {
+  public Snapshot snapshot(java.util.function.IntPredicate ports) throws IOException {
     List<String> notes = new ArrayList<>();
     List<Netstat.Row> rows = new ArrayList<>();
     for (String protocol : List.of("tcp", "tcpv6")) {
       Netstat.Parsed parsed = Netstat.parse(runner.run(List.of("netstat", "-ano", "-p", protocol)));
-      rows.addAll(parsed.rows());
+      parsed.rows().stream().filter(row -> ports.test(row.local().port())).forEach(rows::add);
       notes.addAll(parsed.problems());
     }
     Map<Long, String> images = Tasklist.parse(runner.run(List.of("tasklist", "/fo", "csv", "/nh")));
