@@ -342,13 +342,14 @@ class Testbed:
         if tool == "ssh":
             cmd = ["ssh", "-F", "/dev/null", "-o", f"Ciphers={CIPHERS[cipher]}", "-o", "IdentitiesOnly=yes"]
             return cmd + common + ["root@127.0.0.1"], env
+        # Both read no ssh_config (-F /dev/null): the same options for both, whatever ~/.ssh holds.
         if tool == "portkeep":
-            return [str(REPO / "portkeep")] + common + ["root@127.0.0.1"], env
+            return [str(REPO / "portkeep"), "-F", "/dev/null"] + common + ["root@127.0.0.1"], env
         if tool == "portkeep-jar":  # the same JVM flags, without the launcher's JDK probe
             java = str(Path(self.java_home) / "bin" / "java")
             opts = os.environ.get("PORTKEEP_JAVA_OPTS", "").split()
             jar = str(REPO / "target" / "portkeep.jar")
-            return [java, *self.jvm_flags, *opts, "-jar", jar] + common + ["root@127.0.0.1"], env
+            return [java, *self.jvm_flags, *opts, "-jar", jar, "-F", "/dev/null"] + common + ["root@127.0.0.1"], env
         raise ValueError(tool)
 
     def start_tunnel(self, tool: str, cipher: str) -> "Tunnel":
