@@ -23,62 +23,18 @@ import platform
 import random
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+
+from model import CIPHERS, FRESH_FIGURES, MiB, SEQ_FIGURES, Results, bulk_figures
+from report import load_results, write_chart, write_json, write_markdown
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
-MiB = 1 << 20
-GiB = 1 << 30
-
-CIPHERS = {"aes": "aes128-gcm@openssh.com", "chacha": "chacha20-poly1305@openssh.com"}
-CIPHER_TITLE = {"aes": "AES-128-GCM", "chacha": "ChaCha20-Poly1305"}
-
-
-@dataclass(frozen=True)
-class Figure:
-    """One measured quantity. `better` says which way is good for portkeep's ratio."""
-
-    key: str
-    title: str
-    short: str  # the chart's label
-    unit: str
-    better: str  # "higher" or "lower"
-    target: str = ""  # human text
-    target_ratio: float | None = None  # ratio portkeep/OpenSSH the target asks for
-    target_abs: float | None = None  # absolute portkeep value the target asks for
-
-
-def bulk_figures(cipher: str) -> list[Figure]:
-    single = 0.8 if cipher == "chacha" else 1.0
-    wide = None if cipher == "chacha" else 2.0
-    return [
-        Figure("up1", "1 stream upload", "1 up", "MB/s", "higher", f">= {single}x", single),
-        Figure("down1", "1 stream download", "1 down", "MB/s", "higher", f">= {single}x", single),
-        Figure("up8", "8 streams upload", "8 up", "MB/s", "higher"),
-        Figure("down8", "8 streams download", "8 down", "MB/s", "higher"),
-        Figure("up64", "64 streams upload", "64 up", "MB/s", "higher", f">= {wide}x" if wide else "", wide),
-        Figure("down64", "64 streams download", "64 down", "MB/s", "higher", f">= {wide}x" if wide else "", wide),
-    ]
-
-
-SEQ_FIGURES = [
-    Figure("seq_rate", "sequential connections", "seq conn/s", "conn/s", "higher", ">= 1.0x", 1.0),
-    Figure("seq_median", "sequential connect+echo+close, median", "seq median", "us", "lower"),
-    Figure("seq_p99", "sequential connect+echo+close, p99", "seq p99", "us", "lower", "p99 < 5000 us", None, 5000),
-]
-FRESH_FIGURES = [
-    Figure("cold_start", "cold start to first forwarded byte", "cold start", "ms", "lower", "as low as the JVM allows"),
-    Figure("cold_start_jar", "cold start, java -jar without the launcher", "cold start (java -jar)", "ms", "lower"),
-    Figure("rss_start", "RSS at start", "RSS at start", "MiB", "lower", "<= 64 MiB", None, 64),
-    Figure("idle_conn", "memory per idle connection", "KiB per idle conn", "KiB", "lower", "<= 33 KiB", None, 33),
-]
-
 
 # The JVM's floor for "start, then one byte there and back": no SSH, no picocli, no MINA.
 FLOOR_JAVA = """
@@ -394,32 +350,6 @@ class Tunnel:
 # ---------------------------------------------------------------- measuring
 
 
-@dataclass
-class Series:
-    """The values of one figure for both tools, one per round, in round order."""
-
-    figure: Figure
-    cipher: str
-    portkeep: list[float] = field(default_factory=list)
-    openssh: list[float] = field(default_factory=list)
-    extra: dict[str, list[float]] = field(default_factory=dict)  # e.g. CPU ms per GB
-
-    def ratios(self) -> list[float]:
-        return [a / b for a, b in zip(self.portkeep, self.openssh) if b]
-
-
-class Results:
-    def __init__(self) -> None:
-        self.series: dict[tuple[str, str], Series] = {}
-        self.failures: list[dict] = []
-
-    def add(self, fig: Figure, cipher: str, tool: str, value: float, **extra: float) -> None:
-        s = self.series.setdefault((cipher, fig.key), Series(fig, cipher))
-        (s.portkeep if tool.startswith("portkeep") else s.openssh).append(value)
-        for k, v in extra.items():
-            s.extra.setdefault(f"{tool.split('-')[0]}_{k}", []).append(v)
-
-
 def bulk_args(key: str, plan: Plan) -> tuple[str, int, int]:
     direction = "up" if key.startswith("up") else "down"
     streams = int(key[len(direction) :])
@@ -538,199 +468,6 @@ def fresh_phase(bed: Testbed, plan: Plan, cipher: str, res: Results) -> None:
     res.jvm_floor_ms = floors
 
 
-# ---------------------------------------------------------------- reporting
-
-
-def summary(values: list[float]) -> dict:
-    if not values:
-        return {}
-    return {"median": statistics.median(values), "min": min(values), "max": max(values)}
-
-
-def verdict(s: Series) -> str:
-    f = s.figure
-    pk = statistics.median(s.portkeep)
-    if f.target_ratio is not None:
-        return "met" if statistics.median(s.ratios()) >= f.target_ratio else "missed"
-    if f.target_abs is not None:
-        ok = pk < f.target_abs if f.key == "seq_p99" else pk <= f.target_abs
-        return "met" if ok else "missed"
-    return ""
-
-
-def ceiling(s: Series) -> float:
-    """Throughput ratio a zero-cost client would reach, from the OpenSSH rounds (see the report)."""
-    cpus = os.cpu_count() or 1
-    bounds = []
-    for mbps, busy, client in zip(s.openssh, s.extra["ssh_machine_busy_pct"], s.extra["ssh_cpu_ms_per_gb"]):
-        total = busy / 100 * cpus * 1000 / (mbps / 1000)  # CPU ms per GB, the whole machine
-        bounds.append(total / max(1.0, total - client))
-    return statistics.median(bounds)
-
-
-def fmt(v: float) -> str:
-    if abs(v) >= 100:
-        return f"{v:.0f}"
-    if abs(v) >= 10:
-        return f"{v:.1f}"
-    return f"{v:.2f}"
-
-
-def span(values: list[float]) -> str:
-    s = summary(values)
-    return f"{fmt(s['median'])} ({fmt(s['min'])}–{fmt(s['max'])})"
-
-
-def ordered(res: Results) -> list[Series]:
-    order = [f.key for f in bulk_figures("aes") + SEQ_FIGURES + FRESH_FIGURES]
-    return sorted(res.series.values(), key=lambda s: (s.cipher != "aes", order.index(s.figure.key)))
-
-
-def write_markdown(path: Path, res: Results, meta: dict) -> None:
-    lines = [
-        f"# portkeep vs OpenSSH `ssh -N -L`: {meta['mode']} run, {meta['started']}",
-        "",
-        f"portkeep `{meta['portkeep_version']}` at commit `{meta['commit']}`, JVM flags "
-        f"`{' '.join(meta['jvm_flags'])}` `{meta['portkeep_java_opts']}`, {meta['java']}; {meta['openssh']}; "
-        f"{meta['cpus']} CPUs, load average at start {meta['loadavg']}.",
-        f"{meta['rounds']} rounds after a warm-up, portkeep then OpenSSH each time. Single stream "
-        f"{meta['single_bytes'] // MiB} MiB, parallel {meta['parallel_bytes'] // MiB} MiB in total, "
-        f"{meta['seq_count']} sequential connections, {meta['idle_count']} idle connections.",
-        "",
-        "Each cell: median (min–max) over the rounds. Ratio = portkeep / OpenSSH, one per round; "
-        "'better' says which way is good for portkeep.",
-        "",
-        "| cipher | figure | unit | better | portkeep | OpenSSH | ratio | ratios per round | target | |",
-        "|---|---|---|---|---|---|---|---|---|---|",
-    ]
-    for s in ordered(res):
-        f = s.figure
-        per_round = " ".join(f"{r:.2f}" for r in s.ratios())
-        lines.append(
-            f"| {CIPHER_TITLE[s.cipher]} | {f.title} | {f.unit} | {f.better} | {span(s.portkeep)} | "
-            f"{span(s.openssh)} | **{fmt(statistics.median(s.ratios()))}x** ({fmt(min(s.ratios()))}–"
-            f"{fmt(max(s.ratios()))}) | {per_round} | {f.target} | {verdict(s)} |"
-        )
-    lines += [
-        "",
-        "## CPU per GB moved",
-        "",
-        "Milliseconds of CPU per GB (all threads): the client (portkeep's JVM or ssh), the sshd session "
-        "serving it, and how busy the whole machine was during the transfer (100 % = every CPU busy; "
-        "it includes the load generator, the sink, the kernel and anything else running). CPU per GB is "
-        "less noisy than MB/s on a shared machine.",
-        "",
-        "'Ceiling' is the ratio a client that costs no CPU at all would reach in the OpenSSH rounds' "
-        "conditions: when the machine is saturated, throughput can only grow by the share of CPU the "
-        "ssh client used (total CPU per GB / (total - ssh's)). A target above it cannot be met on this "
-        "machine by any client talking to one sshd.",
-        "",
-        "| cipher | figure | portkeep | OpenSSH | ratio | sshd for portkeep | sshd for OpenSSH | machine busy pk / ssh | ceiling |",
-        "|---|---|---|---|---|---|---|---|---|",
-    ]
-    for s in ordered(res):
-        pk, ssh = s.extra.get("portkeep_cpu_ms_per_gb"), s.extra.get("ssh_cpu_ms_per_gb")
-        if pk and ssh:
-            ratio = statistics.median(a / b for a, b in zip(pk, ssh))
-            sd_pk, sd_ssh = s.extra["portkeep_sshd_cpu_ms_per_gb"], s.extra["ssh_sshd_cpu_ms_per_gb"]
-            busy = f"{fmt(statistics.median(s.extra['portkeep_machine_busy_pct']))} % / {fmt(statistics.median(s.extra['ssh_machine_busy_pct']))} %"
-            lines.append(
-                f"| {CIPHER_TITLE[s.cipher]} | {s.figure.title} | {span(pk)} | {span(ssh)} | {fmt(ratio)}x | "
-                f"{span(sd_pk)} | {span(sd_ssh)} | {busy} | {fmt(ceiling(s))}x |"
-            )
-    if res.failures:
-        lines += ["", "## Failures", "", "Transfers that did not complete (the round was retried once on a new tunnel):", ""]
-        for f in res.failures:
-            lines.append(f"- round {f['round']}, attempt {f['attempt']}: {f['error']}")
-    if getattr(res, "jvm_floor_ms", None):
-        lines += ["", f"JVM floor (the launcher's JVM flags, a class that sends one byte to the sink directly and reads it back, process start to exit): {span(res.jvm_floor_ms)} ms."]
-    if getattr(res, "extra_rss", None):
-        lines += ["", "RSS after the steady phase (KiB): " + ", ".join(f"{k} {v}" for k, v in res.extra_rss.items())]
-    lines.append("")
-    path.write_text("\n".join(lines))
-
-
-def write_json(path: Path, res: Results, meta: dict) -> None:
-    out = {"meta": meta, "figures": []}
-    for s in ordered(res):
-        f = s.figure
-        out["figures"].append(
-            {
-                "cipher": s.cipher,
-                "key": f.key,
-                "title": f.title,
-                "unit": f.unit,
-                "better": f.better,
-                "target": f.target,
-                "verdict": verdict(s),
-                "portkeep": {"rounds": s.portkeep, **summary(s.portkeep)},
-                "openssh": {"rounds": s.openssh, **summary(s.openssh)},
-                "ratio": {"rounds": s.ratios(), **summary(s.ratios())},
-                "extra": s.extra,
-                "ceiling_ratio": ceiling(s) if "ssh_machine_busy_pct" in s.extra else None,
-            }
-        )
-    out["jvm_floor_ms"] = getattr(res, "jvm_floor_ms", [])
-    out["failures"] = res.failures
-    out["rss_after_steady_kib"] = getattr(res, "extra_rss", {})
-    path.write_text(json.dumps(out, indent=1) + "\n")
-
-
-def write_chart(path: Path, res: Results, meta: dict, tmp: Path) -> None:
-    """Two panels: ratios where higher is better, ratios where lower is better; log scale."""
-    panels = {"higher": [], "lower": []}
-    for s in ordered(res):
-        f = s.figure
-        r = summary(s.ratios())
-        label = f"{f.short}{' chacha' if s.cipher == 'chacha' else ''}"
-        target = "NaN"
-        if f.target_ratio is not None:
-            target = f.target_ratio
-        elif f.target_abs is not None:  # an absolute target, drawn where it falls against OpenSSH
-            target = f.target_abs / statistics.median(s.openssh)
-        color = 2 if s.cipher == "chacha" else 1
-        top = ceiling(s) if "ssh_machine_busy_pct" in s.extra else "NaN"
-        panels[f.better].append(f'"{label}" {r["median"]:.4f} {r["min"]:.4f} {r["max"]:.4f} {target} {color} {top}')
-    script = [
-        "set terminal pngcairo size 1400,1000 font 'sans,11'",
-        f"set output '{path}'",
-        "set multiplot layout 2,1 title "
-        f"\"portkeep / OpenSSH ssh -N -L, {meta['mode']} run {meta['started']} (median, bars min-max over {meta['rounds']} rounds)\"",
-        "set style fill solid 0.6 border -1",
-        "set boxwidth 0.6",
-        "set logscale y 2",
-        "set grid ytics",
-        "set xtics rotate by -30 left",
-        "set key top right horizontal font ',9' samplen 2 spacing 1 box opaque",
-        "set bmargin 6",
-        "set linetype 1 lc rgb '#3b6fb6'",
-        "set linetype 2 lc rgb '#e08a2c'",
-    ]
-    for better, rows in panels.items():
-        if not rows:
-            continue
-        data = tmp / f"chart_{better}.dat"
-        data.write_text("\n".join(rows) + "\n")
-        what = "throughput and rate: above 1 portkeep is faster" if better == "higher" else (
-            "latency, start time, memory: below 1 portkeep is cheaper")
-        script += [
-            f"set title '{what}'",
-            "set ylabel 'ratio portkeep / OpenSSH'",
-            "set yrange [0.0625:32]" if better == "lower" else "set yrange [0.125:8]",
-            f"plot '{data}' using 0:2:($6) with boxes lc variable notitle, "
-            f"'' using 0:2:3:4 with yerrorbars lc rgb 'black' pt 0 notitle, "
-            f"'' using 0:5 with points pt 7 ps 1.5 lc rgb '#c0392b' title 'target (an absolute one drawn against OpenSSH)', "
-            + (f"'' using 0:7 with points pt 9 ps 1.5 lc rgb '#555555' title 'ceiling: a client using no CPU, this machine', "
-               if better == "higher" else "")
-            + f"1 with lines lc rgb 'black' dt 2 title 'parity', "
-            f"'' using 0:4:(sprintf('%.2f',$2)):xtic(1) with labels offset 0,0.7 notitle",
-        ]
-    script.append("unset multiplot")
-    gp = tmp / "chart.gp"
-    gp.write_text("\n".join(script) + "\n")
-    subprocess.run(["gnuplot", str(gp)], check=True)
-
-
 def metadata(plan: Plan, bed: Testbed) -> dict:
     def cmd(*c: str) -> str:
         out = subprocess.run(c, capture_output=True, text=True)
@@ -756,21 +493,6 @@ def metadata(plan: Plan, bed: Testbed) -> dict:
         "idle_hold_ms": plan.idle_hold_ms,
         "ciphers": plan.ciphers,
     }
-
-
-def load_results(path: Path) -> tuple[Results, dict]:
-    """Results and metadata back from a run's JSON, to draw its report and chart again."""
-    data = json.loads(path.read_text())
-    figures = {f.key: f for f in bulk_figures("aes") + SEQ_FIGURES + FRESH_FIGURES}
-    res = Results()
-    for f in data["figures"]:
-        fig = bulk_figures(f["cipher"])[[x.key for x in bulk_figures("aes")].index(f["key"])] if f["key"] in [
-            x.key for x in bulk_figures("aes")] else figures[f["key"]]
-        res.series[(f["cipher"], f["key"])] = Series(fig, f["cipher"], f["portkeep"]["rounds"], f["openssh"]["rounds"], f["extra"])
-    res.failures = data.get("failures", [])
-    res.jvm_floor_ms = data.get("jvm_floor_ms", [])
-    res.extra_rss = data.get("rss_after_steady_kib", {})
-    return res, data["meta"]
 
 
 def main() -> int:
