@@ -205,6 +205,7 @@ def write_chart(path: Path, res: Results, meta: dict, tmp: Path) -> None:
         "set xtics rotate by -30 left",
         "set key top right horizontal font ',9' samplen 2 spacing 1 box opaque",
         "set bmargin 6",
+        "set rmargin 9",
         "set linetype 1 lc rgb '#3b6fb6'",
         "set linetype 2 lc rgb '#e08a2c'",
     ]
