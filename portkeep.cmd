@@ -17,7 +17,7 @@ setlocal EnableExtensions DisableDelayedExpansion
 
 rem JVM flags: the same as PORTKEEP_JVM_FLAGS in ./portkeep, which says why.
 rem Keep the two in step.
-set "PK_JVM_FLAGS=-XX:+IgnoreUnrecognizedVMOptions -XX:+UseSerialGC -Xmx256m"
+set "PK_JVM_FLAGS=-XX:+IgnoreUnrecognizedVMOptions -XX:+UseSerialGC -Xmx256m -Xms8m -XX:MaxNewSize=16m -XX:+UseCompactObjectHeaders -XX:-UsePerfData"
 set "PK_MIN_JAVA=21"
 
 set "PK_ROOT=%~dp0"

@@ -23,11 +23,17 @@ import org.apache.sshd.common.util.buffer.Buffer;
 final class DirectChannel implements Conduit {
   private static final Duration FOREVER = Duration.ofDays(3650);
   private static final int MAX_CHUNK = 32 * 1024;
+  private static final int MIN_CHUNK = 1024;
   /** Packets of one channel that may wait in the session's write queue at once. */
   static final int IN_FLIGHT = 8;
 
   private final ForwardingChannel channel;
   private final ArrayDeque<IoWriteFuture> writes = new ArrayDeque<>(IN_FLIGHT);
+  /**
+   * How much the next read may take: it starts small, so an idle connection blocked in a read
+   * holds 1 KiB rather than a whole packet, doubles while reads fill it, and halves when they don't.
+   */
+  private int readSize = MIN_CHUNK;
 
   DirectChannel(ForwardingChannel channel) {
     this.channel = channel;
@@ -51,7 +57,7 @@ final class DirectChannel implements Conduit {
         throw new InterruptedIOException("interrupted while waiting for the server's window");
       }
     }
-    int chunk = (int) Math.min(Math.min(available, window.getPacketSize()), MAX_CHUNK);
+    int chunk = (int) Math.min(Math.min(available, window.getPacketSize()), readSize);
     Buffer packet = channel.getSession().createBuffer(SshConstants.SSH_MSG_CHANNEL_DATA, chunk + 8);
     packet.putUInt(channel.getRecipient());
     int lengthAt = packet.wpos();
@@ -62,6 +68,7 @@ final class DirectChannel implements Conduit {
     if (n <= 0) {
       return n;
     }
+    readSize = n == chunk ? Math.min(readSize * 2, MAX_CHUNK) : n < chunk / 4 ? Math.max(readSize / 2, MIN_CHUNK) : readSize;
     packet.wpos(lengthAt);
     packet.putUInt(n);
     packet.wpos(dataAt + n);

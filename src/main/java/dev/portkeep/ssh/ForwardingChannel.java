@@ -21,6 +21,7 @@ import org.apache.sshd.common.util.net.SshdSocketAddress;
 final class ForwardingChannel extends ChannelDirectTcpip {
   private static final Chunk END = new Chunk(new byte[0], 0);
   private static final int POOL = 4;
+  private static final int SMALL = 4096;
 
   private record Chunk(byte[] data, int length) {}
 
@@ -39,9 +40,11 @@ final class ForwardingChannel extends ChannelDirectTcpip {
       return;
     }
     int n = (int) len;
-    byte[] buffer = spare.poll();
+    // Full packets reuse a few packet-sized buffers; small ones (an idle connection's keystrokes)
+    // get a buffer of their size, so nothing packet-sized stays behind for them.
+    byte[] buffer = n >= SMALL ? spare.poll() : null;
     if (buffer == null || buffer.length < n) {
-      buffer = new byte[Math.max(n, (int) Math.min(getLocalWindow().getPacketSize(), 1 << 20))];
+      buffer = new byte[n >= SMALL ? Math.max(n, (int) Math.min(getLocalWindow().getPacketSize(), 1 << 20)) : n];
     }
     System.arraycopy(data, off, buffer, 0, n);
     inbox.offer(new Chunk(buffer, n));
@@ -78,7 +81,7 @@ final class ForwardingChannel extends ChannelDirectTcpip {
     while (bytes.hasRemaining()) {
       sink.write(bytes);
     }
-    if (spare.size() < POOL) {
+    if (chunk.data().length >= SMALL && spare.size() < POOL) {
       spare.offer(chunk.data());
     }
     if (getLocalWindow().isOpen()) {
