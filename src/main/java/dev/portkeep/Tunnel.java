@@ -70,6 +70,10 @@ public final class Tunnel implements AutoCloseable {
           case ForwardSpec.Remote r -> { }
         }
       }
+      boolean anyRemote = plan.forwards().stream().anyMatch(ForwardSpec.Remote.class::isInstance);
+      if (bound.isEmpty() && !anyRemote) {
+        throw new ListenException("no forward could listen", "see the messages above; each names the port and who holds it");
+      }
       SshConnector connector = new SshConnector(plan.session(), prompts);
       for (int i = 0; i < plan.sessions(); i++) {
         SessionSupervisor s = SessionSupervisor.system(connector, events);

@@ -34,6 +34,15 @@ final class ForwardingChannel extends ChannelDirectTcpip {
     addCloseFutureListener(f -> inbox.offer(END));
   }
 
+  /**
+   * MINA would build its piped streams here; portkeep moves the data itself ({@link #doWriteData}
+   * and {@link DirectChannel#sendFrom}), so a connection carries none of those objects.
+   */
+  @Override
+  protected void doOpen() {
+    // Nothing to set up.
+  }
+
   @Override
   protected void doWriteData(byte[] data, int off, long len) throws IOException {
     if (isClosing()) {

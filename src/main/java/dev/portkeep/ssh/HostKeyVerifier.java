@@ -41,6 +41,18 @@ final class HostKeyVerifier implements ServerKeyVerifier {
     this.prompts = prompts;
   }
 
+  /** The key types known_hosts holds for this server, so the client can ask for those first. */
+  java.util.Set<String> knownKeyTypes() {
+    try {
+      return KnownHosts.load(settings.knownHostsFiles()).matching(host, port).stream()
+          .filter(e -> !e.revoked())
+          .map(e -> KnownHosts.keyType(e.key()))
+          .collect(java.util.stream.Collectors.toSet());
+    } catch (IOException e) {
+      return java.util.Set.of();
+    }
+  }
+
   /** The refusal of the last verification, if it refused. */
   AuthException takeRejection() {
     return rejection.getAndSet(null);

@@ -65,7 +65,13 @@ final class MinaSettings {
         .toList();
   }
 
-  static SshClient newClient(ServerKeyVerifier verifier, dev.portkeep.config.SessionSettings settings) {
+  /**
+   * A client whose host-key algorithms put first those of the keys known_hosts already has for the
+   * server ({@code knownKeyTypes}, e.g. "ecdsa-sha2-nistp256"), as OpenSSH does; otherwise a server
+   * with a newer key type would be met with its unknown key.
+   */
+  static SshClient newClient(
+      ServerKeyVerifier verifier, dev.portkeep.config.SessionSettings settings, java.util.Set<String> knownKeyTypes) {
     Duration connectTimeout = settings.connectTimeout();
     List<NamedFactory<Cipher>> ciphers = new java.util.ArrayList<>();
     for (BuiltinCiphers c : supported(CIPHERS)) {
@@ -73,7 +79,8 @@ final class MinaSettings {
       ciphers.add(c == BuiltinCiphers.cc20p1305_openssh ? JdkChaCha20Poly1305.FACTORY : c);
     }
     List<NamedFactory<Mac>> macs = List.copyOf(supported(MACS));
-    List<NamedFactory<Signature>> signatures = List.copyOf(supported(SIGNATURES));
+    List<NamedFactory<Signature>> signatures = new java.util.ArrayList<>(supported(SIGNATURES));
+    signatures.sort(java.util.Comparator.comparing(f -> knownKeyTypes.contains(keyType(f.getName())) ? 0 : 1));
     SshClient client =
         ClientBuilder.builder()
             .cipherFactories(ciphers)
@@ -120,6 +127,12 @@ final class MinaSettings {
     CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, keepAlive.interval());
     CoreModuleProperties.HEARTBEAT_REQUEST.set(client, "keepalive@openssh.com");
     CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(client, keepAlive.countMax());
+  }
+
+  /** The key type a signature algorithm verifies: rsa-sha2-* use ssh-rsa keys; certificates their key's. */
+  static String keyType(String signature) {
+    String plain = signature.replace("-cert-v01@openssh.com", "");
+    return plain.startsWith("rsa-sha2-") ? "ssh-rsa" : plain;
   }
 
   private static <T extends NamedFactory<?>> List<T> supported(List<T> all) {

@@ -65,7 +65,7 @@ public final class SshConnector {
 
   private ClientSession connectHop(Hop hop, ClientSession via, Hop viaHop, List<AutoCloseable> chain) {
     HostKeyVerifier verifier = new HostKeyVerifier(hop, settings, prompts);
-    SshClient client = MinaSettings.newClient(verifier, settings);
+    SshClient client = MinaSettings.newClient(verifier, settings, verifier.knownKeyTypes());
     client.start();
     chain.add(client::stop);
     JumpBridge bridge = null;

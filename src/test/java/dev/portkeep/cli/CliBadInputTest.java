@@ -165,9 +165,26 @@ class CliBadInputTest {
     }
   }
 
+  @Test
+  void exitOnForwardFailureNo_everyListenerTaken_stillExit5() throws IOException {
+    try (ServerSocket holder = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      CliRun run = run("-o", "ExitOnForwardFailure=no", "-L", "127.0.0.1:" + holder.getLocalPort() + ":h:80", "127.0.0.1");
+      assertThat(run.exitCode()).isEqualTo(5);
+      assertThat(run.err()).contains("portkeep: no forward could listen");
+    }
+  }
+
   static Path sshKeygen(Path dir, String name, String passphrase) throws IOException, InterruptedException {
+    return sshKeygen(dir, name, passphrase, "ed25519");
+  }
+
+  static Path sshKeygenType(Path dir, String name, String type) throws IOException, InterruptedException {
+    return sshKeygen(dir, name, "", type);
+  }
+
+  private static Path sshKeygen(Path dir, String name, String passphrase, String type) throws IOException, InterruptedException {
     Path key = dir.resolve(name);
-    Process p = new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", passphrase, "-f", key.toString())
+    Process p = new ProcessBuilder("ssh-keygen", "-q", "-t", type, "-N", passphrase, "-f", key.toString())
         .redirectErrorStream(true).start();
     assertThat(p.waitFor()).as(new String(p.getInputStream().readAllBytes())).isZero();
     return key;

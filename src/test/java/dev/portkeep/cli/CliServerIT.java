@@ -84,6 +84,35 @@ class CliServerIT {
   }
 
   @Test
+  void exitOnForwardFailureNo_oneListenerTaken_theOthersServe() throws Exception {
+    try (java.net.ServerSocket holder = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      int free = FreePort.pick();
+      CliRun run = CliRun.start(home, args(sshd.knownHostsFile(), "yes", sshd.clientKey(), "-o", "ExitOnForwardFailure=no",
+          "-L", "127.0.0.1:" + holder.getLocalPort() + ":127.0.0.1:" + echo.port(), "-L", "127.0.0.1:" + free + ":127.0.0.1:" + echo.port()));
+      run.awaitOut("forwarding 127.0.0.1:" + free, Duration.ofSeconds(20));
+      assertThat(run.out()).doesNotContain("forwarding 127.0.0.1:" + holder.getLocalPort());
+      try (Socket s = new Socket("127.0.0.1", free)) {
+        assertThat(echoOnce(s, 8)).isEqualTo("8");
+      }
+      assertThat(run.stop()).isZero();
+    }
+  }
+
+  @Test
+  void knownHostsHasOnlyTheServersOlderKeyType_thatKeyIsAskedForAndAccepted(@TempDir Path keys) throws Exception {
+    Path ecdsa = CliBadInputTest.sshKeygenType(keys, "host_ecdsa", "ecdsa");
+    try (OpenSshServer both = OpenSshServer.builder().extraConfig("HostKey " + ecdsa).start()) {
+      Path knownHosts = home.resolve("kh_ecdsa_only");
+      Files.writeString(knownHosts, "[127.0.0.1]:" + both.port() + " " + Files.readString(keys.resolve("host_ecdsa.pub")).strip() + "\n");
+      CliRun run = CliRun.start(home, "-L", "127.0.0.1:0:127.0.0.1:" + echo.port(), "-p", String.valueOf(both.port()),
+          "-i", both.clientKey().toString(), "-o", "UserKnownHostsFile=" + knownHosts, "-o", "StrictHostKeyChecking=yes",
+          both.user() + "@127.0.0.1");
+      run.awaitOut("forwarding", Duration.ofSeconds(20));
+      assertThat(run.stop()).isZero();
+    }
+  }
+
+  @Test
   void unknownHostKeyUnderYes_exit3WithTypeFingerprintAndHowToTrust() throws Exception {
     Path empty = home.resolve("known_hosts");
     CliRun run = CliRun.run(home, args(empty, "yes", sshd.clientKey(), "-L", "0:127.0.0.1:1"));
