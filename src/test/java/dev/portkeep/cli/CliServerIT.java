@@ -113,6 +113,18 @@ class CliServerIT {
   }
 
   @Test
+  void hashedKnownHosts_entryIsFoundAndTrusted() throws Exception {
+    Path hashed = home.resolve("kh_hashed");
+    Files.copy(sshd.knownHostsFile(), hashed);
+    Process p = new ProcessBuilder("ssh-keygen", "-H", "-f", hashed.toString()).redirectErrorStream(true).start();
+    assertThat(p.waitFor()).isZero();
+    assertThat(Files.readString(hashed)).startsWith("|1|").doesNotContain("127.0.0.1");
+    CliRun run = CliRun.start(home, args(hashed, "yes", sshd.clientKey(), "-L", "127.0.0.1:0:127.0.0.1:" + echo.port()));
+    run.awaitOut("forwarding", Duration.ofSeconds(20));
+    assertThat(run.stop()).isZero();
+  }
+
+  @Test
   void unknownHostKeyUnderYes_exit3WithTypeFingerprintAndHowToTrust() throws Exception {
     Path empty = home.resolve("known_hosts");
     CliRun run = CliRun.run(home, args(empty, "yes", sshd.clientKey(), "-L", "0:127.0.0.1:1"));
