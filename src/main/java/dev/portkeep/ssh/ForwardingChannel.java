@@ -28,6 +28,8 @@ final class ForwardingChannel extends ChannelDirectTcpip {
   private final LinkedBlockingQueue<Chunk> inbox = new LinkedBlockingQueue<>();
   private final ConcurrentLinkedQueue<byte[]> spare = new ConcurrentLinkedQueue<>();
   private volatile boolean ended;
+  /** Bytes written to the socket but not yet given back to the server's window. */
+  private long unreleased;
 
   ForwardingChannel(SshdSocketAddress local, SshdSocketAddress remote) {
     super(local, remote);
@@ -93,8 +95,15 @@ final class ForwardingChannel extends ChannelDirectTcpip {
     if (chunk.data().length >= SMALL && spare.size() < POOL) {
       spare.offer(chunk.data());
     }
-    if (getLocalWindow().isOpen()) {
-      getLocalWindow().release(chunk.length());
+    unreleased += chunk.length();
+    // Give the window back in batches, as OpenSSH does: one WINDOW_ADJUST per packet cost a
+    // packet's encryption and a write(2) for every 32 KiB received (14% of a download's CPU).
+    // Whatever is owed goes back before the pump waits again, so the server is never left stalled.
+    if (unreleased >= getLocalWindow().getMaxSize() / 4 || inbox.isEmpty()) {
+      if (getLocalWindow().isOpen()) {
+        getLocalWindow().release(unreleased);
+      }
+      unreleased = 0;
     }
     return chunk.length();
   }
