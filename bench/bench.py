@@ -299,6 +299,8 @@ class Testbed:
             cmd = ["ssh", "-F", "/dev/null", "-o", f"Ciphers={CIPHERS[cipher]}", "-o", "IdentitiesOnly=yes"]
             return cmd + common + ["root@127.0.0.1"], env
         # Both read no ssh_config (-F /dev/null): the same options for both, whatever ~/.ssh holds.
+        # BENCH_PORTKEEP_ARGS adds portkeep-only options, e.g. "-o Sessions=2" to measure striping.
+        common = common + os.environ.get("BENCH_PORTKEEP_ARGS", "").split()
         if tool == "portkeep":
             return [str(REPO / "portkeep"), "-F", "/dev/null"] + common + ["root@127.0.0.1"], env
         if tool == "portkeep-jar":  # the same JVM flags, without the launcher's JDK probe
@@ -481,6 +483,7 @@ def metadata(plan: Plan, bed: Testbed) -> dict:
         "java": cmd(str(Path(bed.java_home) / "bin" / "java"), "-version"),
         "jvm_flags": bed.jvm_flags,
         "portkeep_java_opts": os.environ.get("PORTKEEP_JAVA_OPTS", ""),
+        "portkeep_args": os.environ.get("BENCH_PORTKEEP_ARGS", ""),
         "openssh": cmd("ssh", "-V"),
         "cpus": os.cpu_count(),
         "loadavg": open("/proc/loadavg").read().split()[:3],

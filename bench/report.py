@@ -87,7 +87,7 @@ def write_markdown(path: Path, res: Results, meta: dict) -> None:
         f"# portkeep vs OpenSSH `ssh -N -L`: {meta['mode']} run, {meta['started']}",
         "",
         f"portkeep `{meta['portkeep_version']}` at commit `{meta['commit']}`, JVM flags "
-        f"`{' '.join(meta['jvm_flags'])}` `{meta['portkeep_java_opts']}`, {meta['java']}; {meta['openssh']}; "
+        f"`{' '.join(meta['jvm_flags'])}` `{meta['portkeep_java_opts']}`, portkeep options `{meta.get('portkeep_args', '')}`, {meta['java']}; {meta['openssh']}; "
         f"{meta['cpus']} CPUs, load average at start {meta['loadavg']}.",
         f"{meta['rounds']} rounds after a warm-up, portkeep then OpenSSH each time. Single stream "
         f"{meta['single_bytes'] // MiB} MiB, parallel {meta['parallel_bytes'] // MiB} MiB in total, "
