@@ -32,6 +32,7 @@ final class HostKeyVerifier implements ServerKeyVerifier {
   private final SessionSettings settings;
   private final Prompts prompts;
   private final AtomicReference<AuthException> rejection = new AtomicReference<>();
+  private KnownHosts knownHosts;
 
   /** Verifies the key of {@code hop}, one server of the route, with the session's policy and files. */
   HostKeyVerifier(Hop hop, SessionSettings settings, Prompts prompts) {
@@ -44,13 +45,21 @@ final class HostKeyVerifier implements ServerKeyVerifier {
   /** The key types known_hosts holds for this server, so the client can ask for those first. */
   java.util.Set<String> knownKeyTypes() {
     try {
-      return KnownHosts.load(settings.knownHostsFiles()).matching(host, port).stream()
+      return knownHosts().matching(host, port).stream()
           .filter(e -> !e.revoked())
           .map(e -> KnownHosts.keyType(e.key()))
           .collect(java.util.stream.Collectors.toSet());
     } catch (IOException e) {
       return java.util.Set.of();
     }
+  }
+
+  /** The known_hosts files as read once for this connection attempt (a verifier serves one). */
+  private synchronized KnownHosts knownHosts() throws IOException {
+    if (knownHosts == null) {
+      knownHosts = KnownHosts.load(settings.knownHostsFiles());
+    }
+    return knownHosts;
   }
 
   /** The refusal of the last verification, if it refused. */
@@ -77,7 +86,7 @@ final class HostKeyVerifier implements ServerKeyVerifier {
   }
 
   void verify(PublicKey key) throws IOException {
-    KnownHosts knownHosts = KnownHosts.load(settings.knownHostsFiles());
+    KnownHosts knownHosts = knownHosts();
     List<KnownHosts.Entry> matches = knownHosts.matching(host, port);
     String type = KnownHosts.keyType(key);
     for (KnownHosts.Entry entry : matches) {
