@@ -100,8 +100,12 @@ final class SmbCommand implements Callable<Integer> {
           return ExitCode.OK.code();
         }
         String address = local.getAddress().getHostAddress();
-        out.println("smb: ready; connect with:");
-        route.howToConnect(address, local.getPort(), share, invocation.env().localUser()).forEach(c -> out.println("  " + c));
+        StringBuilder ready = new StringBuilder("smb: ready; connect with:").append(System.lineSeparator());
+        route.howToConnect(address, local.getPort(), share, invocation.env().localUser())
+            .forEach(c -> ready.append("  ").append(c).append(System.lineSeparator()));
+        // One write, so a reader that sees "ready" sees every client command with it.
+        out.print(ready);
+        out.flush();
         return Running.untilStopped(tunnel, invocation);
       }
     } catch (PortkeepException e) {

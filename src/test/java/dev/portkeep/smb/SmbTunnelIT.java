@@ -109,7 +109,7 @@ class SmbTunnelIT {
   @Test
   void smb_putAndGet256MiB_hashesEqualBothWays() throws Exception {
     CliRun run = CliRun.start(home, argsTo(sambaTarget()));
-    String out = run.awaitOut("smb: ready", Duration.ofSeconds(30));
+    String out = run.awaitOut("(file managers", Duration.ofSeconds(30));
     assertThat(out).contains("smb: the file server answers through the tunnel: SMB 3");
     String[] at = listener(out);
     Path big = file("big.bin", 256L << 20, 1);
@@ -123,7 +123,7 @@ class SmbTunnelIT {
   @Test
   void smb_eightParallelSessionsOf32MiB_allIntact() throws Exception {
     CliRun run = CliRun.start(home, argsTo(sambaTarget()));
-    String[] at = listener(run.awaitOut("smb: ready", Duration.ofSeconds(30)));
+    String[] at = listener(run.awaitOut("(file managers", Duration.ofSeconds(30)));
     try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
       List<Future<Command.Result>> copies = new ArrayList<>();
       List<Path> sources = new ArrayList<>();
@@ -146,7 +146,7 @@ class SmbTunnelIT {
   @Test
   void smb_gatewayKilledMidCopyAndRestarted_tunnelComesBackAndTheCopyCompletes() throws Exception {
     CliRun run = CliRun.start(home, argsTo(sambaTarget()));
-    String[] at = listener(run.awaitOut("smb: ready", Duration.ofSeconds(30)));
+    String[] at = listener(run.awaitOut("(file managers", Duration.ofSeconds(30)));
     Path big = file("mid.bin", 256L << 20, 7);
     try (ExecutorService pool = Executors.newSingleThreadExecutor()) {
       Future<Command.Result> copy = pool.submit(() -> samba.smbclient(at[0], Integer.parseInt(at[1]), "put " + big + " mid.bin"));
@@ -224,7 +224,7 @@ class SmbTunnelIT {
     try {
       assertThat(new String(holder.getInputStream().readNBytes(6))).isEqualTo("ready\n");
       CliRun run = CliRun.start(home, argsTo(sambaTarget()));
-      String out = run.awaitOut("smb: ready", Duration.ofSeconds(30));
+      String out = run.awaitOut("(file managers", Duration.ofSeconds(30));
       assertThat(out).contains("smb: port 445 is held on every address by python3 (pid " + holder.pid())
           .contains("so a high port is used");
       String[] at = listener(out);
@@ -240,7 +240,7 @@ class SmbTunnelIT {
   void smb_asRoot_bindsPort445OnAFreeLoopbackAddressSoClientsNeedNoPort() throws Exception {
     assumeTrue("root".equals(System.getProperty("user.name")), "binding 445 needs root");
     CliRun run = CliRun.start(home, argsTo(sambaTarget()));
-    String out = run.awaitOut("smb: ready", Duration.ofSeconds(30));
+    String out = run.awaitOut("(file managers", Duration.ofSeconds(30));
     String[] at = listener(out);
     assertThat(at[0]).startsWith("127.0.0.");
     assertThat(at[1]).isEqualTo("445");
@@ -255,7 +255,7 @@ class SmbTunnelIT {
   @Test
   void smb_wrongSmbPassword_smbclientsErrorPassesThroughAndTheTunnelStaysHealthy() throws Exception {
     CliRun run = CliRun.start(home, argsTo(sambaTarget()));
-    String[] at = listener(run.awaitOut("smb: ready", Duration.ofSeconds(30)));
+    String[] at = listener(run.awaitOut("(file managers", Duration.ofSeconds(30)));
     Command.Result bad = Command.run(Duration.ofSeconds(60), SambaServer.SMBCLIENT.toString(), "//" + at[0] + "/" + samba.share(),
         "-p", at[1], "-U", samba.user() + "%wrong", "-c", "ls");
     assertThat(bad.exitCode()).isNotZero();
@@ -284,7 +284,7 @@ class SmbTunnelIT {
     Command.Result probe = Command.run(Duration.ofSeconds(10), "sh", "-c", "grep -qw cifs /proc/filesystems || modprobe cifs");
     assumeTrue(probe.exitCode() == 0, "the kernel has no CIFS client (no cifs in /proc/filesystems and modprobe cifs failed): mount test skipped");
     CliRun run = CliRun.start(home, argsTo(sambaTarget()));
-    String[] at = listener(run.awaitOut("smb: ready", Duration.ofSeconds(30)));
+    String[] at = listener(run.awaitOut("(file managers", Duration.ofSeconds(30)));
     Path mnt = Files.createTempDirectory("portkeep-mnt");
     Command.Result mount = Command.run(Duration.ofSeconds(30), "mount", "-t", "cifs", "//" + at[0] + "/" + samba.share(), mnt.toString(),
         "-o", "port=" + at[1] + ",username=" + samba.user() + ",password=" + samba.password());
