@@ -7,7 +7,6 @@ import dev.portkeep.testing.EchoServer;
 import dev.portkeep.testing.FreePort;
 import dev.portkeep.testing.OpenSshServer;
 import java.io.IOException;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,16 +24,6 @@ class SshConfigIT {
     Files.createDirectories(file.getParent());
     Files.writeString(file, text);
     return file;
-  }
-
-  private static boolean echoes(int port) {
-    try (Socket s = new Socket("127.0.0.1", port)) {
-      s.setSoTimeout(5_000);
-      s.getOutputStream().write(3);
-      return s.getInputStream().read() == 3;
-    } catch (IOException e) {
-      return false;
-    }
   }
 
   @Test
@@ -63,7 +52,7 @@ class SshConfigIT {
       CliRun run = CliRun.start(home, "office");
       run.awaitOut("forwarding 127.0.0.1:" + port + " -> 127.0.0.1:" + echo.port() + " via root@127.0.0.1:" + target.port(),
           Duration.ofSeconds(30));
-      assertThat(echoes(port)).isTrue();
+      assertThat(EchoServer.echoesThrough(port, Duration.ofSeconds(5))).isTrue();
       assertThat(jump.log()).contains("Accepted publickey");
       assertThat(run.stop()).isZero();
     }
@@ -88,7 +77,7 @@ class SshConfigIT {
           """.formatted(sshd.port(), sshd.clientKey(), sshd.knownHostsFile()));
       CliRun run = CliRun.start(home, "root@db-main");
       run.awaitOut("forwarding 127.0.0.1:" + port, Duration.ofSeconds(20));
-      assertThat(echoes(port)).isTrue();
+      assertThat(EchoServer.echoesThrough(port, Duration.ofSeconds(5))).isTrue();
       assertThat(run.stop()).isZero();
       // The negated pattern keeps HostName and Port away from db-skip, so it does not resolve.
       CliRun skipped = CliRun.run(home, "-o", "ConnectTimeout=3", "-L", "0:h:1", "root@db-skip");

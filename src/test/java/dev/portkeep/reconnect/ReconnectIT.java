@@ -44,16 +44,6 @@ class ReconnectIT {
         "[127.0.0.1]:" + proxy.port() + " " + sshd.hostKeyPublicLine() + "\n", java.nio.file.StandardOpenOption.APPEND);
   }
 
-  private static boolean echoes(int port) {
-    try (Socket s = new Socket("127.0.0.1", port)) {
-      s.setSoTimeout(2_000);
-      s.getOutputStream().write(7);
-      return s.getInputStream().read() == 7;
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
   @Test
   void serverKilledAndRestartedAfter2s_firstByteWithin5sAndThePortNeverFree() throws Exception {
     try (OpenSshServer sshd = OpenSshServer.start(); EchoServer echo = EchoServer.start()) {
@@ -80,11 +70,11 @@ class ReconnectIT {
       long outageEnd = System.nanoTime() + Duration.ofSeconds(2).toNanos();
       while (System.nanoTime() < outageEnd) {
         assertThat(BindProbe.otherProcessBinds("127.0.0.1", port, "reuseaddr", 0)).isEqualTo("EADDRINUSE");
-        assertThat(echoes(port)).isFalse();
+        assertThat(EchoServer.echoesThrough(port, Duration.ofSeconds(2))).isFalse();
       }
       sshd.restart();
       long accepting = System.nanoTime();
-      while (!echoes(port)) {
+      while (!EchoServer.echoesThrough(port, Duration.ofSeconds(2))) {
         assertThat(Duration.ofNanos(System.nanoTime() - accepting)).isLessThan(Duration.ofSeconds(5));
         Thread.sleep(50);
       }
@@ -102,7 +92,7 @@ class ReconnectIT {
       CliRun run = CliRun.start(home, args(sshd, proxy.port(), "-o", "ServerAliveInterval=1", "-o", "ServerAliveCountMax=2",
           "-L", "127.0.0.1:" + port + ":127.0.0.1:" + echo.port()));
       run.awaitOut("forwarding", Duration.ofSeconds(20));
-      assertThat(echoes(port)).isTrue();
+      assertThat(EchoServer.echoesThrough(port, Duration.ofSeconds(2))).isTrue();
       proxy.blackHoleExisting();
       long cut = System.nanoTime();
       while (!run.err().contains("lost the session")) {
@@ -110,7 +100,7 @@ class ReconnectIT {
         Thread.sleep(50);
       }
       long reconnectDeadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-      while (!echoes(port)) {
+      while (!EchoServer.echoesThrough(port, Duration.ofSeconds(2))) {
         assertThat(System.nanoTime()).isLessThan(reconnectDeadline);
         Thread.sleep(100);
       }
@@ -196,7 +186,7 @@ class ReconnectIT {
       CliRun run = CliRun.start(home, args(sshd, proxy.port(), "-o", "ServerAliveInterval=1", "-o", "ServerAliveCountMax=1",
           "-R", "127.0.0.1:" + remotePort + ":127.0.0.1:" + echo.port()));
       run.awaitOut("forwarding remote 127.0.0.1:" + remotePort, Duration.ofSeconds(20));
-      assertThat(echoes(remotePort)).isTrue();
+      assertThat(EchoServer.echoesThrough(remotePort, Duration.ofSeconds(2))).isTrue();
       proxy.blackHoleExisting();
       long deadline = System.nanoTime() + Duration.ofSeconds(40).toNanos();
       while (!run.err().contains("is up again")) {
@@ -204,7 +194,7 @@ class ReconnectIT {
         Thread.sleep(100);
       }
       assertThat(run.err()).contains("the server refused -R 127.0.0.1:" + remotePort);
-      assertThat(echoes(remotePort)).isTrue();
+      assertThat(EchoServer.echoesThrough(remotePort, Duration.ofSeconds(2))).isTrue();
       assertThat(run.stop()).isZero();
     }
   }

@@ -51,4 +51,18 @@ public final class EchoServer implements AutoCloseable {
   public String toString() {
     return server.toString();
   }
+
+  /**
+   * Whether one byte sent to 127.0.0.1:{@code port} (a tunnel in front of an echo service) comes
+   * back within {@code timeout}; false on any error, so callers can poll a tunnel that may be down.
+   */
+  public static boolean echoesThrough(int port, java.time.Duration timeout) {
+    try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+      s.setSoTimeout((int) timeout.toMillis());
+      s.getOutputStream().write(7);
+      return s.getInputStream().read() == 7;
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
 }

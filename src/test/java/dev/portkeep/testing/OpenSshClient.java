@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** The real OpenSSH client running {@code ssh -N -L} against an {@link SshTestServer}: the baseline portkeep copies. */
@@ -68,12 +67,7 @@ public final class OpenSshClient implements AutoCloseable {
 
   /** Waits for ssh to exit; false if it is still running after {@code timeout}. */
   public boolean awaitExit(Duration timeout) {
-    try {
-      return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
+    return ProcessTree.waitFor(process, timeout);
   }
 
   /** What ssh has written to stderr so far. */

@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -155,7 +154,7 @@ public final class OpenSshServer implements SshTestServer {
     List<Long> killed = new ArrayList<>();
     if (process != null) {
       killed.addAll(ProcessTree.killTree(process.pid()));
-      waitFor(process);
+      ProcessTree.waitFor(process, GRACE);
     }
     orphans.stream().filter(OpenSshServer::isSshd).forEach(pid -> killed.addAll(ProcessTree.killTree(pid)));
     orphans.clear();
@@ -166,7 +165,7 @@ public final class OpenSshServer implements SshTestServer {
   public synchronized void stop() {
     if (process != null) {
       ProcessTree.terminateTree(process.pid(), GRACE);
-      waitFor(process);
+      ProcessTree.waitFor(process, GRACE);
     }
     orphans.stream().filter(OpenSshServer::isSshd).forEach(pid -> ProcessTree.terminateTree(pid, GRACE));
     orphans.clear();
@@ -177,9 +176,9 @@ public final class OpenSshServer implements SshTestServer {
     if (process != null && process.isAlive()) {
       orphans.addAll(ProcessTree.descendants(process.pid()));
       process.destroy();
-      if (!waitFor(process)) {
+      if (!ProcessTree.waitFor(process, GRACE)) {
         process.destroyForcibly();
-        waitFor(process);
+        ProcessTree.waitFor(process, GRACE);
       }
     }
   }
@@ -282,7 +281,7 @@ public final class OpenSshServer implements SshTestServer {
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        waitFor(process);
+        ProcessTree.waitFor(process, GRACE);
         if (log().substring(logStart).contains("Address already in use")) {
           return false;
         }
@@ -324,15 +323,6 @@ public final class OpenSshServer implements SshTestServer {
     try {
       return ProcessTree.isAlive(pid) && Files.readString(Path.of("/proc", Long.toString(pid), "comm")).strip().equals("sshd");
     } catch (IOException e) {
-      return false;
-    }
-  }
-
-  private static boolean waitFor(Process process) {
-    try {
-      return process.waitFor(GRACE.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
       return false;
     }
   }

@@ -162,6 +162,16 @@ public final class ProcessTree {
     }
   }
 
+  /** Waits up to {@code timeout} for {@code process} to exit; false if it is still running (or interrupted). */
+  public static boolean waitFor(Process process, Duration timeout) {
+    try {
+      return process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
   static void sleep(long millis) {
     try {
       Thread.sleep(millis);

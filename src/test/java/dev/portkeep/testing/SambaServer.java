@@ -159,7 +159,7 @@ public final class SambaServer implements AutoCloseable {
     List<Long> killed = new ArrayList<>();
     if (process != null) {
       killed.addAll(ProcessTree.killTree(process.pid()));
-      waitFor(process);
+      ProcessTree.waitFor(process, GRACE);
     }
     for (long pid : processesUsing(configFile())) {
       killed.addAll(ProcessTree.killTree(pid));
@@ -266,7 +266,7 @@ public final class SambaServer implements AutoCloseable {
     ProbeResult last = null;
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        waitFor(process);
+        ProcessTree.waitFor(process, GRACE);
         kill(); // a panicking smbd may leave children behind
         if (log().contains("Address already in use")) {
           return false;
@@ -354,15 +354,6 @@ public final class SambaServer implements AutoCloseable {
           .filter(l -> l.startsWith("Uid:"))
           .anyMatch(l -> l.split("\\s+")[2].equals("0")); // effective uid
     } catch (IOException e) {
-      return false;
-    }
-  }
-
-  private static boolean waitFor(Process process) {
-    try {
-      return process.waitFor(GRACE.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
       return false;
     }
   }
