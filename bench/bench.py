@@ -306,7 +306,7 @@ class Testbed:
         if tool == "portkeep-jar":  # the same JVM flags, without the launcher's JDK probe
             java = str(Path(self.java_home) / "bin" / "java")
             opts = os.environ.get("PORTKEEP_JAVA_OPTS", "").split()
-            jar = str(REPO / "target" / "portkeep.jar")
+            jar = os.environ.get("BENCH_PORTKEEP_JAR") or str(REPO / "target" / "portkeep.jar")
             return [java, *self.jvm_flags, *opts, "-jar", jar, "-F", "/dev/null"] + common + ["root@127.0.0.1"], env
         raise ValueError(tool)
 

@@ -32,7 +32,11 @@ public interface Conduit extends AutoCloseable {
   /** Runs {@code action} once the channel is closed, by either side; at once if it already is. */
   void onClosed(Runnable action);
 
-  /** Closes the channel gracefully: queued data is sent, then CHANNEL_CLOSE. Idempotent. */
+  /**
+   * Closes the channel gracefully: queued data is sent, then CHANNEL_CLOSE; data received and not
+   * yet taken by {@link #receiveTo} is dropped, so call it only once nothing reads any more.
+   * Idempotent.
+   */
   @Override
   void close();
 }

@@ -122,6 +122,7 @@ final class DirectChannel implements Conduit {
 
   @Override
   public void close() {
+    channel.discard(); // the pump is done with the received data
     channel.close(false);
   }
 }

@@ -2,8 +2,8 @@ package dev.portkeep.ssh;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.WritableByteChannel;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.apache.sshd.client.channel.ChannelDirectTcpip;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
@@ -15,19 +15,24 @@ import org.apache.sshd.common.util.net.SshdSocketAddress;
  * <p>MINA's pipe copies every packet into one growing array (most of the allocation when
  * downloading) and ends its stream only at CHANNEL_CLOSE; OpenSSH's sshd sends CLOSE only after
  * both sides sent EOF, so a target that answered and closed would leave the local client waiting.
- * Here each packet is copied once into a recycled buffer and queued; the local window opens only
- * as the pump writes the bytes to the local socket, so the queue holds at most one window.
+ * Here each packet is copied once, into a shared direct buffer ({@link ReceiveBuffers}) when one is
+ * free, and queued; the local window opens only as the pump writes the bytes to the local socket,
+ * so the queue holds at most one window.
  */
 final class ForwardingChannel extends ChannelDirectTcpip {
-  private static final Chunk END = new Chunk(new byte[0], 0);
-  private static final int POOL = 4;
+  private static final ByteBuffer END = ByteBuffer.allocate(0);
+  /** Below this, a packet gets a heap array of its own size: keystrokes do not need a direct buffer. */
   private static final int SMALL = 4096;
 
-  private record Chunk(byte[] data, int length) {}
+  /** Packets written to the socket in one gathering write, at most. */
+  private static final int BATCH = 16;
 
-  private final LinkedBlockingQueue<Chunk> inbox = new LinkedBlockingQueue<>();
-  private final ConcurrentLinkedQueue<byte[]> spare = new ConcurrentLinkedQueue<>();
+  private final LinkedBlockingQueue<ByteBuffer> inbox = new LinkedBlockingQueue<>();
+  /** The pump's gathering array, made at the first data: an idle connection holds none. */
+  private ByteBuffer[] batch;
   private volatile boolean ended;
+  /** Set once the pump stopped taking data: what arrives after goes straight back to the pool. */
+  private volatile boolean discarding;
   /** Bytes written to the socket but not yet given back to the server's window. */
   private long unreleased;
 
@@ -47,18 +52,20 @@ final class ForwardingChannel extends ChannelDirectTcpip {
 
   @Override
   protected void doWriteData(byte[] data, int off, long len) throws IOException {
-    if (isClosing()) {
+    if (isClosing() || discarding) {
       return;
     }
     int n = (int) len;
-    // Full packets reuse a few packet-sized buffers; small ones (an idle connection's keystrokes)
-    // get a buffer of their size, so nothing packet-sized stays behind for them.
-    byte[] buffer = n >= SMALL ? spare.poll() : null;
-    if (buffer == null || buffer.length < n) {
-      buffer = new byte[n >= SMALL ? Math.max(n, (int) Math.min(getLocalWindow().getPacketSize(), 1 << 20)) : n];
+    ByteBuffer buffer = n >= SMALL && n <= ReceiveBuffers.CAPACITY ? ReceiveBuffers.take() : null;
+    if (buffer == null) {
+      buffer = ByteBuffer.wrap(java.util.Arrays.copyOfRange(data, off, off + n));
+    } else {
+      buffer.put(data, off, n).flip();
     }
-    System.arraycopy(data, off, buffer, 0, n);
-    inbox.offer(new Chunk(buffer, n));
+    inbox.offer(buffer);
+    if (discarding) {
+      discard(); // the pump stopped between the check above and the offer
+    }
   }
 
   @Override
@@ -72,30 +79,69 @@ final class ForwardingChannel extends ChannelDirectTcpip {
     sendEof();
   }
 
-  /** Writes the next received packet to {@code sink}; -1 once the peer sent EOF or the channel closed. */
+  /**
+   * The pump takes no more data: hands every queued buffer back to the pool, now and for whatever
+   * still arrives. Called once the pump's downstream ended, never while it may still write.
+   */
+  void discard() {
+    discarding = true;
+    for (ByteBuffer b; (b = inbox.poll()) != null; ) {
+      ReceiveBuffers.give(b);
+    }
+  }
+
+  /**
+   * Writes the next received packets to {@code sink}: it waits for one, then takes those queued
+   * behind it too (up to {@link #BATCH}) and writes them in one gathering write, so a fast server
+   * costs one write(2), and one wake-up of whoever reads the socket, per batch rather than per 32
+   * KiB packet. Returns the bytes written; -1 once the peer sent EOF or the channel closed.
+   */
   int receiveTo(WritableByteChannel sink) throws IOException {
     if (ended) {
       return -1;
     }
-    Chunk chunk;
+    ByteBuffer first;
     try {
-      chunk = inbox.take();
+      first = inbox.take();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new java.io.InterruptedIOException("interrupted while waiting for data");
     }
-    if (chunk == END) {
+    if (first == END) {
       ended = true;
       return -1;
     }
-    ByteBuffer bytes = ByteBuffer.wrap(chunk.data(), 0, chunk.length());
-    while (bytes.hasRemaining()) {
-      sink.write(bytes);
+    if (batch == null) {
+      batch = new ByteBuffer[BATCH];
     }
-    if (chunk.data().length >= SMALL && spare.size() < POOL) {
-      spare.offer(chunk.data());
+    batch[0] = first;
+    int count = 1;
+    long n = first.remaining();
+    // Only this thread takes from the inbox, so what peek() sees is what poll() returns; END
+    // stays queued for the next call, after the data before it was written.
+    for (ByteBuffer next; count < BATCH && (next = inbox.peek()) != null && next != END; count++) {
+      batch[count] = inbox.poll();
+      n += next.remaining();
     }
-    unreleased += chunk.length();
+    try {
+      if (sink instanceof GatheringByteChannel gathering) {
+        for (long left = n; left > 0; ) {
+          left -= gathering.write(batch, 0, count);
+        }
+      } else {
+        for (int i = 0; i < count; i++) {
+          while (batch[i].hasRemaining()) {
+            sink.write(batch[i]);
+          }
+        }
+      }
+    } finally {
+      for (int i = 0; i < count; i++) {
+        ReceiveBuffers.give(batch[i]);
+        batch[i] = null;
+      }
+    }
+    unreleased += n;
     // Give the window back in batches, as OpenSSH does: one WINDOW_ADJUST per packet cost a
     // packet's encryption and a write(2) for every 32 KiB received (14% of a download's CPU).
     // Whatever is owed goes back before the pump waits again, so the server is never left stalled.
@@ -105,6 +151,6 @@ final class ForwardingChannel extends ChannelDirectTcpip {
       }
       unreleased = 0;
     }
-    return chunk.length();
+    return (int) n;
   }
 }

@@ -1,0 +1,83 @@
+"""Compare builds of portkeep on one load, alternating them with each other and with OpenSSH.
+
+  bench/ab [--rounds 7] [--load down1] [--size-mib 1024] [--cipher aes] NAME=JAR ...
+
+Each variant is a portkeep jar (copy target/portkeep.jar aside before a change, say), run with the
+launcher's JVM flags against the same private sshd and sink as bench/run. One long-lived tunnel per
+variant, then rounds of the load, A B ... OpenSSH each round. Prints, per variant, the median
+(min-max) of MB/s, the client's CPU ms per GB and the sshd session's, and the ratio to OpenSSH per
+round. CPU per GB is the figure to trust on a shared machine; MB/s moves with the neighbours.
+Example:
+  cp target/portkeep.jar /tmp/before.jar; (change, mvn package)
+  bench/ab before=/tmp/before.jar after=target/portkeep.jar --load down1
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import bench  # noqa: E402
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(prog="bench/ab")
+    ap.add_argument("variants", nargs="+", help="name=path/to/portkeep.jar")
+    ap.add_argument("--rounds", type=int, default=7)
+    ap.add_argument("--load", default="down1", help="up1, down1, up8, down64, ...")
+    ap.add_argument("--size-mib", type=int, default=1024)
+    ap.add_argument("--cipher", default="aes")
+    ap.add_argument("--java-home", default=os.environ.get("BENCH_JAVA_HOME", "/usr/lib/jvm/temurin-25-jdk-amd64"))
+    args = ap.parse_args()
+    variants = dict(v.split("=", 1) for v in args.variants)
+    for name, jar in variants.items():
+        if not Path(jar).is_file():
+            print(f"bench/ab: no jar at {jar} (variant {name})", file=sys.stderr)
+            return 2
+    plan = bench.Plan.of(argparse.Namespace(quick=True, rounds=args.rounds, ciphers=args.cipher, only=None))
+    size = args.size_mib * bench.MiB
+    rows: dict[str, dict[str, list[float]]] = {name: {} for name in [*variants, "OpenSSH"]}
+    with tempfile.TemporaryDirectory(prefix="portkeep-ab-") as tmpdir:
+        bed = bench.Testbed(Path(tmpdir), plan, args.java_home)
+        tunnels = {}
+        try:
+            bed.setup()
+            for name, jar in variants.items():
+                os.environ["BENCH_PORTKEEP_JAR"] = str(Path(jar).resolve())
+                tunnels[name] = bed.start_tunnel("portkeep-jar", args.cipher)
+            tunnels["OpenSSH"] = bed.start_tunnel("ssh", args.cipher)
+            for rnd in range(args.rounds + 1):  # round 0 warms up, not recorded
+                got = {}
+                for name, t in tunnels.items():
+                    got[name] = bench.run_bulk(bed, t, args.load, plan, size)
+                if rnd == 0:
+                    continue
+                for name, r in got.items():
+                    row = rows[name]
+                    row.setdefault("MB/s", []).append(r["mb_per_s"])
+                    row.setdefault("client CPU ms/GB", []).append(r["cpu_ms_per_gb"])
+                    row.setdefault("sshd CPU ms/GB", []).append(r["sshd_cpu_ms_per_gb"])
+                    row.setdefault("ratio to OpenSSH", []).append(r["mb_per_s"] / got["OpenSSH"]["mb_per_s"])
+                print(f"round {rnd} done", file=sys.stderr, flush=True)
+        finally:
+            for t in tunnels.values():
+                bench.stop(t.proc)
+            bed.close()
+    keys = list(rows["OpenSSH"].keys())
+    print(f"{args.load}, {args.size_mib} MiB, {args.cipher}, {args.rounds} rounds")
+    print("| variant | " + " | ".join(keys) + " |")
+    print("|---" * (len(keys) + 1) + "|")
+    for name, r in rows.items():
+        cells = [f"{statistics.median(v):.2f} ({min(v):.2f}-{max(v):.2f})" for v in (r[k] for k in keys)]
+        print(f"| {name} | " + " | ".join(cells) + " |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
