@@ -437,7 +437,7 @@ def steady_phase(bed: Testbed, plan: Plan, cipher: str, res: Results) -> None:
 
 
 def fresh_phase(bed: Testbed, plan: Plan, cipher: str, res: Results) -> None:
-    cold, cold_jar, rss, idle = FRESH_FIGURES
+    cold, cold_jar, rss, rss_settled, idle = FRESH_FIGURES
     # Warm-up: page cache for the jar, the JDK and ssh; discarded.
     for tool in ("portkeep", "ssh"):
         stop(bed.start_tunnel(tool, cipher).proc)
@@ -450,10 +450,14 @@ def fresh_phase(bed: Testbed, plan: Plan, cipher: str, res: Results) -> None:
             try:
                 res.add(cold, cipher, tool, t.cold_ms)
                 time.sleep(0.5)
+                res.add(rss, cipher, tool, rss_kib(t.proc.pid) / 1024)
+                # Once start-up is over: the JIT idle, what it freed given back (the launcher trims
+                # the native heap every second).
+                time.sleep(4.5)
+                res.add(rss_settled, cipher, tool, rss_kib(t.proc.pid) / 1024)
                 r = bed.load("idle", t.port, plan.idle_count, plan.idle_hold_ms, t.proc.pid)
                 if not r["ok"]:
                     raise RuntimeError(f"{tool}: idle connections failed: {r}")
-                res.add(rss, cipher, tool, r["rss_before_kib"] / 1024)
                 res.add(idle, cipher, tool, r["kib_per_conn"], open_seconds=r["open_seconds"])
             finally:
                 stop(t.proc)

@@ -46,6 +46,7 @@ FRESH_FIGURES = [
     Figure("cold_start", "cold start to first forwarded byte", "cold start", "ms", "lower", "as low as the JVM allows"),
     Figure("cold_start_jar", "cold start, java -jar without the launcher", "cold start (java -jar)", "ms", "lower"),
     Figure("rss_start", "RSS at start", "RSS at start", "MiB", "lower", "<= 64 MiB", None, 64),
+    Figure("rss_settled", "RSS 5 s after start", "RSS after 5 s", "MiB", "lower"),
     Figure("idle_conn", "memory per idle connection", "KiB per idle conn", "KiB", "lower", "<= 33 KiB", None, 33),
 ]
 
