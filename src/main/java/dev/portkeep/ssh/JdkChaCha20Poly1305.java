@@ -8,11 +8,11 @@ import javax.crypto.spec.SecretKeySpec;
 import org.apache.sshd.common.NamedFactory;
 import org.apache.sshd.common.cipher.Cipher;
 import org.apache.sshd.common.mac.Mac;
-import org.apache.sshd.common.mac.Poly1305Mac;
 
 /**
  * OpenSSH's {@code chacha20-poly1305@openssh.com}, with the JDK's ChaCha20 (vectorised intrinsics)
- * in place of MINA's plain-Java one, which holds a single stream to about a quarter of the speed.
+ * in place of MINA's plain-Java one, which holds a single stream to about a quarter of the speed,
+ * and the JDK's Poly1305 where reachable ({@link Poly1305}).
  * Same contract as MINA's {@code ChaCha20Cipher}: the first 32 key bytes encrypt the payload and key
  * Poly1305, the last 32 encrypt the 4-byte packet length; the nonce is the packet sequence number.
  *
@@ -41,7 +41,7 @@ final class JdkChaCha20Poly1305 implements Cipher {
 
   private final javax.crypto.Cipher header;
   private final javax.crypto.Cipher body;
-  private final Poly1305Mac mac = new Poly1305Mac();
+  private final Poly1305 mac = Poly1305.create();
   private final byte[] nonce = new byte[12];
   private final byte[] block = new byte[64];
   private SecretKeySpec headerKey;
@@ -110,7 +110,8 @@ final class JdkChaCha20Poly1305 implements Cipher {
     body.update(input, inputOffset, inputLen, input, inputOffset);
     if (mode == Mode.Encrypt) {
       mac.update(input, inputOffset, inputLen);
-      mac.doFinal(input, inputOffset + inputLen);
+      byte[] tag = mac.doFinal();
+      System.arraycopy(tag, 0, input, inputOffset + inputLen, tag.length);
     }
     sequence = (sequence + 1) & 0xffffffffL;
     if (sequence == initialSequence) {
@@ -156,6 +157,6 @@ final class JdkChaCha20Poly1305 implements Cipher {
 
   @Override
   public String toString() {
-    return "chacha20-poly1305 (JDK ChaCha20)";
+    return "chacha20-poly1305 (JDK ChaCha20, " + (mac instanceof Poly1305.Jdk ? "JDK" : "MINA") + " Poly1305)";
   }
 }
