@@ -6,7 +6,7 @@ Each variant is a portkeep jar (copy target/portkeep.jar aside before a change, 
 launcher's JVM flags against the same private sshd and sink as bench/run. One long-lived tunnel per
 variant, then rounds of the load, A B ... OpenSSH each round. Prints, per variant, the median
 (min-max) of MB/s, the client's CPU ms per GB and the sshd session's, and the ratio to OpenSSH per
-round. CPU per GB is the figure to trust on a shared machine; MB/s moves with the neighbours.
+round (for seq: connections per second, median and p99, the client's CPU per connection). CPU per GB is the figure to trust on a shared machine; MB/s moves with the neighbours.
 Example:
   cp target/portkeep.jar /tmp/before.jar; (change, mvn package)
   bench/ab before=/tmp/before.jar after=target/portkeep.jar --load down1
@@ -30,7 +30,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(prog="bench/ab")
     ap.add_argument("variants", nargs="+", help="name=path/to/portkeep.jar")
     ap.add_argument("--rounds", type=int, default=7)
-    ap.add_argument("--load", default="down1", help="up1, down1, up8, down64, ...")
+    ap.add_argument("--load", default="down1", help="up1, down1, up8, down64, ..., or seq (1,000 connect+echo+close)")
     ap.add_argument("--size-mib", type=int, default=1024)
     ap.add_argument("--cipher", default="aes")
     ap.add_argument("--java-home", default=os.environ.get("BENCH_JAVA_HOME", "/usr/lib/jvm/temurin-25-jdk-amd64"))
@@ -55,11 +55,23 @@ def main() -> int:
             for rnd in range(args.rounds + 1):  # round 0 warms up, not recorded
                 got = {}
                 for name, t in tunnels.items():
-                    got[name] = bench.run_bulk(bed, t, args.load, plan, size)
+                    if args.load == "seq":
+                        cpu0 = bench.cpu_ms(t.proc.pid)
+                        got[name] = bed.load("seq", t.port, 1000)
+                        got[name]["cpu_us_per_conn"] = (bench.cpu_ms(t.proc.pid) - cpu0)  # ms per 1000 = us each
+                    else:
+                        got[name] = bench.run_bulk(bed, t, args.load, plan, size)
                 if rnd == 0:
                     continue
                 for name, r in got.items():
                     row = rows[name]
+                    if args.load == "seq":
+                        row.setdefault("conn/s", []).append(r["conn_per_s"])
+                        row.setdefault("median us", []).append(r["median_us"])
+                        row.setdefault("p99 us", []).append(r["p99_us"])
+                        row.setdefault("client CPU us/conn", []).append(r["cpu_us_per_conn"])
+                        row.setdefault("ratio to OpenSSH", []).append(r["conn_per_s"] / got["OpenSSH"]["conn_per_s"])
+                        continue
                     row.setdefault("MB/s", []).append(r["mb_per_s"])
                     row.setdefault("client CPU ms/GB", []).append(r["cpu_ms_per_gb"])
                     row.setdefault("sshd CPU ms/GB", []).append(r["sshd_cpu_ms_per_gb"])

@@ -95,11 +95,17 @@ final class MinaSettings {
     // A tunnel may sit idle for hours; MINA would otherwise close it after 10 minutes.
     CoreModuleProperties.IDLE_TIMEOUT.set(client, Duration.ZERO);
     CoreModuleProperties.IO_CONNECT_TIMEOUT.set(client, connectTimeout);
-    // MINA looks these two up on every socket read and write; unset, each lookup falls through to
-    // the system properties, building the key string anew (a tenth of a download's allocation).
-    // The values are MINA's defaults.
+    // MINA looks these up on every socket read and write, or for every channel it opens and
+    // closes; unset, each lookup falls through to the system properties, building the key string
+    // anew (a tenth of a download's allocation, most of a short connection's). MINA's defaults.
     CoreModuleProperties.NIO2_READ_TIMEOUT.set(client, Duration.ZERO);
     CoreModuleProperties.NIO2_MIN_WRITE_TIMEOUT.set(client, Duration.ofSeconds(30));
+    CoreModuleProperties.WINDOW_SIZE.set(client, 2L * 1024 * 1024);
+    CoreModuleProperties.WINDOW_TIMEOUT.set(client, Duration.ZERO);
+    CoreModuleProperties.MAX_PACKET_SIZE.set(client, 32L * 1024);
+    CoreModuleProperties.LIMIT_PACKET_SIZE.set(client, (long) Integer.MAX_VALUE >> 2);
+    CoreModuleProperties.CHANNEL_CLOSE_TIMEOUT.set(client, Duration.ofSeconds(5));
+    CoreModuleProperties.MAX_CONCURRENT_CHANNELS.set(client, Integer.MAX_VALUE);
     // Read the SSH socket in 128 KiB rather than 32: a quarter of the read(2) calls and completions
     // when data streams in, one buffer per session.
     CoreModuleProperties.NIO2_READ_BUFFER_SIZE.set(client, 128 * 1024);

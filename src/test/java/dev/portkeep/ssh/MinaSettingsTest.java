@@ -46,4 +46,25 @@ class MinaSettingsTest {
     List<String> rsa = NamedResource.getNameList(client(Set.of("ssh-rsa")).getSignatureFactories());
     assertThat(rsa.get(0)).isEqualTo("rsa-sha2-512");
   }
+
+  /**
+   * What MINA resolves per socket read or write and per channel is set on the client itself, so
+   * the lookup ends there instead of in the system properties, and with MINA's own default.
+   */
+  @Test
+  void hotPathProperties_setOnTheClient_withMinasDefaults() {
+    SshClient c = client(Set.of());
+    for (org.apache.sshd.common.Property<?> p : List.of(
+        org.apache.sshd.core.CoreModuleProperties.NIO2_READ_TIMEOUT,
+        org.apache.sshd.core.CoreModuleProperties.NIO2_MIN_WRITE_TIMEOUT,
+        org.apache.sshd.core.CoreModuleProperties.WINDOW_SIZE,
+        org.apache.sshd.core.CoreModuleProperties.WINDOW_TIMEOUT,
+        org.apache.sshd.core.CoreModuleProperties.MAX_PACKET_SIZE,
+        org.apache.sshd.core.CoreModuleProperties.LIMIT_PACKET_SIZE,
+        org.apache.sshd.core.CoreModuleProperties.CHANNEL_CLOSE_TIMEOUT,
+        org.apache.sshd.core.CoreModuleProperties.MAX_CONCURRENT_CHANNELS)) {
+      assertThat(c.getProperties()).as(p.getName()).containsKey(p.getName());
+      assertThat(p.getRequired(c)).as(p.getName()).isEqualTo(p.getRequiredDefault());
+    }
+  }
 }
