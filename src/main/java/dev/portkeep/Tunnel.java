@@ -8,6 +8,8 @@ import dev.portkeep.config.TunnelPlan;
 import dev.portkeep.error.ListenException;
 import dev.portkeep.error.PortkeepException;
 import dev.portkeep.config.BindAddress;
+import dev.portkeep.forward.ForwardStats;
+import dev.portkeep.forward.HeapGiveBack;
 import dev.portkeep.forward.LocalForwarder;
 import dev.portkeep.forward.LocalService;
 import dev.portkeep.forward.socks.SocksForwarder;
@@ -50,12 +52,24 @@ public final class Tunnel implements AutoCloseable {
   private final List<LocalService> forwarders;
   private final List<RemoteForwards.Bound> remotes;
   private final AtomicBoolean closing = new AtomicBoolean();
+  private final HeapGiveBack heap;
 
   private Tunnel(TunnelPlan plan, StripedOpener sessions, List<LocalService> forwarders, List<RemoteForwards.Bound> remotes) {
     this.plan = plan;
     this.sessions = sessions;
     this.forwarders = List.copyOf(forwarders);
     this.remotes = List.copyOf(remotes);
+    this.heap = HeapGiveBack.start(this::bytesMoved);
+  }
+
+  /** Bytes through every local forward, both ways, since start. */
+  private long bytesMoved() {
+    long total = 0;
+    for (LocalService f : forwarders) {
+      ForwardStats stats = f.stats();
+      total += stats.bytesUp() + stats.bytesDown();
+    }
+    return total;
   }
 
   public static Tunnel open(TunnelPlan plan, Prompts prompts, Listeners listeners, TunnelEvents events) {
@@ -177,6 +191,7 @@ public final class Tunnel implements AutoCloseable {
       f.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     }
     sessions.close();
+    heap.close();
   }
 
   @Override
