@@ -1,6 +1,6 @@
 """Compare builds of portkeep on one load, alternating them with each other and with OpenSSH.
 
-  bench/ab [--rounds 7] [--load down1] [--size-mib 1024] [--cipher aes] NAME=JAR ...
+  bench/ab [--rounds 7] [--load down1] [--size-mib 1024] [--cipher aes] NAME=JAR ... | NAME='JAR JVM-OPTIONS'...
 
 Each variant is a portkeep jar (copy target/portkeep.jar aside before a change, say), run with the
 launcher's JVM flags against the same private sshd and sink as bench/run. One long-lived tunnel per
@@ -35,7 +35,12 @@ def main() -> int:
     ap.add_argument("--cipher", default="aes")
     ap.add_argument("--java-home", default=os.environ.get("BENCH_JAVA_HOME", "/usr/lib/jvm/temurin-25-jdk-amd64"))
     args = ap.parse_args()
-    variants = dict(v.split("=", 1) for v in args.variants)
+    # name=JAR, or name='JAR JVM-OPTIONS...' to try JVM options on a build
+    variants, options = {}, {}
+    for v in args.variants:
+        name, spec = v.split("=", 1)
+        jar, _, opts = spec.partition(" ")
+        variants[name], options[name] = jar, opts
     for name, jar in variants.items():
         if not Path(jar).is_file():
             print(f"bench/ab: no jar at {jar} (variant {name})", file=sys.stderr)
@@ -50,6 +55,7 @@ def main() -> int:
             bed.setup()
             for name, jar in variants.items():
                 os.environ["BENCH_PORTKEEP_JAR"] = str(Path(jar).resolve())
+                os.environ["PORTKEEP_JAVA_OPTS"] = options[name]
                 tunnels[name] = bed.start_tunnel("portkeep-jar", args.cipher)
             tunnels["OpenSSH"] = bed.start_tunnel("ssh", args.cipher)
             for rnd in range(args.rounds + 1):  # round 0 warms up, not recorded

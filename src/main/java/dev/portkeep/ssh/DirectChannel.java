@@ -11,7 +11,9 @@ import java.util.ArrayDeque;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.channel.RemoteWindow;
 import org.apache.sshd.common.io.IoWriteFuture;
+import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 
 /**
  * A {@code direct-tcpip} channel as a {@link Conduit}. Sending reads the local socket straight into
@@ -28,7 +30,7 @@ final class DirectChannel implements Conduit {
   static final int IN_FLIGHT = 8;
 
   private final ForwardingChannel channel;
-  private final ArrayDeque<IoWriteFuture> writes = new ArrayDeque<>(IN_FLIGHT);
+  private final ArrayDeque<Write> writes = new ArrayDeque<>(IN_FLIGHT);
   /**
    * How much the next read may take: it starts small, so an idle connection blocked in a read
    * holds 1 KiB rather than a whole packet, doubles while reads fill it, and halves when they don't.
@@ -41,11 +43,13 @@ final class DirectChannel implements Conduit {
 
   @Override
   public int sendFrom(ReadableByteChannel source) throws IOException {
-    while (!writes.isEmpty() && writes.peekFirst().isDone()) {
-      check(writes.pollFirst());
+    while (!writes.isEmpty() && writes.peekFirst().future().isDone()) {
+      finish(writes.pollFirst());
     }
     if (writes.size() >= IN_FLIGHT) {
-      await(writes.pollFirst());
+      Write oldest = writes.pollFirst();
+      oldest.future().await();
+      finish(oldest);
     }
     RemoteWindow window = channel.getRemoteWindow();
     long available = window.getSize();
@@ -58,14 +62,23 @@ final class DirectChannel implements Conduit {
       }
     }
     int chunk = (int) Math.min(Math.min(available, window.getPacketSize()), readSize);
-    Buffer packet = channel.getSession().createBuffer(SshConstants.SSH_MSG_CHANNEL_DATA, chunk + 8);
+    Session session = channel.getSession();
+    // Full-size packets reuse arrays MINA has finished writing; the others get a new one.
+    byte[] reused = chunk == MAX_CHUNK ? SendBuffers.SHARED.take() : null;
+    Buffer packet = reused != null
+        ? session.prepareBuffer(SshConstants.SSH_MSG_CHANNEL_DATA, new ByteArrayBuffer(reused, 0, 0))
+        : session.createBuffer(SshConstants.SSH_MSG_CHANNEL_DATA, chunk + 8);
     packet.putUInt(channel.getRecipient());
     int lengthAt = packet.wpos();
     packet.putUInt(0);
     int dataAt = packet.wpos();
     packet.ensureCapacity(chunk);
-    int n = source.read(ByteBuffer.wrap(packet.array(), dataAt, chunk));
+    byte[] array = packet.array();
+    int n = source.read(ByteBuffer.wrap(array, dataAt, chunk));
     if (n <= 0) {
+      if (chunk == MAX_CHUNK) {
+        SendBuffers.SHARED.give(array);
+      }
       return n;
     }
     readSize = n == chunk ? Math.min(readSize * 2, MAX_CHUNK) : n < chunk / 4 ? Math.max(readSize / 2, MIN_CHUNK) : readSize;
@@ -73,13 +86,22 @@ final class DirectChannel implements Conduit {
     packet.putUInt(n);
     packet.wpos(dataAt + n);
     window.consume(n);
-    writes.addLast(channel.writePacket(packet));
+    writes.addLast(new Write(channel.writePacket(packet), chunk == MAX_CHUNK ? array : null));
     return n;
   }
 
-  private static void await(IoWriteFuture write) throws IOException {
-    write.await();
-    check(write);
+  /**
+   * A packet handed to MINA, and its array if it may be reused. MINA is done with the array once the
+   * write completed (or failed); a packet held back during a key exchange completes only when sent.
+   */
+  private record Write(IoWriteFuture future, byte[] reusable) {}
+
+  /** Hands the finished write's array back, then reports its failure if it failed. */
+  private static void finish(Write write) throws IOException {
+    if (write.reusable() != null) {
+      SendBuffers.SHARED.give(write.reusable());
+    }
+    check(write.future());
   }
 
   private static void check(IoWriteFuture write) throws IOException {
@@ -91,7 +113,9 @@ final class DirectChannel implements Conduit {
 
   private void awaitWrites() throws IOException {
     while (!writes.isEmpty()) {
-      await(writes.pollFirst());
+      Write oldest = writes.pollFirst();
+      oldest.future().await();
+      finish(oldest);
     }
   }
 
