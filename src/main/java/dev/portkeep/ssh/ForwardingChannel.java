@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.GatheringByteChannel;
 import java.nio.channels.WritableByteChannel;
+import java.util.Arrays;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.apache.sshd.client.channel.ChannelDirectTcpip;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
@@ -58,7 +59,7 @@ final class ForwardingChannel extends ChannelDirectTcpip {
     int n = (int) len;
     ByteBuffer buffer = n >= SMALL && n <= ReceiveBuffers.CAPACITY ? ReceiveBuffers.take() : null;
     if (buffer == null) {
-      buffer = ByteBuffer.wrap(java.util.Arrays.copyOfRange(data, off, off + n));
+      buffer = ByteBuffer.wrap(Arrays.copyOfRange(data, off, off + n));
     } else {
       buffer.put(data, off, n).flip();
     }
