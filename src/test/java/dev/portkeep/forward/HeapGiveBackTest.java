@@ -29,9 +29,9 @@ class HeapGiveBackTest {
   void tick_quietAfterTraffic_largeHeap_collectsOnce() {
     moved.set(5L << 30);
     watcher.tick(); // first look: bytes moved since start
-    watcher.tick(); // a whole period without a byte
+    watcher.tick(); // a whole period without a byte: collects
     watcher.tick();
-    committed.set(200L << 20); // even if the heap grows again without traffic (it cannot, but)
+    committed.set(200L << 20); // a large heap again, still without traffic: once per burst only
     watcher.tick();
     assertThat(collections).hasValue(1);
   }
