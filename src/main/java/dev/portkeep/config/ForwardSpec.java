@@ -2,7 +2,7 @@ package dev.portkeep.config;
 
 import java.util.Objects;
 
-/** One forward the user asked for. Remote and dynamic forwards join this family later. */
+/** One forward the user asked for: -L, -R or -D. */
 public sealed interface ForwardSpec {
 
   /** The text the user wrote, quoted back in messages. */
@@ -26,9 +26,7 @@ public sealed interface ForwardSpec {
       Objects.requireNonNull(bind, "bind");
       Objects.requireNonNull(target, "target");
       Objects.requireNonNull(spec, "spec");
-      if (port < 0 || port > 65_535) {
-        throw new IllegalArgumentException("port " + port);
-      }
+      requirePort(port);
     }
 
     @Override
@@ -52,9 +50,7 @@ public sealed interface ForwardSpec {
       Objects.requireNonNull(bindAddress, "bindAddress");
       Objects.requireNonNull(target, "target");
       Objects.requireNonNull(spec, "spec");
-      if (port < 0 || port > 65_535) {
-        throw new IllegalArgumentException("port " + port);
-      }
+      requirePort(port);
     }
 
     @Override
@@ -74,9 +70,7 @@ public sealed interface ForwardSpec {
     public Dynamic {
       Objects.requireNonNull(bind, "bind");
       Objects.requireNonNull(spec, "spec");
-      if (port < 0 || port > 65_535) {
-        throw new IllegalArgumentException("port " + port);
-      }
+      requirePort(port);
     }
 
     @Override
@@ -86,6 +80,13 @@ public sealed interface ForwardSpec {
 
     public String listenText() {
       return bind + ":" + port;
+    }
+  }
+
+  /** The records' shared check: 0 (any free port) to 65535; the parser has already told the user. */
+  private static void requirePort(int port) {
+    if (port < 0 || port > 65_535) {
+      throw new IllegalArgumentException("port " + port);
     }
   }
 }
