@@ -64,7 +64,8 @@ final class DirectChannel implements Conduit {
     int chunk = (int) Math.min(Math.min(available, window.getPacketSize()), readSize);
     Session session = channel.getSession();
     // Full-size packets reuse arrays MINA has finished writing; the others get a new one.
-    byte[] reused = chunk == MAX_CHUNK ? SendBuffers.SHARED.take() : null;
+    boolean full = chunk == MAX_CHUNK;
+    byte[] reused = full ? SendBuffers.SHARED.take() : null;
     Buffer packet = reused != null
         ? session.prepareBuffer(SshConstants.SSH_MSG_CHANNEL_DATA, new ByteArrayBuffer(reused, 0, 0))
         : session.createBuffer(SshConstants.SSH_MSG_CHANNEL_DATA, chunk + 8);
@@ -76,7 +77,7 @@ final class DirectChannel implements Conduit {
     byte[] array = packet.array();
     int n = source.read(ByteBuffer.wrap(array, dataAt, chunk));
     if (n <= 0) {
-      if (chunk == MAX_CHUNK) {
+      if (full) {
         SendBuffers.SHARED.give(array);
       }
       return n;
@@ -86,7 +87,7 @@ final class DirectChannel implements Conduit {
     packet.putUInt(n);
     packet.wpos(dataAt + n);
     window.consume(n);
-    writes.addLast(new Write(channel.writePacket(packet), chunk == MAX_CHUNK ? array : null));
+    writes.addLast(new Write(channel.writePacket(packet), full ? array : null));
     return n;
   }
 
