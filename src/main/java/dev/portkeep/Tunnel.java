@@ -3,11 +3,11 @@ package dev.portkeep;
 import dev.portkeep.bind.Addresses;
 import dev.portkeep.bind.Listener;
 import dev.portkeep.bind.Listeners;
+import dev.portkeep.config.BindAddress;
 import dev.portkeep.config.ForwardSpec;
 import dev.portkeep.config.TunnelPlan;
 import dev.portkeep.error.ListenException;
 import dev.portkeep.error.PortkeepException;
-import dev.portkeep.config.BindAddress;
 import dev.portkeep.forward.ForwardStats;
 import dev.portkeep.forward.HeapGiveBack;
 import dev.portkeep.forward.LocalForwarder;
@@ -54,7 +54,11 @@ public final class Tunnel implements AutoCloseable {
   private final AtomicBoolean closing = new AtomicBoolean();
   private final HeapGiveBack heap;
 
-  private Tunnel(TunnelPlan plan, StripedOpener sessions, List<LocalService> forwarders, List<RemoteForwards.Bound> remotes) {
+  private Tunnel(
+      TunnelPlan plan,
+      StripedOpener sessions,
+      List<LocalService> forwarders,
+      List<RemoteForwards.Bound> remotes) {
     this.plan = plan;
     this.sessions = sessions;
     this.forwarders = List.copyOf(forwarders);
@@ -72,21 +76,26 @@ public final class Tunnel implements AutoCloseable {
     return total;
   }
 
-  public static Tunnel open(TunnelPlan plan, Prompts prompts, Listeners listeners, TunnelEvents events) {
+  public static Tunnel open(
+      TunnelPlan plan, Prompts prompts, Listeners listeners, TunnelEvents events) {
     List<Listener> bound = new ArrayList<>();
     List<ForwardSpec> served = new ArrayList<>();
     List<SessionSupervisor> supervisors = new ArrayList<>();
     try {
       for (ForwardSpec forward : plan.forwards()) {
         switch (forward) {
-          case ForwardSpec.Local l -> bindOrSkip(plan, listeners, l, l.bind(), l.port(), bound, served);
-          case ForwardSpec.Dynamic d -> bindOrSkip(plan, listeners, d, d.bind(), d.port(), bound, served);
-          case ForwardSpec.Remote r -> { }
+          case ForwardSpec.Local l ->
+              bindOrSkip(plan, listeners, l, l.bind(), l.port(), bound, served);
+          case ForwardSpec.Dynamic d ->
+              bindOrSkip(plan, listeners, d, d.bind(), d.port(), bound, served);
+          case ForwardSpec.Remote r -> {}
         }
       }
       boolean anyRemote = plan.forwards().stream().anyMatch(ForwardSpec.Remote.class::isInstance);
       if (bound.isEmpty() && !anyRemote) {
-        throw new ListenException("no forward could listen", "see the messages above; each names the port and who holds it");
+        throw new ListenException(
+            "no forward could listen",
+            "see the messages above; each names the port and who holds it");
       }
       SshConnector connector = new SshConnector(plan.session(), prompts);
       for (int i = 0; i < plan.sessions(); i++) {
@@ -114,20 +123,29 @@ public final class Tunnel implements AutoCloseable {
     }
   }
 
-  private static List<RemoteForwards.Bound> remoteForwards(TunnelPlan plan, TunnelEvents events, SessionSupervisor supervisor) {
-    List<ForwardSpec.Remote> specs = plan.forwards().stream()
-        .filter(ForwardSpec.Remote.class::isInstance).map(ForwardSpec.Remote.class::cast).toList();
+  private static List<RemoteForwards.Bound> remoteForwards(
+      TunnelPlan plan, TunnelEvents events, SessionSupervisor supervisor) {
+    List<ForwardSpec.Remote> specs =
+        plan.forwards().stream()
+            .filter(ForwardSpec.Remote.class::isInstance)
+            .map(ForwardSpec.Remote.class::cast)
+            .toList();
     if (specs.isEmpty()) {
       return List.of();
     }
-    RemoteForwards remote = new RemoteForwards(specs, events,
-        new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30), new SplittableRandom()));
-    List<RemoteForwards.Bound> result = remote.establish(supervisor.current(), plan.session().exitOnForwardFailure());
+    RemoteForwards remote =
+        new RemoteForwards(
+            specs,
+            events,
+            new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30), new SplittableRandom()));
+    List<RemoteForwards.Bound> result =
+        remote.establish(supervisor.current(), plan.session().exitOnForwardFailure());
     supervisor.onReconnected(remote::reestablish);
     return result;
   }
 
-  private static LocalService service(ForwardSpec spec, Listener listener, StripedOpener opener, TunnelEvents events) {
+  private static LocalService service(
+      ForwardSpec spec, Listener listener, StripedOpener opener, TunnelEvents events) {
     return switch (spec) {
       case ForwardSpec.Local l -> new LocalForwarder(l, listener, opener, events);
       case ForwardSpec.Dynamic d -> new SocksForwarder(d, listener, opener, events);
@@ -135,10 +153,18 @@ public final class Tunnel implements AutoCloseable {
     };
   }
 
-  private static void bindOrSkip(TunnelPlan plan, Listeners listeners, ForwardSpec forward, BindAddress bind, int port,
-      List<Listener> bound, List<ForwardSpec> served) {
+  private static void bindOrSkip(
+      TunnelPlan plan,
+      Listeners listeners,
+      ForwardSpec forward,
+      BindAddress bind,
+      int port,
+      List<Listener> bound,
+      List<ForwardSpec> served) {
     try {
-      bound.add(listeners.open(bind, port, plan.session().family(), forward.flag() + " " + forward.spec()));
+      bound.add(
+          listeners.open(
+              bind, port, plan.session().family(), forward.flag() + " " + forward.spec()));
       served.add(forward);
     } catch (ListenException e) {
       if (plan.session().exitOnForwardFailure()) {
@@ -175,12 +201,17 @@ public final class Tunnel implements AutoCloseable {
     return sessions.primary().current();
   }
 
-  /** Completes when the tunnel cannot go on: a fatal error while reconnecting, or a loss with Reconnect=no. */
+  /**
+   * Completes when the tunnel cannot go on: a fatal error while reconnecting, or a loss with
+   * Reconnect=no.
+   */
   public CompletableFuture<PortkeepException> ended() {
     return sessions.ended();
   }
 
-  /** Closes the listeners, lets open connections finish within {@code grace}, then ends the session. */
+  /**
+   * Closes the listeners, lets open connections finish within {@code grace}, then ends the session.
+   */
   public void close(Duration grace) {
     if (!closing.compareAndSet(false, true)) {
       return;

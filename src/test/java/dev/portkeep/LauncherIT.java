@@ -23,8 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The {@code portkeep} launcher script, run by bash with a clean environment against stand-in JDKs:
  * each is a folder with a {@code release} file (or none) and a {@code bin/java} script that records
- * its arguments and, for a training run, writes the AOT cache it was asked for. The tools the script
- * needs come from a private PATH without any java on it, so the machine's own JDKs play no part.
+ * its arguments and, for a training run, writes the AOT cache it was asked for. The tools the
+ * script needs come from a private PATH without any java on it, so the machine's own JDKs play no
+ * part.
  */
 @Timeout(60)
 class LauncherIT {
@@ -41,10 +42,14 @@ class LauncherIT {
     jvms = Files.createDirectories(tmp.resolve("jvm"));
     bin = Files.createDirectories(tmp.resolve("bin"));
     // Small scripts rather than symlinks, which JUnit's temporary folder warns about.
-    for (String tool : List.of("bash", "dirname", "readlink", "find", "mkdir", "flock", "rm", "mv", "cat", "touch")) {
+    for (String tool :
+        List.of(
+            "bash", "dirname", "readlink", "find", "mkdir", "flock", "rm", "mv", "cat", "touch")) {
       for (String dir : List.of("/usr/bin", "/bin")) {
         if (Files.isExecutable(Path.of(dir, tool))) {
-          Path wrapper = Files.writeString(bin.resolve(tool), "#!/bin/sh\nexec " + dir + "/" + tool + " \"$@\"\n");
+          Path wrapper =
+              Files.writeString(
+                  bin.resolve(tool), "#!/bin/sh\nexec " + dir + "/" + tool + " \"$@\"\n");
           Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwxr-xr-x"));
           break;
         }
@@ -55,13 +60,17 @@ class LauncherIT {
     calls = tmp.resolve("calls");
   }
 
-  /** A stand-in JDK: {@code release} says {@code version} (no file if null); java logs every call. */
+  /**
+   * A stand-in JDK: {@code release} says {@code version} (no file if null); java logs every call.
+   */
   private Path jdk(String name, String version, boolean failTraining) throws IOException {
     Path home = Files.createDirectories(jvms.resolve(name).resolve("bin")).getParent();
     if (version != null) {
-      Files.writeString(home.resolve("release"), "IMPLEMENTOR=\"test\"\nJAVA_VERSION=\"" + version + "\"\n");
+      Files.writeString(
+          home.resolve("release"), "IMPLEMENTOR=\"test\"\nJAVA_VERSION=\"" + version + "\"\n");
     }
-    String script = """
+    String script =
+        """
         #!/bin/bash
         printf '%%s %%s\\n' "%s" "$*" >>"%s"
         for a in "$@"; do
@@ -71,7 +80,13 @@ class LauncherIT {
           esac
         done
         exit 0
-        """.formatted(name, calls, failTraining ? "exit 1;" : "", version == null ? "22.0.1" : version, home);
+        """
+            .formatted(
+                name,
+                calls,
+                failTraining ? "exit 1;" : "",
+                version == null ? "22.0.1" : version,
+                home);
     Path java = Files.writeString(home.resolve("bin/java"), script);
     Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
     return home;
@@ -134,7 +149,8 @@ class LauncherIT {
     assertThat(r.exitCode()).as(r.stderr()).isZero();
     List<String> made = takeCalls();
     assertThat(made.getFirst()).isEqualTo("odd -XshowSettings:properties -version");
-    assertThat(made.getLast()).contains("-XX:SharedArchiveFile=" + jar.getParent().resolve("portkeep-jdk22.jsa"));
+    assertThat(made.getLast())
+        .contains("-XX:SharedArchiveFile=" + jar.getParent().resolve("portkeep-jdk22.jsa"));
   }
 
   @Test
@@ -145,8 +161,14 @@ class LauncherIT {
     Command.Result r = launch("--version");
 
     assertThat(r.exitCode()).isEqualTo(2);
-    assertThat(r.stderr()).contains("needs a JDK 21 or newer").contains("jdk-17 (17)").contains("jdk-8 (8)").contains("hint:");
-    assertThat(takeCalls()).as("no JVM was started to learn versions the release files give").isEmpty();
+    assertThat(r.stderr())
+        .contains("needs a JDK 21 or newer")
+        .contains("jdk-17 (17)")
+        .contains("jdk-8 (8)")
+        .contains("hint:");
+    assertThat(takeCalls())
+        .as("no JVM was started to learn versions the release files give")
+        .isEmpty();
   }
 
   @Test
@@ -159,7 +181,10 @@ class LauncherIT {
     assertThat(first.stderr()).contains("preparing the start-up cache");
     List<String> made = takeCalls();
     assertThat(made).hasSize(2);
-    assertThat(made.get(0)).contains("-XX:AOTCacheOutput=").contains("-XX:-AOTRecordTraining").endsWith("demo --no-wait");
+    assertThat(made.get(0))
+        .contains("-XX:AOTCacheOutput=")
+        .contains("-XX:-AOTRecordTraining")
+        .endsWith("demo --no-wait");
     assertThat(made.get(1)).contains("-XX:AOTCache=" + cache).endsWith(" -V");
     assertThat(cache).exists();
 
@@ -206,8 +231,12 @@ class LauncherIT {
 
     launch("-V");
 
-    assertThat(archive).as("a stale archive is removed so that the JVM writes a new one").doesNotExist();
-    assertThat(takeCalls()).singleElement().asString()
+    assertThat(archive)
+        .as("a stale archive is removed so that the JVM writes a new one")
+        .doesNotExist();
+    assertThat(takeCalls())
+        .singleElement()
+        .asString()
         .contains("-XX:SharedArchiveFile=" + archive)
         .contains("-XX:+AutoCreateSharedArchive");
   }

@@ -25,11 +25,12 @@ class LayeringTest {
   })
   void text_appearsOnlyInItsPackage(String text, String allowed) throws IOException {
     try (Stream<Path> files = Files.walk(ROOT)) {
-      List<Path> offenders = files
-          .filter(f -> f.toString().endsWith(".java"))
-          .filter(f -> !ROOT.relativize(f).startsWith(allowed))
-          .filter(f -> contains(f, text))
-          .toList();
+      List<Path> offenders =
+          files
+              .filter(f -> f.toString().endsWith(".java"))
+              .filter(f -> !ROOT.relativize(f).startsWith(allowed))
+              .filter(f -> contains(f, text))
+              .toList();
       assertThat(offenders).as("files outside %s/ containing '%s'", allowed, text).isEmpty();
     }
   }
@@ -46,10 +47,11 @@ class LayeringTest {
   })
   void package_doesNotImport(String pkg, String prefix) throws IOException {
     try (Stream<Path> files = Files.walk(ROOT.resolve(pkg))) {
-      List<Path> offenders = files
-          .filter(f -> f.toString().endsWith(".java"))
-          .filter(f -> contains(f, "import " + prefix))
-          .toList();
+      List<Path> offenders =
+          files
+              .filter(f -> f.toString().endsWith(".java"))
+              .filter(f -> contains(f, "import " + prefix))
+              .toList();
       assertThat(offenders).isEmpty();
     }
   }

@@ -46,7 +46,8 @@ public final class Addresses {
       return full;
     }
     String head = String.join(":", java.util.Arrays.copyOfRange(groups, 0, bestStart));
-    String tail = String.join(":", java.util.Arrays.copyOfRange(groups, bestStart + bestLen, groups.length));
+    String tail =
+        String.join(":", java.util.Arrays.copyOfRange(groups, bestStart + bestLen, groups.length));
     return head + "::" + tail;
   }
 }

@@ -30,9 +30,19 @@ public class BindFailures {
     SocketCheck explained = report.sockets().get(0);
     List<String> hints = report.hints();
     List<String> notes = report.notes();
-    String holders = explained.holders().isEmpty() ? "" : ": port held by " + explained.holderText();
-    String message = "cannot listen on " + plan.display() + " for " + forWhat + ": " + why + holders
-        + " (rule " + explained.rule() + ")";
+    String holders =
+        explained.holders().isEmpty() ? "" : ": port held by " + explained.holderText();
+    String message =
+        "cannot listen on "
+            + plan.display()
+            + " for "
+            + forWhat
+            + ": "
+            + why
+            + holders
+            + " (rule "
+            + explained.rule()
+            + ")";
     String hint = hints.isEmpty() ? fallbackHint(plan, error) : hints.get(0);
     List<String> detail = new ArrayList<>();
     detail.add("rule " + explained.rule() + ": " + explained.explanation());

@@ -3,7 +3,8 @@ package dev.portkeep.bind;
 import java.util.List;
 
 /** What {@code portkeep check} found for one listen address: each socket, hints, and caveats. */
-public record CheckReport(String address, List<SocketCheck> sockets, List<String> hints, List<String> notes) {
+public record CheckReport(
+    String address, List<SocketCheck> sockets, List<String> hints, List<String> notes) {
   public CheckReport {
     sockets = List.copyOf(sockets);
     hints = List.copyOf(hints);

@@ -31,7 +31,8 @@ public final class ListenerPolicy {
 
   private ListenerPolicy() {}
 
-  public static List<SocketPlan> plan(BindAddress bind, int port, AddressFamily family, HostStacks host) {
+  public static List<SocketPlan> plan(
+      BindAddress bind, int port, AddressFamily family, HostStacks host) {
     List<SocketPlan> plans = new ArrayList<>();
     switch (bind) {
       case BindAddress.Loopback l -> {
@@ -54,8 +55,13 @@ public final class ListenerPolicy {
     }
     if (plans.isEmpty()) {
       throw new UsageException(
-          "cannot listen on " + bind + ":" + port + ": no address of the requested family ("
-              + family + ") on this host",
+          "cannot listen on "
+              + bind
+              + ":"
+              + port
+              + ": no address of the requested family ("
+              + family
+              + ") on this host",
           "drop -4/-6, or name an address of the family this host has");
     }
     return plans;
@@ -65,17 +71,23 @@ public final class ListenerPolicy {
     if ((family == AddressFamily.INET && lit.family() == AddressFamily.INET6)
         || (family == AddressFamily.INET6 && lit.family() == AddressFamily.INET)) {
       throw new UsageException(
-          "listen address " + lit + " is not of the family chosen with -" + (family == AddressFamily.INET ? 4 : 6),
+          "listen address "
+              + lit
+              + " is not of the family chosen with -"
+              + (family == AddressFamily.INET ? 4 : 6),
           "drop -4/-6 or give an address of that family");
     }
     InetAddress address = literal(lit.address());
     return new SocketPlan(
-        address instanceof Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET,
+        address instanceof Inet6Address
+            ? StandardProtocolFamily.INET6
+            : StandardProtocolFamily.INET,
         address,
         port);
   }
 
-  private static List<SocketPlan> resolve(BindAddress.HostName name, int port, AddressFamily family) {
+  private static List<SocketPlan> resolve(
+      BindAddress.HostName name, int port, AddressFamily family) {
     InetAddress[] all;
     try {
       all = InetAddress.getAllByName(name.name());
@@ -90,7 +102,9 @@ public final class ListenerPolicy {
         .map(
             a ->
                 new SocketPlan(
-                    a instanceof Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET,
+                    a instanceof Inet6Address
+                        ? StandardProtocolFamily.INET6
+                        : StandardProtocolFamily.INET,
                     a,
                     port))
         .toList();

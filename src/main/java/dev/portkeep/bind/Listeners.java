@@ -10,10 +10,13 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Opens listeners: portkeep's own server sockets with the options of {@link SocketOptionsPolicy}. */
+/**
+ * Opens listeners: portkeep's own server sockets with the options of {@link SocketOptionsPolicy}.
+ */
 public final class Listeners {
   private static final Logger log = LoggerFactory.getLogger(Listeners.class);
   private static final int BACKLOG = 128;
+
   /** With port 0 and several sockets, the port the first got may be taken on another family. */
   private static final int EPHEMERAL_ATTEMPTS = 5;
 

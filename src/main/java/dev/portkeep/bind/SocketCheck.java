@@ -1,10 +1,10 @@
 package dev.portkeep.bind;
 
 import dev.portkeep.bind.rules.Holder;
-import dev.portkeep.bind.rules.ProcessRef;
-import dev.portkeep.bind.rules.SocketEntry;
 import dev.portkeep.bind.rules.PlannedBind;
+import dev.portkeep.bind.rules.ProcessRef;
 import dev.portkeep.bind.rules.Rule;
+import dev.portkeep.bind.rules.SocketEntry;
 import dev.portkeep.bind.rules.Verdict;
 import java.util.List;
 import java.util.Objects;
@@ -13,7 +13,14 @@ import java.util.Objects;
  * The answer for one planned listening socket: whether it binds (tried for real when checking), the
  * rule that decides it, the sockets that hold the port, and the model's verdict behind it.
  */
-public record SocketCheck(SocketPlan plan, PlannedBind planned, Verdict verdict, boolean bindable, String rule, String explanation, List<Holder> holders) {
+public record SocketCheck(
+    SocketPlan plan,
+    PlannedBind planned,
+    Verdict verdict,
+    boolean bindable,
+    String rule,
+    String explanation,
+    List<Holder> holders) {
   public SocketCheck {
     Objects.requireNonNull(plan, "plan");
     Objects.requireNonNull(rule, "rule");
@@ -32,18 +39,23 @@ public record SocketCheck(SocketPlan plan, PlannedBind planned, Verdict verdict,
   }
 
   private static String phrase(SocketEntry e) {
-    String state = switch (e.state()) {
-      case LISTEN -> "listening on ";
-      case BOUND -> "bound, not listening, on ";
-      case TIME_WAIT -> "TIME_WAIT on ";
-      default -> e.state().name().toLowerCase(java.util.Locale.ROOT) + " on ";
-    };
+    String state =
+        switch (e.state()) {
+          case LISTEN -> "listening on ";
+          case BOUND -> "bound, not listening, on ";
+          case TIME_WAIT -> "TIME_WAIT on ";
+          default -> e.state().name().toLowerCase(java.util.Locale.ROOT) + " on ";
+        };
     return switch (e.process()) {
       case ProcessRef.Seen seen ->
-          (seen.name() == null ? "pid " + seen.pid() : seen.name() + " (pid " + seen.pid()) + ", " + state + e.local()
+          (seen.name() == null ? "pid " + seen.pid() : seen.name() + " (pid " + seen.pid())
+              + ", "
+              + state
+              + e.local()
               + (seen.name() == null ? "" : ")");
       case ProcessRef.Hidden hidden -> hidden.describe() + ", " + state + e.local();
-      case ProcessRef.Absent absent -> "a socket " + state + e.local() + " (" + absent.describe() + ")";
+      case ProcessRef.Absent absent ->
+          "a socket " + state + e.local() + " (" + absent.describe() + ")";
     };
   }
 }

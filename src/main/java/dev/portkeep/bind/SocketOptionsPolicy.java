@@ -15,8 +15,8 @@ import java.util.Locale;
  *   <li>Linux: {@code SO_REUSEADDR} on. The kernel still refuses a second listener on an
  *       overlapping address whatever its options; the flag only lets portkeep bind again over
  *       TIME_WAIT leftovers of its own earlier connections after a restart (as OpenSSH does).
- *   <li>macOS/BSD: {@code SO_REUSEADDR} on, for the same restart reason. Whether another process may
- *       bind a more specific address depends on that process's own options, not on ours.
+ *   <li>macOS/BSD: {@code SO_REUSEADDR} on, for the same restart reason. Whether another process
+ *       may bind a more specific address depends on that process's own options, not on ours.
  *   <li>Windows: {@code SO_REUSEADDR} off, because the JDK applies {@code SO_EXCLUSIVEADDRUSE} only
  *       when it is off, and with it no other account or process can bind the port. portkeep refuses
  *       to run when {@code -Dsun.net.useExclusiveBind} turns that off.
@@ -67,9 +67,14 @@ public enum SocketOptionsPolicy {
     }
     if (!Boolean.parseBoolean(propertyValue)) {
       throw new UsageException(
-          "refusing to listen: -D" + EXCLUSIVE_BIND_PROPERTY + "=" + propertyValue
+          "refusing to listen: -D"
+              + EXCLUSIVE_BIND_PROPERTY
+              + "="
+              + propertyValue
               + " turns off exclusive binding, so another program could take over portkeep's ports",
-          "remove -D" + EXCLUSIVE_BIND_PROPERTY + " from JAVA_TOOL_OPTIONS, _JAVA_OPTIONS or PORTKEEP_JAVA_OPTS");
+          "remove -D"
+              + EXCLUSIVE_BIND_PROPERTY
+              + " from JAVA_TOOL_OPTIONS, _JAVA_OPTIONS or PORTKEEP_JAVA_OPTS");
     }
   }
 }

@@ -8,8 +8,8 @@ import java.util.Objects;
 
 /**
  * One listening socket portkeep will open: its family, address and port, and whether it is a
- * dual-stack IPv6 socket (which Java makes of every IPv6 wildcard socket) that takes the port on both
- * stacks.
+ * dual-stack IPv6 socket (which Java makes of every IPv6 wildcard socket) that takes the port on
+ * both stacks.
  */
 public record SocketPlan(StandardProtocolFamily family, InetAddress address, int port) {
   public SocketPlan {

@@ -25,7 +25,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code portkeep check [--json] [-4|-6] [bind_address:]port}: would a listener bind, and if not, why. */
+/**
+ * {@code portkeep check [--json] [-4|-6] [bind_address:]port}: would a listener bind, and if not,
+ * why.
+ */
 @Command(
     name = "check",
     mixinStandardHelpOptions = true,
@@ -36,7 +39,11 @@ import picocli.CommandLine.Parameters;
       "Exit 0 when every socket would bind, 5 when not."
     },
     footerHeading = "%nExamples:%n",
-    footer = {"  portkeep check 445", "  portkeep check 127.0.0.2:445", "  portkeep check --json '*:8080'"})
+    footer = {
+      "  portkeep check 445",
+      "  portkeep check 127.0.0.2:445",
+      "  portkeep check --json '*:8080'"
+    })
 final class CheckCommand implements Callable<Integer> {
   private final Invocation invocation;
 
@@ -49,7 +56,10 @@ final class CheckCommand implements Callable<Integer> {
   @Option(names = "-6", description = "IPv6 only.")
   boolean ipv6;
 
-  @Parameters(index = "0", paramLabel = "[bind_address:]port", description = "The listen address, in -L's forms; * is the dual-stack wildcard.")
+  @Parameters(
+      index = "0",
+      paramLabel = "[bind_address:]port",
+      description = "The listen address, in -L's forms; * is the dual-stack wildcard.")
   String address;
 
   CheckCommand(Invocation invocation) {
@@ -60,11 +70,14 @@ final class CheckCommand implements Callable<Integer> {
   public Integer call() {
     try {
       if (ipv4 && ipv6) {
-        throw new UsageException("-4 and -6 were both given", "use one of them, or neither for both families");
+        throw new UsageException(
+            "-4 and -6 were both given", "use one of them, or neither for both families");
       }
-      AddressFamily family = ipv4 ? AddressFamily.INET : ipv6 ? AddressFamily.INET6 : AddressFamily.ANY;
+      AddressFamily family =
+          ipv4 ? AddressFamily.INET : ipv6 ? AddressFamily.INET6 : AddressFamily.ANY;
       ForwardSyntax.Listen listen = ForwardSyntax.parseListen(address);
-      List<SocketPlan> plans = ListenerPolicy.plan(listen.bind(), listen.port(), family, HostStacks.detect());
+      List<SocketPlan> plans =
+          ListenerPolicy.plan(listen.bind(), listen.port(), family, HostStacks.detect());
       CheckReport report = BindCheck.system().check(address, plans);
       if (json) {
         invocation.out().println(Json.write(toJson(report)));
@@ -78,11 +91,16 @@ final class CheckCommand implements Callable<Integer> {
   }
 
   private void print(CheckReport report, PrintStream out) {
-    out.println((report.bindable() ? "can listen on " : "cannot listen on ") + report.address() + ":");
+    out.println(
+        (report.bindable() ? "can listen on " : "cannot listen on ") + report.address() + ":");
     for (SocketCheck s : report.sockets()) {
-      out.printf("  %-28s %s%n", s.plan().display(), s.bindable() ? "binds" : "fails: " + failure(s));
+      out.printf(
+          "  %-28s %s%n", s.plan().display(), s.bindable() ? "binds" : "fails: " + failure(s));
       for (Holder h : s.holders()) {
-        out.println("      held by " + holder(h.entry()) + (h.stack() == null ? "" : " [" + h.stack() + " stack]"));
+        out.println(
+            "      held by "
+                + holder(h.entry())
+                + (h.stack() == null ? "" : " [" + h.stack() + " stack]"));
       }
       if (!s.bindable() || invocation.verbosity() > 0) {
         out.println("      rule " + s.rule() + ": " + s.explanation());
@@ -98,7 +116,9 @@ final class CheckCommand implements Callable<Integer> {
   }
 
   private static String failure(SocketCheck s) {
-    return s.verdict() == null || s.verdict().error().osMessage().isEmpty() ? s.rule() : s.verdict().error().osMessage();
+    return s.verdict() == null || s.verdict().error().osMessage().isEmpty()
+        ? s.rule()
+        : s.verdict().error().osMessage();
   }
 
   private static String holder(SocketEntry e) {
@@ -118,7 +138,9 @@ final class CheckCommand implements Callable<Integer> {
       m.put("address", s.plan().address().getHostAddress());
       m.put("port", s.plan().port());
       m.put("v6only", v6 ? (s.plan().dualStack() ? false : null) : null);
-      m.put("reuseaddr", s.planned() == null ? null : s.planned().options().reuseAddr().name().equals("YES"));
+      m.put(
+          "reuseaddr",
+          s.planned() == null ? null : s.planned().options().reuseAddr().name().equals("YES"));
       m.put("reuseport", false);
       m.put("bindable", s.bindable());
       m.put("rule", s.rule());
@@ -141,7 +163,9 @@ final class CheckCommand implements Callable<Integer> {
     m.put("local", e.local().toString());
     m.put("state", e.state().name());
     m.put("pid", e.process() instanceof ProcessRef.Seen seen ? seen.pid() : null);
-    m.put("process", e.process() instanceof ProcessRef.Seen seen ? seen.name() : e.process().describe());
+    m.put(
+        "process",
+        e.process() instanceof ProcessRef.Seen seen ? seen.name() : e.process().describe());
     m.put("uid", e.owner() instanceof Principal.LinuxUser u ? u.uid() : null);
     m.put("user", e.owner() instanceof Principal.Unknown ? null : e.owner().describe());
     return m;

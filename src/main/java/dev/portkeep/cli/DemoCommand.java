@@ -23,7 +23,9 @@ import picocli.CommandLine.Option;
 final class DemoCommand implements Callable<Integer> {
   private final Invocation invocation;
 
-  @Option(names = "--no-wait", description = "Exit after the demo traffic instead of waiting for Ctrl-C.")
+  @Option(
+      names = "--no-wait",
+      description = "Exit after the demo traffic instead of waiting for Ctrl-C.")
   boolean noWait;
 
   DemoCommand(Invocation invocation) {
@@ -36,16 +38,36 @@ final class DemoCommand implements Callable<Integer> {
     out.println("portkeep demo: everything below runs on this machine; nothing leaves it.");
     try (Demo demo = Demo.start(Listeners.system())) {
       Tunnel tunnel = demo.tunnel();
-      out.println("  ssh server   embedded, 127.0.0.1:" + demo.server().port() + ", host key " + demo.server().hostKeyFingerprint());
-      out.println("               (checked against a known_hosts file like any server; forwarding only, no shell)");
-      out.println("  target       echo service on " + demo.target().getAddress().getHostAddress() + ":" + demo.target().getPort());
+      out.println(
+          "  ssh server   embedded, 127.0.0.1:"
+              + demo.server().port()
+              + ", host key "
+              + demo.server().hostKeyFingerprint());
+      out.println(
+          "               (checked against a known_hosts file like any server; forwarding only, no shell)");
+      out.println(
+          "  target       echo service on "
+              + demo.target().getAddress().getHostAddress()
+              + ":"
+              + demo.target().getPort());
       for (Tunnel.Bound bound : tunnel.bound()) {
-        out.println("forwarding " + bound.display() + " -> " + bound.forward().targetText() + " via " + tunnel.via());
+        out.println(
+            "forwarding "
+                + bound.display()
+                + " -> "
+                + bound.forward().targetText()
+                + " via "
+                + tunnel.via());
       }
-      out.println("  session      " + tunnel.session().serverVersion() + ", cipher " + tunnel.session().cipher());
+      out.println(
+          "  session      "
+              + tunnel.session().serverVersion()
+              + ", cipher "
+              + tunnel.session().cipher());
       Demo.Exchange exchange = demo.exercise();
       out.printf(
-          "  traffic      first byte back after %.2f ms (connect, channel open, echo)%n", ms(exchange.firstByte()));
+          "  traffic      first byte back after %.2f ms (connect, channel open, echo)%n",
+          ms(exchange.firstByte()));
       out.printf(
           "               %d more one-byte round trips: median %.2f ms, slowest %.2f ms%n",
           Demo.ROUND_TRIPS - 1, ms(exchange.medianRoundTrip()), ms(exchange.slowestRoundTrip()));
@@ -66,7 +88,10 @@ final class DemoCommand implements Callable<Integer> {
       }
       int port = exchange.via().getPort();
       out.println();
-      out.println("The tunnel stays up: try 'nc 127.0.0.1 " + port + "' (what you type comes back). Ctrl-C stops.");
+      out.println(
+          "The tunnel stays up: try 'nc 127.0.0.1 "
+              + port
+              + "' (what you type comes back). Ctrl-C stops.");
       out.flush();
       while (invocation.stop().await(Duration.ofSeconds(1)) == null) {
         // Waiting for Ctrl-C.

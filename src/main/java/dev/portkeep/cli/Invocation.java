@@ -5,8 +5,16 @@ import dev.portkeep.error.PortkeepException;
 import dev.portkeep.ssh.Prompts;
 import java.io.PrintStream;
 
-/** What a command runs with: its output streams, the user's environment, prompts and stop signal. */
-record Invocation(PrintStream out, PrintStream err, Environment env, Prompts prompts, StopSignal stop, int verbosity) {
+/**
+ * What a command runs with: its output streams, the user's environment, prompts and stop signal.
+ */
+record Invocation(
+    PrintStream out,
+    PrintStream err,
+    Environment env,
+    Prompts prompts,
+    StopSignal stop,
+    int verbosity) {
 
   /** Reports a user-fixable failure: one line, one hint line, details only with -v. */
   int fail(PortkeepException e) {

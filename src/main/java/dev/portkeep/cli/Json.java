@@ -3,7 +3,10 @@ package dev.portkeep.cli;
 import java.util.List;
 import java.util.Map;
 
-/** Just enough JSON writing for {@code --json} output: maps, lists, strings, numbers, booleans, null. */
+/**
+ * Just enough JSON writing for {@code --json} output: maps, lists, strings, numbers, booleans,
+ * null.
+ */
 final class Json {
   private Json() {}
 

@@ -8,16 +8,18 @@ final class Logging {
   private Logging() {}
 
   static void configure(int verbosity) {
-    String own = switch (verbosity) {
-      case 0 -> "warn";
-      case 1 -> "info";
-      default -> "debug";
-    };
-    String mina = switch (verbosity) {
-      case 0, 1 -> "error";
-      case 2 -> "info";
-      default -> "debug";
-    };
+    String own =
+        switch (verbosity) {
+          case 0 -> "warn";
+          case 1 -> "info";
+          default -> "debug";
+        };
+    String mina =
+        switch (verbosity) {
+          case 0, 1 -> "error";
+          case 2 -> "info";
+          default -> "debug";
+        };
     set("org.slf4j.simpleLogger.logFile", "System.err");
     set("org.slf4j.simpleLogger.defaultLogLevel", mina);
     set("org.slf4j.simpleLogger.log.dev.portkeep", own);
@@ -35,7 +37,10 @@ final class Logging {
       if (arg.equals("--")) {
         break;
       }
-      if (arg.startsWith("-") && !arg.startsWith("--") && arg.length() > 1 && arg.substring(1).chars().allMatch(c -> "vN46".indexOf(c) >= 0)) {
+      if (arg.startsWith("-")
+          && !arg.startsWith("--")
+          && arg.length() > 1
+          && arg.substring(1).chars().allMatch(c -> "vN46".indexOf(c) >= 0)) {
         count += (int) arg.chars().filter(c -> c == 'v').count();
       }
     }

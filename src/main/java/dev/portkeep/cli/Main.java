@@ -19,7 +19,13 @@ public final class Main {
   }
 
   /** Runs one command line; the seam the tests use. */
-  public static int run(String[] args, PrintStream out, PrintStream err, Environment env, Prompts prompts, StopSignal stop) {
+  public static int run(
+      String[] args,
+      PrintStream out,
+      PrintStream err,
+      Environment env,
+      Prompts prompts,
+      StopSignal stop) {
     Invocation invocation = new Invocation(out, err, env, prompts, stop, Logging.verbosity(args));
     CommandLine line = new CommandLine(new PortkeepCommand(invocation));
     line.addSubcommand("demo", new DemoCommand(invocation));

@@ -42,18 +42,33 @@ import picocli.CommandLine.Parameters;
 public final class PortkeepCommand implements Callable<Integer> {
   private final Invocation invocation;
 
-  @Option(names = "-L", paramLabel = "[bind_address:]port:host:hostport", description = "Forward a local port to host:hostport as seen from the server. Repeatable.")
+  @Option(
+      names = "-L",
+      paramLabel = "[bind_address:]port:host:hostport",
+      description = "Forward a local port to host:hostport as seen from the server. Repeatable.")
   List<String> localForwards = new ArrayList<>();
 
-  @Option(names = "-R", paramLabel = "[bind_address:]port:host:hostport", description = "Ask the server to listen on port (0: it picks) and forward connections back to host:hostport as seen from here. Repeatable.")
+  @Option(
+      names = "-R",
+      paramLabel = "[bind_address:]port:host:hostport",
+      description =
+          "Ask the server to listen on port (0: it picks) and forward connections back to host:hostport as seen from here. Repeatable.")
   List<String> remoteForwards = new ArrayList<>();
 
-  @Option(names = "-D", paramLabel = "[bind_address:]port", description = "A local SOCKS 4/4a/5 server; each connection goes where the client asks, resolved at the server. Repeatable.")
+  @Option(
+      names = "-D",
+      paramLabel = "[bind_address:]port",
+      description =
+          "A local SOCKS 4/4a/5 server; each connection goes where the client asks, resolved at the server. Repeatable.")
   List<String> dynamicForwards = new ArrayList<>();
 
   @Mixin ConnectionOptions connection = new ConnectionOptions();
 
-  @Parameters(index = "0", arity = "0..1", paramLabel = "[user@]host[:port]", description = "The SSH server.")
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "[user@]host[:port]",
+      description = "The SSH server.")
   String destination;
 
   @Parameters(index = "1..*", arity = "0..*", paramLabel = "command", hidden = true)
@@ -67,7 +82,12 @@ public final class PortkeepCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     try {
       TunnelPlan plan = plan();
-      try (Tunnel tunnel = Tunnel.open(plan, invocation.prompts(), Listeners.system(), new ReportingEvents(invocation.err()))) {
+      try (Tunnel tunnel =
+          Tunnel.open(
+              plan,
+              invocation.prompts(),
+              Listeners.system(),
+              new ReportingEvents(invocation.err()))) {
         Running.printForwards(tunnel, invocation.out());
         return Running.untilStopped(tunnel, invocation);
       }
@@ -78,7 +98,9 @@ public final class PortkeepCommand implements Callable<Integer> {
 
   TunnelPlan plan() {
     if (destination == null) {
-      throw new UsageException("no server given", "write the SSH server last, e.g. portkeep -L 8080:db:5432 alice@gateway");
+      throw new UsageException(
+          "no server given",
+          "write the SSH server last, e.g. portkeep -L 8080:db:5432 alice@gateway");
     }
     if (!command.isEmpty()) {
       throw new UsageException(
@@ -88,7 +110,8 @@ public final class PortkeepCommand implements Callable<Integer> {
     Flags flags = connection.flags(destination, localForwards, remoteForwards, dynamicForwards);
     TunnelPlan plan = Plans.fromFlags(flags, invocation.env());
     if (plan.forwards().isEmpty()) {
-      throw new UsageException("nothing to forward", "add a forward, e.g. -L 8080:db.internal:5432, -R or -D");
+      throw new UsageException(
+          "nothing to forward", "add a forward, e.g. -L 8080:db.internal:5432, -R or -D");
     }
     return plan;
   }

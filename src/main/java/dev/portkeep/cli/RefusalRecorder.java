@@ -30,7 +30,8 @@ final class RefusalRecorder implements TunnelEvents {
   }
 
   @Override
-  public void reconnectFailed(String server, int attempt, Duration sinceLost, String error, Duration nextDelay) {
+  public void reconnectFailed(
+      String server, int attempt, Duration sinceLost, String error, Duration nextDelay) {
     next.reconnectFailed(server, attempt, sinceLost, error, nextDelay);
   }
 

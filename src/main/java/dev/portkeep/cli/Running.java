@@ -6,7 +6,9 @@ import dev.portkeep.reconnect.RemoteForwards;
 import java.io.PrintStream;
 import java.time.Duration;
 
-/** What every tunnel-making command does once its tunnel is up: print it, then run until stopped. */
+/**
+ * What every tunnel-making command does once its tunnel is up: print it, then run until stopped.
+ */
 final class Running {
   static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
 
@@ -15,11 +17,22 @@ final class Running {
   /** One line per bound listener and per remote forward, with the real addresses and ports. */
   static void printForwards(Tunnel tunnel, PrintStream out) {
     for (Tunnel.Bound bound : tunnel.bound()) {
-      out.println("forwarding " + bound.display() + " -> " + bound.forward().targetText() + " via " + tunnel.via());
+      out.println(
+          "forwarding "
+              + bound.display()
+              + " -> "
+              + bound.forward().targetText()
+              + " via "
+              + tunnel.via());
     }
     for (RemoteForwards.Bound remote : tunnel.remotes()) {
-      out.println("forwarding remote " + remote.listenText() + " (on the server) -> " + remote.spec().targetText()
-          + " via " + tunnel.via());
+      out.println(
+          "forwarding remote "
+              + remote.listenText()
+              + " (on the server) -> "
+              + remote.spec().targetText()
+              + " via "
+              + tunnel.via());
     }
     out.flush();
   }

@@ -28,7 +28,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code portkeep smb}: Windows file sharing over SSH, with the listener chosen for this OS and proven. */
+/**
+ * {@code portkeep smb}: Windows file sharing over SSH, with the listener chosen for this OS and
+ * proven.
+ */
 @Command(
     name = "smb",
     mixinStandardHelpOptions = true,
@@ -52,22 +55,38 @@ final class SmbCommand implements Callable<Integer> {
 
   @Mixin ConnectionOptions connection = new ConnectionOptions();
 
-  @Option(names = "--listen", paramLabel = "ADDRESS[:PORT]", description = "Listen here instead of the address portkeep would choose (port 445 unless given).")
+  @Option(
+      names = "--listen",
+      paramLabel = "ADDRESS[:PORT]",
+      description =
+          "Listen here instead of the address portkeep would choose (port 445 unless given).")
   String listen;
 
-  @Option(names = "--netbios", description = "Also forward port 139 (NetBIOS session service) on the same address.")
+  @Option(
+      names = "--netbios",
+      description = "Also forward port 139 (NetBIOS session service) on the same address.")
   boolean netbios;
 
-  @Option(names = "--check", description = "Only prove the file server answers through the tunnel, then exit (0 or 5).")
+  @Option(
+      names = "--check",
+      description = "Only prove the file server answers through the tunnel, then exit (0 or 5).")
   boolean check;
 
-  @Option(names = "--share", paramLabel = "NAME", description = "The share name shown in the client commands (default: share).")
+  @Option(
+      names = "--share",
+      paramLabel = "NAME",
+      description = "The share name shown in the client commands (default: share).")
   String share = "share";
 
   @Parameters(index = "0", paramLabel = "[user@]gateway[:port]", description = "The SSH gateway.")
   String gateway;
 
-  @Parameters(index = "1", arity = "0..1", paramLabel = "fileserver[:port]", description = "The file server as the gateway sees it (default: the gateway itself, localhost:445).")
+  @Parameters(
+      index = "1",
+      arity = "0..1",
+      paramLabel = "fileserver[:port]",
+      description =
+          "The file server as the gateway sees it (default: the gateway itself, localhost:445).")
   String fileServer;
 
   SmbCommand(Invocation invocation) {
@@ -79,14 +98,20 @@ final class SmbCommand implements Callable<Integer> {
     PrintStream out = invocation.out();
     try {
       String target = target();
-      SmbRoute route = new SmbRoute(BindCheck.system(), SocketOptionsPolicy.current(), windowsBuild());
+      SmbRoute route =
+          new SmbRoute(BindCheck.system(), SocketOptionsPolicy.current(), windowsBuild());
       SmbListener listener = listen == null ? route.choose() : given(listen);
       listener.why().forEach(why -> out.println("smb: " + why));
       List<String> forwards = new ArrayList<>(List.of(listener.listenSpec() + ":" + target));
       if (netbios) {
-        forwards.add(listener.listenSpec().replaceFirst(":\\d+$", ":139") + ":" + target.replaceFirst(":\\d+$", ":139"));
+        forwards.add(
+            listener.listenSpec().replaceFirst(":\\d+$", ":139")
+                + ":"
+                + target.replaceFirst(":\\d+$", ":139"));
       }
-      TunnelPlan plan = Plans.fromFlags(connection.flags(gateway, forwards, List.of(), List.of()), invocation.env());
+      TunnelPlan plan =
+          Plans.fromFlags(
+              connection.flags(gateway, forwards, List.of(), List.of()), invocation.env());
       RefusalRecorder events = new RefusalRecorder(new ReportingEvents(invocation.err()));
       try (Tunnel tunnel = Tunnel.open(plan, invocation.prompts(), Listeners.system(), events)) {
         Running.printForwards(tunnel, out);
@@ -95,13 +120,20 @@ final class SmbCommand implements Callable<Integer> {
         if (!(result instanceof ProbeResult.Answered answered)) {
           return invocation.fail(failure(result, events, target));
         }
-        out.println("smb: the file server answers through the tunnel: " + answered.dialect() + " (" + answered.details().summary() + ")");
+        out.println(
+            "smb: the file server answers through the tunnel: "
+                + answered.dialect()
+                + " ("
+                + answered.details().summary()
+                + ")");
         if (check) {
           return ExitCode.OK.code();
         }
         String address = local.getAddress().getHostAddress();
-        StringBuilder ready = new StringBuilder("smb: ready; connect with:").append(System.lineSeparator());
-        route.howToConnect(address, local.getPort(), share, invocation.env().localUser())
+        StringBuilder ready =
+            new StringBuilder("smb: ready; connect with:").append(System.lineSeparator());
+        route
+            .howToConnect(address, local.getPort(), share, invocation.env().localUser())
             .forEach(c -> ready.append("  ").append(c).append(System.lineSeparator()));
         // One write, so a reader that sees "ready" sees every client command with it.
         out.print(ready);
@@ -113,21 +145,26 @@ final class SmbCommand implements Callable<Integer> {
     }
   }
 
-  /** The file server as {@code host:port}, 445 when no port is given, the gateway itself by default. */
+  /**
+   * The file server as {@code host:port}, 445 when no port is given, the gateway itself by default.
+   */
   private String target() {
     if (fileServer == null) {
       return "localhost:445";
     }
     Destination d = Destination.parse(fileServer);
     if (d.user().isPresent()) {
-      throw new UsageException("bad file server '" + fileServer + "': no user name here",
+      throw new UsageException(
+          "bad file server '" + fileServer + "': no user name here",
           "give the file server as host[:port]; the SMB user name goes to the SMB client");
     }
     String host = d.host().indexOf(':') >= 0 ? "[" + d.host() + "]" : d.host();
     return host + ":" + d.port().orElse(445);
   }
 
-  /** {@code --listen}: an address (port 445), an address and port, or a port alone (on 127.0.0.1). */
+  /**
+   * {@code --listen}: an address (port 445), an address and port, or a port alone (on 127.0.0.1).
+   */
   static SmbListener given(String text) {
     String spec;
     if (text.matches("\\d+")) {
@@ -138,28 +175,40 @@ final class SmbCommand implements Callable<Integer> {
       spec = text.indexOf(':') < 0 ? text + ":445" : text;
     }
     ForwardSyntax.Listen parsed = ForwardSyntax.parseListen(spec);
-    String address = switch (parsed.bind()) {
-      case BindAddress.Literal literal -> literal.address();
-      default -> throw new UsageException("bad --listen address '" + text + "': give an IP address, e.g. 127.0.0.5 or [::1]:1445",
-          "the SMB listener must be one address that clients can name");
-    };
-    return new SmbListener(address, parsed.port(), List.of("listening where --listen says: " + parsed.bind() + ":" + parsed.port()));
+    String address =
+        switch (parsed.bind()) {
+          case BindAddress.Literal literal -> literal.address();
+          default ->
+              throw new UsageException(
+                  "bad --listen address '"
+                      + text
+                      + "': give an IP address, e.g. 127.0.0.5 or [::1]:1445",
+                  "the SMB listener must be one address that clients can name");
+        };
+    return new SmbListener(
+        address,
+        parsed.port(),
+        List.of("listening where --listen says: " + parsed.bind() + ":" + parsed.port()));
   }
 
   private PortkeepException failure(ProbeResult result, RefusalRecorder events, String target) {
     String refusal = events.lastRefusal();
     if (refusal != null && refusal.contains("administratively prohibited")) {
-      return new ListenException("the SSH server refused to forward to " + target + ": administratively prohibited",
+      return new ListenException(
+          "the SSH server refused to forward to " + target + ": administratively prohibited",
           "the gateway's sshd_config forbids it (AllowTcpForwarding, PermitOpen); ask its administrator");
     }
     if (refusal != null && refusal.contains("connect failed")) {
-      return new ListenException("nothing answers on " + target + " as seen from the gateway (" + refusal + ")",
+      return new ListenException(
+          "nothing answers on " + target + " as seen from the gateway (" + refusal + ")",
           "check that smbd runs on the file server and listens on that port ('smb ports'), and that the gateway can reach it");
     }
     if (refusal != null) {
-      return new ListenException("the tunnel could not reach " + target + ": " + refusal, "run with -v for details");
+      return new ListenException(
+          "the tunnel could not reach " + target + ": " + refusal, "run with -v for details");
     }
-    return new ListenException(result.message(), result.hint().isEmpty() ? "run with -v for details" : result.hint());
+    return new ListenException(
+        result.message(), result.hint().isEmpty() ? "run with -v for details" : result.hint());
   }
 
   private static OptionalInt windowsBuild() {
@@ -168,7 +217,8 @@ final class SmbCommand implements Callable<Integer> {
     }
     try {
       Process p = new ProcessBuilder("cmd", "/c", "ver").redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      String out =
+          new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
       return SmbRoute.parseWindowsBuild(out);
     } catch (java.io.IOException e) {
       return OptionalInt.empty();

@@ -11,7 +11,10 @@ public record Destination(Optional<String> user, String host, Optional<Integer> 
     }
   }
 
-  /** Parses {@code [user@]host[:port]}, {@code [user@][v6]:port} and {@code ssh://[user@]host[:port]}. */
+  /**
+   * Parses {@code [user@]host[:port]}, {@code [user@][v6]:port} and {@code
+   * ssh://[user@]host[:port]}.
+   */
   public static Destination parse(String text) {
     String rest = text.startsWith("ssh://") ? text.substring(6) : text;
     if (rest.endsWith("/")) {
@@ -48,7 +51,8 @@ public record Destination(Optional<String> user, String host, Optional<Integer> 
     if (host.isEmpty()) {
       throw bad(text, "no host");
     }
-    if (host.length() > Endpoint.MAX_HOST_LENGTH || host.chars().anyMatch(Character::isWhitespace)) {
+    if (host.length() > Endpoint.MAX_HOST_LENGTH
+        || host.chars().anyMatch(Character::isWhitespace)) {
       throw bad(text, "not a host name");
     }
     return new Destination(user, host, port);
@@ -56,6 +60,7 @@ public record Destination(Optional<String> user, String host, Optional<Integer> 
 
   private static UsageException bad(String text, String why) {
     return new UsageException(
-        "bad destination '" + text + "': " + why, "write it as [user@]host[:port], e.g. alice@gw:2222");
+        "bad destination '" + text + "': " + why,
+        "write it as [user@]host[:port], e.g. alice@gw:2222");
   }
 }

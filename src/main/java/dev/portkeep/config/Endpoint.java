@@ -31,7 +31,11 @@ public record Endpoint(String host, int port) {
     }
     if (host.length() > MAX_HOST_LENGTH) {
       throw new UsageException(
-          "bad forwarding spec: host name too long (" + host.length() + " > " + MAX_HOST_LENGTH + ")",
+          "bad forwarding spec: host name too long ("
+              + host.length()
+              + " > "
+              + MAX_HOST_LENGTH
+              + ")",
           "use a shorter host name or an address");
     }
     return new Endpoint(host, port);

@@ -27,7 +27,17 @@ public record Flags(
 
   /** Only -L forwards and options, as most callers and tests need. */
   public static Flags of(String destination, List<String> localForwards, List<String> options) {
-    return new Flags(destination, Optional.empty(), Optional.empty(), List.of(), AddressFamily.ANY, localForwards,
-        List.of(), List.of(), Optional.empty(), Optional.empty(), options);
+    return new Flags(
+        destination,
+        Optional.empty(),
+        Optional.empty(),
+        List.of(),
+        AddressFamily.ANY,
+        localForwards,
+        List.of(),
+        List.of(),
+        Optional.empty(),
+        Optional.empty(),
+        options);
   }
 }

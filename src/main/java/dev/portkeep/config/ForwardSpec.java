@@ -60,7 +60,10 @@ public sealed interface ForwardSpec {
 
     /** The listen side on the server, e.g. {@code localhost:8080} or {@code *:0}. */
     public String listenText() {
-      String shown = bindAddress.isEmpty() ? "*" : bindAddress.indexOf(':') >= 0 ? "[" + bindAddress + "]" : bindAddress;
+      String shown =
+          bindAddress.isEmpty()
+              ? "*"
+              : bindAddress.indexOf(':') >= 0 ? "[" + bindAddress + "]" : bindAddress;
       return shown + ":" + port;
     }
   }
@@ -83,7 +86,9 @@ public sealed interface ForwardSpec {
     }
   }
 
-  /** The records' shared check: 0 (any free port) to 65535; the parser has already told the user. */
+  /**
+   * The records' shared check: 0 (any free port) to 65535; the parser has already told the user.
+   */
   private static void requirePort(int port) {
     if (port < 0 || port > 65_535) {
       throw new IllegalArgumentException("port " + port);

@@ -18,7 +18,8 @@ public final class ForwardSyntax {
 
   /** Parses the argument of {@code -R}. Listen port 0 asks the server to pick one. */
   public static ForwardSpec.Remote parseRemote(String spec) {
-    Forward f = forward(spec, "-R ", "for example -R 8080:localhost:80 (the server listens on 8080)");
+    Forward f =
+        forward(spec, "-R ", "for example -R 8080:localhost:80 (the server listens on 8080)");
     String bind = f.bind() == null ? "localhost" : f.bind().equals("*") ? "" : f.bind();
     return new ForwardSpec.Remote(bind, f.port(), f.target(), spec);
   }
@@ -33,7 +34,8 @@ public final class ForwardSyntax {
       throw unbracketedOrTooMany(spec, shown);
     }
     if (fields.size() < 3) {
-      throw new UsageException("bad forwarding spec '" + shown + "': expected " + LOCAL_FORM, example);
+      throw new UsageException(
+          "bad forwarding spec '" + shown + "': expected " + LOCAL_FORM, example);
     }
     int at = fields.size() - 3;
     return new Forward(
@@ -63,10 +65,16 @@ public final class ForwardSyntax {
         int last = spec.lastIndexOf(':');
         throw new UsageException(
             "ambiguous IPv6 address in '" + shown + "': it must be in brackets",
-            "write it as " + flag + "[" + spec.substring(0, last) + "]:" + spec.substring(last + 1));
+            "write it as "
+                + flag
+                + "["
+                + spec.substring(0, last)
+                + "]:"
+                + spec.substring(last + 1));
       }
       throw new UsageException(
-          (flag.isEmpty() ? "bad listen address '" + spec : "bad forwarding spec '" + shown) + "': expected [bind_address:]port",
+          (flag.isEmpty() ? "bad listen address '" + spec : "bad forwarding spec '" + shown)
+              + "': expected [bind_address:]port",
           example);
     }
     String bind = fields.size() == 2 ? fields.get(0) : null;
@@ -75,7 +83,8 @@ public final class ForwardSyntax {
 
   /** Parses a port field; digits only, {@code min}..65535. */
   static int port(String text, String shown, int min) {
-    boolean digits = !text.isEmpty() && text.length() <= 5 && text.chars().allMatch(Character::isDigit);
+    boolean digits =
+        !text.isEmpty() && text.length() <= 5 && text.chars().allMatch(Character::isDigit);
     int value = digits ? Integer.parseInt(text) : -1;
     if (value < min || value > 65_535) {
       throw new UsageException(
@@ -127,8 +136,14 @@ public final class ForwardSyntax {
       int n = parts.length;
       String suggestion =
           n >= 4
-              ? "[" + String.join(":", java.util.Arrays.copyOf(parts, n - 3)) + "]:"
-                  + parts[n - 3] + ":" + parts[n - 2] + ":" + parts[n - 1]
+              ? "["
+                  + String.join(":", java.util.Arrays.copyOf(parts, n - 3))
+                  + "]:"
+                  + parts[n - 3]
+                  + ":"
+                  + parts[n - 2]
+                  + ":"
+                  + parts[n - 1]
               : "[address]:port:host:hostport";
       return new UsageException(
           "ambiguous IPv6 address in '" + shown + "': it must be in brackets",

@@ -5,7 +5,8 @@ import java.util.regex.Pattern;
 /** Recognises IP address literals without any name lookup. */
 final class IpLiterals {
   private static final Pattern IPV4 =
-      Pattern.compile("((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
+      Pattern.compile(
+          "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
   private static final Pattern IPV6_CHARS = Pattern.compile("[0-9A-Fa-f:.]+(%[A-Za-z0-9_.-]+)?");
 
   private IpLiterals() {}
@@ -26,6 +27,7 @@ final class IpLiterals {
     }
     String[] groups = addr.split(":", -1);
     int max = addr.contains(".") ? 7 : 8;
-    return groups.length <= max + (doubleColons == 1 ? 1 : 0) && groups.length >= (doubleColons == 1 ? 3 : max);
+    return groups.length <= max + (doubleColons == 1 ? 1 : 0)
+        && groups.length >= (doubleColons == 1 ? 3 : max);
   }
 }

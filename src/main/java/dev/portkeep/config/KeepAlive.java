@@ -9,7 +9,10 @@ import java.util.Objects;
  * unanswered ones. A zero interval turns it off.
  */
 public record KeepAlive(Duration interval, int countMax) {
-  /** portkeep's default: tunnels must never die silently, so 15 s x 3 unless the user says otherwise. */
+  /**
+   * portkeep's default: tunnels must never die silently, so 15 s x 3 unless the user says
+   * otherwise.
+   */
   public static final KeepAlive DEFAULT = new KeepAlive(Duration.ofSeconds(15), 3);
 
   public KeepAlive {

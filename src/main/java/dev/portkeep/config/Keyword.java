@@ -40,7 +40,10 @@ public enum Keyword {
 
   /** Keywords that may be given many times and accumulate instead of first-wins. */
   boolean accumulates() {
-    return this == IDENTITY_FILE || this == LOCAL_FORWARD || this == REMOTE_FORWARD || this == DYNAMIC_FORWARD;
+    return this == IDENTITY_FILE
+        || this == LOCAL_FORWARD
+        || this == REMOTE_FORWARD
+        || this == DYNAMIC_FORWARD;
   }
 
   /** True for portkeep's own keywords, which OpenSSH does not know: accepted with -o only. */
@@ -50,7 +53,9 @@ public enum Keyword {
 
   public static Optional<Keyword> lookup(String name) {
     String lower = name.toLowerCase(Locale.ROOT);
-    return Arrays.stream(values()).filter(k -> k.canonical.toLowerCase(Locale.ROOT).equals(lower)).findFirst();
+    return Arrays.stream(values())
+        .filter(k -> k.canonical.toLowerCase(Locale.ROOT).equals(lower))
+        .findFirst();
   }
 
   static String known() {

@@ -49,21 +49,33 @@ public final class Plans {
     rejectDuplicateListeners(forwards);
     int sessions = options.seconds(Keyword.SESSIONS, false).orElse(1);
     if (sessions > TunnelPlan.MAX_SESSIONS) {
-      throw new UsageException("invalid value '" + sessions + "' for Sessions (at most " + TunnelPlan.MAX_SESSIONS + ")",
+      throw new UsageException(
+          "invalid value '" + sessions + "' for Sessions (at most " + TunnelPlan.MAX_SESSIONS + ")",
           "one session per core is plenty; the benchmark shows the effect");
     }
     return new TunnelPlan(session, forwards, sessions);
   }
 
   private static SshConfig config(Flags flags, Environment env) {
-    return flags.configFile().map(f -> SshConfig.load(env.expand(f), env)).orElseGet(() -> SshConfig.loadDefault(env));
+    return flags
+        .configFile()
+        .map(f -> SshConfig.load(env.expand(f), env))
+        .orElseGet(() -> SshConfig.loadDefault(env));
   }
 
-  /** What the command line fixed before the file is read, as ssh passes it to Match and %-tokens. */
+  /**
+   * What the command line fixed before the file is read, as ssh passes it to Match and %-tokens.
+   */
   private static Overrides overrides(Flags flags, Destination destination, SshOptions options) {
     Overrides o = Overrides.NONE;
-    Optional<String> user = flags.login().or(destination::user).or(() -> options.first(Keyword.USER));
-    Optional<String> port = flags.port().or(destination::port).map(String::valueOf).or(() -> options.first(Keyword.PORT));
+    Optional<String> user =
+        flags.login().or(destination::user).or(() -> options.first(Keyword.USER));
+    Optional<String> port =
+        flags
+            .port()
+            .or(destination::port)
+            .map(String::valueOf)
+            .or(() -> options.first(Keyword.PORT));
     if (user.isPresent()) {
       o = o.withUser(user.get());
     }
@@ -77,11 +89,18 @@ public final class Plans {
   private static SessionSettings session(
       Flags flags, Destination destination, SshOptions options, Environment env, SshConfig file) {
     int port = flags.port().or(destination::port).or(() -> options.port(Keyword.PORT)).orElse(22);
-    String user = flags.login().or(destination::user).or(() -> options.first(Keyword.USER)).orElse(env.localUser());
+    String user =
+        flags
+            .login()
+            .or(destination::user)
+            .or(() -> options.first(Keyword.USER))
+            .orElse(env.localUser());
     String host = options.first(Keyword.HOST_NAME).orElse(destination.host());
     boolean batch = options.yesNo(Keyword.BATCH_MODE).orElse(false);
-    StrictHostKeyChecking strict = options.strictness()
-        .orElse(env.interactive() ? StrictHostKeyChecking.ASK : StrictHostKeyChecking.YES);
+    StrictHostKeyChecking strict =
+        options
+            .strictness()
+            .orElse(env.interactive() ? StrictHostKeyChecking.ASK : StrictHostKeyChecking.YES);
     if (batch && strict == StrictHostKeyChecking.ASK) {
       strict = StrictHostKeyChecking.YES;
     }
@@ -93,7 +112,10 @@ public final class Plans {
         strict,
         knownHosts(options, env),
         options.yesNo(Keyword.EXIT_ON_FORWARD_FAILURE).orElse(true),
-        options.seconds(Keyword.CONNECT_TIMEOUT, false).map(Duration::ofSeconds).orElse(DEFAULT_CONNECT_TIMEOUT),
+        options
+            .seconds(Keyword.CONNECT_TIMEOUT, false)
+            .map(Duration::ofSeconds)
+            .orElse(DEFAULT_CONNECT_TIMEOUT),
         batch,
         flags.family(),
         keepAlive(options),
@@ -102,15 +124,23 @@ public final class Plans {
   }
 
   private static KeepAlive keepAlive(SshOptions options) {
-    Duration interval = options.seconds(Keyword.SERVER_ALIVE_INTERVAL, true).map(Duration::ofSeconds)
-        .orElse(KeepAlive.DEFAULT.interval());
-    int count = options.seconds(Keyword.SERVER_ALIVE_COUNT_MAX, false).orElse(KeepAlive.DEFAULT.countMax());
+    Duration interval =
+        options
+            .seconds(Keyword.SERVER_ALIVE_INTERVAL, true)
+            .map(Duration::ofSeconds)
+            .orElse(KeepAlive.DEFAULT.interval());
+    int count =
+        options.seconds(Keyword.SERVER_ALIVE_COUNT_MAX, false).orElse(KeepAlive.DEFAULT.countMax());
     return new KeepAlive(interval, count);
   }
 
   private static ReconnectPolicy reconnect(SshOptions options) {
     boolean on = options.yesNo(Keyword.RECONNECT).orElse(true);
-    Duration hold = options.seconds(Keyword.RECONNECT_HOLD, true).map(Duration::ofSeconds).orElse(Duration.ZERO);
+    Duration hold =
+        options
+            .seconds(Keyword.RECONNECT_HOLD, true)
+            .map(Duration::ofSeconds)
+            .orElse(Duration.ZERO);
     return ReconnectPolicy.DEFAULT.withEnabled(on).withHold(hold);
   }
 
@@ -127,7 +157,8 @@ public final class Plans {
     for (String part : spec.get().split(",", -1)) {
       if (part.isBlank()) {
         throw new UsageException(
-            "bad jump list '" + spec.get() + "': empty entry", "write -J [user@]host[:port][,[user@]host[:port]...]");
+            "bad jump list '" + spec.get() + "': empty entry",
+            "write -J [user@]host[:port][,[user@]host[:port]...]");
       }
       hops.add(hop(part.strip(), env, file));
     }
@@ -150,7 +181,8 @@ public final class Plans {
         d.port().or(() -> hopOptions.port(Keyword.PORT)).orElse(22));
   }
 
-  private static SessionSettings.IdentitySource identities(Flags flags, SshOptions options, Environment env) {
+  private static SessionSettings.IdentitySource identities(
+      Flags flags, SshOptions options, Environment env) {
     List<String> named = new ArrayList<>(flags.identityFiles());
     named.addAll(options.all(Keyword.IDENTITY_FILE));
     if (named.isEmpty()) {
@@ -162,7 +194,8 @@ public final class Plans {
       Path file = env.expand(name);
       if (!Files.exists(file)) {
         throw new UsageException(
-            "identity file '" + name + "' does not exist", "check the path given to -i or IdentityFile");
+            "identity file '" + name + "' does not exist",
+            "check the path given to -i or IdentityFile");
       }
       if (!files.contains(file)) {
         files.add(file);
@@ -175,7 +208,9 @@ public final class Plans {
     return options
         .first(Keyword.USER_KNOWN_HOSTS_FILE)
         .map(v -> List.of(v.strip().split("\\s+")).stream().map(env::expand).toList())
-        .orElseGet(() -> List.of(env.sshDir().resolve("known_hosts"), env.sshDir().resolve("known_hosts2")));
+        .orElseGet(
+            () ->
+                List.of(env.sshDir().resolve("known_hosts"), env.sshDir().resolve("known_hosts2")));
   }
 
   /**
@@ -183,15 +218,27 @@ public final class Plans {
    * {@code [bind:]port host:hostport} form (the config reader already gives the joined form), with
    * the file and line in any error.
    */
-  private static <F extends ForwardSpec> List<F> configured(SshOptions options, Keyword keyword, Function<String, F> parse) {
+  private static <F extends ForwardSpec> List<F> configured(
+      SshOptions options, Keyword keyword, Function<String, F> parse) {
     List<F> forwards = new ArrayList<>();
     for (Map.Entry<String, String> value : options.allWithOrigin(keyword)) {
       String[] parts = value.getKey().strip().split("\\s+");
       if (parts.length > 2 || (parts.length == 2 && keyword == Keyword.DYNAMIC_FORWARD)) {
         throw new UsageException(
-            "bad " + keyword.canonical() + " '" + value.getKey() + "'" + value.getValue() + ": expected '"
-                + (keyword == Keyword.DYNAMIC_FORWARD ? "[bind_address:]port" : "[bind_address:]port host:hostport") + "'",
-            "for example " + keyword.canonical() + (keyword == Keyword.DYNAMIC_FORWARD ? " 1080" : " 8080 db:5432"));
+            "bad "
+                + keyword.canonical()
+                + " '"
+                + value.getKey()
+                + "'"
+                + value.getValue()
+                + ": expected '"
+                + (keyword == Keyword.DYNAMIC_FORWARD
+                    ? "[bind_address:]port"
+                    : "[bind_address:]port host:hostport")
+                + "'",
+            "for example "
+                + keyword.canonical()
+                + (keyword == Keyword.DYNAMIC_FORWARD ? " 1080" : " 8080 db:5432"));
       }
       try {
         forwards.add(parse.apply(String.join(":", parts)));
@@ -205,16 +252,26 @@ public final class Plans {
   private static void rejectDuplicateListeners(List<ForwardSpec> forwards) {
     Map<String, ForwardSpec> seen = new HashMap<>();
     for (ForwardSpec forward : forwards) {
-      String key = switch (forward) {
-        case ForwardSpec.Local l -> l.port() == 0 ? null : "local " + l.listenText();
-        case ForwardSpec.Dynamic d -> d.port() == 0 ? null : "local " + d.listenText();
-        case ForwardSpec.Remote r -> r.port() == 0 ? null : "remote " + r.listenText();
-      };
+      String key =
+          switch (forward) {
+            case ForwardSpec.Local l -> l.port() == 0 ? null : "local " + l.listenText();
+            case ForwardSpec.Dynamic d -> d.port() == 0 ? null : "local " + d.listenText();
+            case ForwardSpec.Remote r -> r.port() == 0 ? null : "remote " + r.listenText();
+          };
       ForwardSpec previous = key == null ? null : seen.putIfAbsent(key, forward);
       if (previous != null) {
         throw new UsageException(
-            "duplicate forward on " + key.substring(key.indexOf(' ') + 1) + ": '" + previous.flag() + " " + previous.spec()
-                + "' and '" + forward.flag() + " " + forward.spec() + "'",
+            "duplicate forward on "
+                + key.substring(key.indexOf(' ') + 1)
+                + ": '"
+                + previous.flag()
+                + " "
+                + previous.spec()
+                + "' and '"
+                + forward.flag()
+                + " "
+                + forward.spec()
+                + "'",
             "give each forward its own listen port or address");
       }
     }

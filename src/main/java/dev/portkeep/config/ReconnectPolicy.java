@@ -8,7 +8,8 @@ import java.util.Objects;
  * {@code initialDelay} doubling to {@code maxDelay}, and how long a connection that arrives during
  * the outage is held waiting ({@code hold}; zero closes it at once).
  */
-public record ReconnectPolicy(boolean enabled, Duration initialDelay, Duration maxDelay, Duration hold) {
+public record ReconnectPolicy(
+    boolean enabled, Duration initialDelay, Duration maxDelay, Duration hold) {
   public static final ReconnectPolicy DEFAULT =
       new ReconnectPolicy(true, Duration.ofMillis(500), Duration.ofSeconds(30), Duration.ZERO);
 
@@ -16,7 +17,10 @@ public record ReconnectPolicy(boolean enabled, Duration initialDelay, Duration m
     Objects.requireNonNull(initialDelay, "initialDelay");
     Objects.requireNonNull(maxDelay, "maxDelay");
     Objects.requireNonNull(hold, "hold");
-    if (initialDelay.isNegative() || initialDelay.isZero() || maxDelay.compareTo(initialDelay) < 0 || hold.isNegative()) {
+    if (initialDelay.isNegative()
+        || initialDelay.isZero()
+        || maxDelay.compareTo(initialDelay) < 0
+        || hold.isNegative()) {
       throw new IllegalArgumentException(initialDelay + " " + maxDelay + " " + hold);
     }
   }

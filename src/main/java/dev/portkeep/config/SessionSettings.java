@@ -60,26 +60,81 @@ public record SessionSettings(
     return List.copyOf(all);
   }
 
-  /** A convenience for code that builds settings by hand (the demo, tests): defaults for the rest. */
+  /**
+   * A convenience for code that builds settings by hand (the demo, tests): defaults for the rest.
+   */
   public static SessionSettings direct(
-      String host, int port, String user, List<Path> identities, List<Path> knownHosts, StrictHostKeyChecking strict) {
-    return new SessionSettings(host, port, user, new IdentitySource.Explicit(identities), strict, knownHosts, true,
-        Duration.ofSeconds(10), true, AddressFamily.ANY, KeepAlive.DEFAULT, ReconnectPolicy.DEFAULT, List.of());
+      String host,
+      int port,
+      String user,
+      List<Path> identities,
+      List<Path> knownHosts,
+      StrictHostKeyChecking strict) {
+    return new SessionSettings(
+        host,
+        port,
+        user,
+        new IdentitySource.Explicit(identities),
+        strict,
+        knownHosts,
+        true,
+        Duration.ofSeconds(10),
+        true,
+        AddressFamily.ANY,
+        KeepAlive.DEFAULT,
+        ReconnectPolicy.DEFAULT,
+        List.of());
   }
 
   public SessionSettings withReconnect(ReconnectPolicy policy) {
-    return new SessionSettings(host, port, user, identities, strictHostKeyChecking, knownHostsFiles,
-        exitOnForwardFailure, connectTimeout, batchMode, family, keepAlive, policy, jumps);
+    return new SessionSettings(
+        host,
+        port,
+        user,
+        identities,
+        strictHostKeyChecking,
+        knownHostsFiles,
+        exitOnForwardFailure,
+        connectTimeout,
+        batchMode,
+        family,
+        keepAlive,
+        policy,
+        jumps);
   }
 
   public SessionSettings withKeepAlive(KeepAlive k) {
-    return new SessionSettings(host, port, user, identities, strictHostKeyChecking, knownHostsFiles,
-        exitOnForwardFailure, connectTimeout, batchMode, family, k, reconnect, jumps);
+    return new SessionSettings(
+        host,
+        port,
+        user,
+        identities,
+        strictHostKeyChecking,
+        knownHostsFiles,
+        exitOnForwardFailure,
+        connectTimeout,
+        batchMode,
+        family,
+        k,
+        reconnect,
+        jumps);
   }
 
   public SessionSettings withJumps(List<Hop> hops) {
-    return new SessionSettings(host, port, user, identities, strictHostKeyChecking, knownHostsFiles,
-        exitOnForwardFailure, connectTimeout, batchMode, family, keepAlive, reconnect, hops);
+    return new SessionSettings(
+        host,
+        port,
+        user,
+        identities,
+        strictHostKeyChecking,
+        knownHostsFiles,
+        exitOnForwardFailure,
+        connectTimeout,
+        batchMode,
+        family,
+        keepAlive,
+        reconnect,
+        hops);
   }
 
   /** Where private keys come from: named by the user (each must load) or OpenSSH's defaults. */

@@ -12,8 +12,8 @@ import java.util.Optional;
 /**
  * The ssh_config options in effect, in OpenSSH's rules: {@code -o} options first, then the config
  * file; keywords are case-insensitive; the first value wins, except that IdentityFile and the
- * forwards accumulate; an unknown {@code -o} keyword is an error. Each value remembers where it came
- * from, so a bad one is reported with its {@code file:line}.
+ * forwards accumulate; an unknown {@code -o} keyword is an error. Each value remembers where it
+ * came from, so a bad one is reported with its {@code file:line}.
  */
 public final class SshOptions {
   private record Setting(String value, String origin) {}
@@ -97,7 +97,13 @@ public final class SshOptions {
   /** Every value with a suffix naming where it came from ("" for -o), for messages. */
   List<Map.Entry<String, String>> allWithOrigin(Keyword keyword) {
     return values.getOrDefault(keyword, List.of()).stream()
-        .map(s -> Map.entry(s.value(), s.origin() == null ? "" : " (" + keyword.canonical() + " at " + s.origin() + ")"))
+        .map(
+            s ->
+                Map.entry(
+                    s.value(),
+                    s.origin() == null
+                        ? ""
+                        : " (" + keyword.canonical() + " at " + s.origin() + ")"))
         .toList();
   }
 
@@ -109,47 +115,71 @@ public final class SshOptions {
   }
 
   private UsageException invalid(Keyword keyword, String value, String hint) {
-    return new UsageException("invalid value '" + value + "' for " + keyword.canonical() + at(keyword), hint);
+    return new UsageException(
+        "invalid value '" + value + "' for " + keyword.canonical() + at(keyword), hint);
   }
 
   Optional<Boolean> yesNo(Keyword keyword) {
-    return first(keyword).map(value -> switch (value.toLowerCase(Locale.ROOT)) {
-      case "yes", "true" -> true;
-      case "no", "false" -> false;
-      default -> throw invalid(keyword, value, "use yes or no");
-    });
+    return first(keyword)
+        .map(
+            value ->
+                switch (value.toLowerCase(Locale.ROOT)) {
+                  case "yes", "true" -> true;
+                  case "no", "false" -> false;
+                  default -> throw invalid(keyword, value, "use yes or no");
+                });
   }
 
   Optional<StrictHostKeyChecking> strictness() {
-    return first(Keyword.STRICT_HOST_KEY_CHECKING).map(value -> switch (value.toLowerCase(Locale.ROOT)) {
-      case "yes", "true" -> StrictHostKeyChecking.YES;
-      case "no", "off", "false" -> StrictHostKeyChecking.NO;
-      case "accept-new" -> StrictHostKeyChecking.ACCEPT_NEW;
-      case "ask" -> StrictHostKeyChecking.ASK;
-      default -> throw invalid(Keyword.STRICT_HOST_KEY_CHECKING, value, "use yes, accept-new, no or ask");
-    });
+    return first(Keyword.STRICT_HOST_KEY_CHECKING)
+        .map(
+            value ->
+                switch (value.toLowerCase(Locale.ROOT)) {
+                  case "yes", "true" -> StrictHostKeyChecking.YES;
+                  case "no", "off", "false" -> StrictHostKeyChecking.NO;
+                  case "accept-new" -> StrictHostKeyChecking.ACCEPT_NEW;
+                  case "ask" -> StrictHostKeyChecking.ASK;
+                  default ->
+                      throw invalid(
+                          Keyword.STRICT_HOST_KEY_CHECKING,
+                          value,
+                          "use yes, accept-new, no or ask");
+                });
   }
 
   /** Whole seconds, at least 1 ({@code zeroAllowed}: 0 means "off"). */
   Optional<Integer> seconds(Keyword keyword, boolean zeroAllowed) {
-    return first(keyword).map(value -> {
-      boolean digits = !value.isEmpty() && value.length() <= 6 && value.chars().allMatch(Character::isDigit);
-      int n = digits ? Integer.parseInt(value) : -1;
-      if (n < (zeroAllowed ? 0 : 1)) {
-        throw invalid(keyword, value, "give a whole number" + (zeroAllowed ? ", 0 for off" : ", at least 1"));
-      }
-      return n;
-    });
+    return first(keyword)
+        .map(
+            value -> {
+              boolean digits =
+                  !value.isEmpty()
+                      && value.length() <= 6
+                      && value.chars().allMatch(Character::isDigit);
+              int n = digits ? Integer.parseInt(value) : -1;
+              if (n < (zeroAllowed ? 0 : 1)) {
+                throw invalid(
+                    keyword,
+                    value,
+                    "give a whole number" + (zeroAllowed ? ", 0 for off" : ", at least 1"));
+              }
+              return n;
+            });
   }
 
   Optional<Integer> port(Keyword keyword) {
-    return first(keyword).map(value -> {
-      boolean digits = !value.isEmpty() && value.length() <= 5 && value.chars().allMatch(Character::isDigit);
-      int n = digits ? Integer.parseInt(value) : -1;
-      if (n < 1 || n > 65_535) {
-        throw invalid(keyword, value, "use a port from 1 to 65535");
-      }
-      return n;
-    });
+    return first(keyword)
+        .map(
+            value -> {
+              boolean digits =
+                  !value.isEmpty()
+                      && value.length() <= 5
+                      && value.chars().allMatch(Character::isDigit);
+              int n = digits ? Integer.parseInt(value) : -1;
+              if (n < 1 || n > 65_535) {
+                throw invalid(keyword, value, "use a port from 1 to 65535");
+              }
+              return n;
+            });
   }
 }

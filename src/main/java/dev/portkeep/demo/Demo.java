@@ -6,10 +6,10 @@ import dev.portkeep.config.ForwardSyntax;
 import dev.portkeep.config.SessionSettings;
 import dev.portkeep.config.StrictHostKeyChecking;
 import dev.portkeep.config.TunnelPlan;
-import dev.portkeep.status.TunnelEvents;
 import dev.portkeep.forward.ForwardStats;
 import dev.portkeep.ssh.DemoServer;
 import dev.portkeep.ssh.Prompts;
+import dev.portkeep.status.TunnelEvents;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -28,8 +28,8 @@ import java.util.Random;
 import java.util.stream.Stream;
 
 /**
- * {@code portkeep demo}: a complete tunnel on this machine with no setup. An embedded SSH server, an
- * echo service behind it, and a real portkeep tunnel through which the demo sends traffic.
+ * {@code portkeep demo}: a complete tunnel on this machine with no setup. An embedded SSH server,
+ * an echo service behind it, and a real portkeep tunnel through which the demo sends traffic.
  */
 public final class Demo implements AutoCloseable {
   static final int PAYLOAD_BYTES = 4 * 1024 * 1024;
@@ -66,9 +66,17 @@ public final class Demo implements AutoCloseable {
       echo = new EchoService();
       server = DemoServer.start(dir, echo.address());
       SessionSettings session =
-          SessionSettings.direct("127.0.0.1", server.port(), "demo", List.of(server.clientKey()),
-              List.of(server.knownHosts()), StrictHostKeyChecking.YES);
-      TunnelPlan plan = new TunnelPlan(session, List.of(ForwardSyntax.parseLocal("0:127.0.0.1:" + echo.address().getPort())));
+          SessionSettings.direct(
+              "127.0.0.1",
+              server.port(),
+              "demo",
+              List.of(server.clientKey()),
+              List.of(server.knownHosts()),
+              StrictHostKeyChecking.YES);
+      TunnelPlan plan =
+          new TunnelPlan(
+              session,
+              List.of(ForwardSyntax.parseLocal("0:127.0.0.1:" + echo.address().getPort())));
       Tunnel tunnel = Tunnel.open(plan, Prompts.NONE, listeners, TunnelEvents.NONE);
       return new Demo(dir, echo, server, tunnel);
     } catch (IOException | RuntimeException e) {
@@ -106,7 +114,8 @@ public final class Demo implements AutoCloseable {
       Arrays.sort(rest);
       Duration median = Duration.ofNanos(rest[rest.length / 2]);
       Duration slowest = Duration.ofNanos(rest[rest.length - 1]);
-      return new Exchange(via, first, payload.length, intact, median, slowest, tunnel.forwarders().get(0).stats());
+      return new Exchange(
+          via, first, payload.length, intact, median, slowest, tunnel.forwarders().get(0).stats());
     }
   }
 

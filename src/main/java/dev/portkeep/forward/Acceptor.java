@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Accepts on every socket of a listener and hands each connection to a handler on a virtual thread
  * of its own, keeping track of the open ones. Closing stops accepting at once, gives open
- * connections a grace period, then cuts the rest. Shared by the {@code -L} and {@code -D} forwarders.
+ * connections a grace period, then cuts the rest. Shared by the {@code -L} and {@code -D}
+ * forwarders.
  */
 public final class Acceptor {
   private static final Logger log = LoggerFactory.getLogger(Acceptor.class);
@@ -32,10 +33,14 @@ public final class Acceptor {
     this.name = name;
   }
 
-  /** Starts one accept loop per listening socket; {@code handler} serves one connection and returns. */
+  /**
+   * Starts one accept loop per listening socket; {@code handler} serves one connection and returns.
+   */
   public void start(Consumer<SocketChannel> handler) {
     for (ServerSocketChannel server : listener.channels()) {
-      Thread.ofVirtual().name("pk-accept-" + listener.port()).start(() -> acceptLoop(server, handler));
+      Thread.ofVirtual()
+          .name("pk-accept-" + listener.port())
+          .start(() -> acceptLoop(server, handler));
     }
   }
 
@@ -73,14 +78,19 @@ public final class Acceptor {
     }
   }
 
-  /** Stops accepting, waits up to {@code grace} for open connections, then cuts the rest. Idempotent. */
+  /**
+   * Stops accepting, waits up to {@code grace} for open connections, then cuts the rest.
+   * Idempotent.
+   */
   public void close(Duration grace) {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
     listener.close();
     long deadline = System.nanoTime() + grace.toNanos();
-    while (!open.isEmpty() && System.nanoTime() < deadline && !Thread.currentThread().isInterrupted()) {
+    while (!open.isEmpty()
+        && System.nanoTime() < deadline
+        && !Thread.currentThread().isInterrupted()) {
       pause(Duration.ofMillis(20));
     }
     open.forEach(Acceptor::closeQuietly);

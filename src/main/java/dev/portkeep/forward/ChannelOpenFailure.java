@@ -39,7 +39,9 @@ public final class ChannelOpenFailure extends IOException {
   public ChannelOpenFailure(Reason reason, String serverMessage) {
     super(
         reason.text()
-            + (serverMessage == null || serverMessage.isBlank() ? "" : " (server says: " + serverMessage + ")"));
+            + (serverMessage == null || serverMessage.isBlank()
+                ? ""
+                : " (server says: " + serverMessage + ")"));
     this.reason = reason;
   }
 

@@ -18,8 +18,9 @@ public interface Conduit extends AutoCloseable {
   int sendFrom(ReadableByteChannel source) throws IOException;
 
   /**
-   * Writes the next bytes from the target to {@code sink}, blocking until some arrive, and only then
-   * opens the window for more. Returns the bytes written, -1 after the target's EOF or the close.
+   * Writes the next bytes from the target to {@code sink}, blocking until some arrive, and only
+   * then opens the window for more. Returns the bytes written, -1 after the target's EOF or the
+   * close.
    */
   int receiveTo(WritableByteChannel sink) throws IOException;
 

@@ -13,9 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves one {@code -L} forward: accepts on its listener's sockets and pumps each connection through
- * a new {@code direct-tcpip} channel. Closing stops accepting at once and gives open connections a
- * short grace period before they are cut.
+ * Serves one {@code -L} forward: accepts on its listener's sockets and pumps each connection
+ * through a new {@code direct-tcpip} channel. Closing stops accepting at once and gives open
+ * connections a short grace period before they are cut.
  */
 public final class LocalForwarder implements LocalService {
   private static final Logger log = LoggerFactory.getLogger(LocalForwarder.class);
@@ -30,7 +30,8 @@ public final class LocalForwarder implements LocalService {
   private final LongAdder connections = new LongAdder();
   private final LongAdder refused = new LongAdder();
 
-  public LocalForwarder(ForwardSpec.Local spec, Listener listener, ChannelOpener opener, TunnelEvents events) {
+  public LocalForwarder(
+      ForwardSpec.Local spec, Listener listener, ChannelOpener opener, TunnelEvents events) {
     this.spec = spec;
     this.listener = listener;
     this.opener = opener;
@@ -55,7 +56,8 @@ public final class LocalForwarder implements LocalService {
 
   @Override
   public ForwardStats stats() {
-    return new ForwardStats(connections.sum(), refused.sum(), 0, acceptor.open(), bytesUp.sum(), bytesDown.sum());
+    return new ForwardStats(
+        connections.sum(), refused.sum(), 0, acceptor.open(), bytesUp.sum(), bytesDown.sum());
   }
 
   private void serve(SocketChannel socket) {
@@ -71,7 +73,11 @@ public final class LocalForwarder implements LocalService {
       events.connectionClosed(spec, client, pump.bytesUp(), pump.bytesDown());
     } catch (IOException e) {
       refused.increment();
-      log.warn("-L {}: cannot reach {} through the server: {}", spec.spec(), spec.target(), e.getMessage());
+      log.warn(
+          "-L {}: cannot reach {} through the server: {}",
+          spec.spec(),
+          spec.target(),
+          e.getMessage());
       events.channelRefused(spec, client, String.valueOf(e.getMessage()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

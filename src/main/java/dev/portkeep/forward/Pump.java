@@ -1,7 +1,7 @@
 package dev.portkeep.forward;
 
-import java.io.IOException;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.nio.channels.Channels;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SocketChannel;
@@ -40,10 +40,15 @@ public final class Pump {
 
   /**
    * {@code totalUp} and {@code totalDown} are the forward's live counters, added to as bytes move.
-   * {@code pending} holds bytes already read from the socket (after a SOCKS request, say) that go to
-   * the channel before anything else.
+   * {@code pending} holds bytes already read from the socket (after a SOCKS request, say) that go
+   * to the channel before anything else.
    */
-  public Pump(SocketChannel socket, Conduit conduit, LongAdder totalUp, LongAdder totalDown, byte[] pending) {
+  public Pump(
+      SocketChannel socket,
+      Conduit conduit,
+      LongAdder totalUp,
+      LongAdder totalDown,
+      byte[] pending) {
     this.socket = socket;
     this.conduit = conduit;
     this.totalUp = totalUp;

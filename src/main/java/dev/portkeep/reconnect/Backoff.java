@@ -6,8 +6,8 @@ import java.util.random.RandomGenerator;
 
 /**
  * Exponential backoff with jitter: attempt 1 waits about {@code initial}, each next one twice as
- * long up to {@code max}, each spread by +-20% so many clients do not retry in step. A pure function
- * of the attempt number and the random source, so it is tested without sleeping.
+ * long up to {@code max}, each spread by +-20% so many clients do not retry in step. A pure
+ * function of the attempt number and the random source, so it is tested without sleeping.
  */
 public record Backoff(Duration initial, Duration max, RandomGenerator random) {
   static final double JITTER = 0.2;
@@ -32,7 +32,10 @@ public record Backoff(Duration initial, Duration max, RandomGenerator random) {
     return Duration.ofNanos((long) (capped * spread));
   }
 
-  /** The same backoff, never shorter than {@code floor} (remote forwards retry at most once a second). */
+  /**
+   * The same backoff, never shorter than {@code floor} (remote forwards retry at most once a
+   * second).
+   */
   public Duration delay(int attempt, Duration floor) {
     Duration d = delay(attempt);
     return d.compareTo(floor) < 0 ? floor : d;

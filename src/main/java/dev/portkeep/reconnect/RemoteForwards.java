@@ -64,12 +64,14 @@ public final class RemoteForwards {
     return new ListenException(
         "the server refused -R " + spec.spec() + ": " + describe(e),
         "the server may forbid it (AllowTcpForwarding, PermitListen, GatewayPorts for non-loopback"
-            + " addresses) or another process there holds port " + spec.port(),
+            + " addresses) or another process there holds port "
+            + spec.port(),
         "",
         e);
   }
 
-  private Bound request(RemoteForwardRequester session, ForwardSpec.Remote spec) throws IOException {
+  private Bound request(RemoteForwardRequester session, ForwardSpec.Remote spec)
+      throws IOException {
     int wanted = boundPorts.getOrDefault(spec, spec.port());
     int port = session.requestRemoteForward(spec.bindAddress(), wanted, spec.target());
     boundPorts.put(spec, port);
@@ -92,7 +94,10 @@ public final class RemoteForwards {
         return;
       } catch (IOException e) {
         Duration wait = backoff.delay(attempt, MIN_RETRY);
-        events.forwardFailed(spec, "the server refused -R " + spec.spec() + " (attempt " + attempt + "): " + describe(e), wait);
+        events.forwardFailed(
+            spec,
+            "the server refused -R " + spec.spec() + " (attempt " + attempt + "): " + describe(e),
+            wait);
         try {
           Thread.sleep(wait);
         } catch (InterruptedException interrupted) {

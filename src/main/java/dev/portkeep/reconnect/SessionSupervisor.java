@@ -45,11 +45,17 @@ public final class SessionSupervisor implements ChannelOpener, AutoCloseable {
   private final LongSupplier nanoTime;
   private final List<Consumer<SshSession>> reconnected = new CopyOnWriteArrayList<>();
   private final CompletableFuture<PortkeepException> ended = new CompletableFuture<>();
-  private final AtomicReference<CompletableFuture<SshSession>> next = new AtomicReference<>(new CompletableFuture<>());
+  private final AtomicReference<CompletableFuture<SshSession>> next =
+      new AtomicReference<>(new CompletableFuture<>());
   private volatile SshSession current;
   private volatile boolean closed;
 
-  public SessionSupervisor(SshConnector connector, TunnelEvents events, Backoff backoff, Sleeper sleeper, LongSupplier nanoTime) {
+  public SessionSupervisor(
+      SshConnector connector,
+      TunnelEvents events,
+      Backoff backoff,
+      Sleeper sleeper,
+      LongSupplier nanoTime) {
     this.connector = connector;
     this.policy = connector.settings().reconnect();
     this.events = events;
@@ -60,15 +66,21 @@ public final class SessionSupervisor implements ChannelOpener, AutoCloseable {
 
   public static SessionSupervisor system(SshConnector connector, TunnelEvents events) {
     ReconnectPolicy p = connector.settings().reconnect();
-    return new SessionSupervisor(connector, events,
-        new Backoff(p.initialDelay(), p.maxDelay(), new java.util.SplittableRandom()), Thread::sleep, System::nanoTime);
+    return new SessionSupervisor(
+        connector,
+        events,
+        new Backoff(p.initialDelay(), p.maxDelay(), new java.util.SplittableRandom()),
+        Thread::sleep,
+        System::nanoTime);
   }
 
   private String server() {
     return connector.settings().display();
   }
 
-  /** The first connection: one attempt, its failure is the caller's (a tunnel that never came up). */
+  /**
+   * The first connection: one attempt, its failure is the caller's (a tunnel that never came up).
+   */
   public SshSession connectFirst() {
     events.connecting(server(), 1);
     SshSession session = connector.connect();
@@ -76,12 +88,17 @@ public final class SessionSupervisor implements ChannelOpener, AutoCloseable {
     return session;
   }
 
-  /** Runs {@code action} with each new session after a reconnect (re-requesting -R forwards, say). */
+  /**
+   * Runs {@code action} with each new session after a reconnect (re-requesting -R forwards, say).
+   */
   public void onReconnected(Consumer<SshSession> action) {
     reconnected.add(action);
   }
 
-  /** Completes when the tunnel cannot go on: a fatal error while reconnecting, or a loss with Reconnect=no. */
+  /**
+   * Completes when the tunnel cannot go on: a fatal error while reconnecting, or a loss with
+   * Reconnect=no.
+   */
   public CompletableFuture<PortkeepException> ended() {
     return ended;
   }
@@ -105,8 +122,11 @@ public final class SessionSupervisor implements ChannelOpener, AutoCloseable {
     current = null;
     events.lost(server(), "the connection to the server ended");
     if (!policy.enabled()) {
-      ended.complete(new UnreachableException("lost the connection to " + server(),
-          "check the network and the server; without -o Reconnect=no portkeep reconnects by itself", null));
+      ended.complete(
+          new UnreachableException(
+              "lost the connection to " + server(),
+              "check the network and the server; without -o Reconnect=no portkeep reconnects by itself",
+              null));
       return;
     }
     Thread.ofPlatform().daemon(true).name("pk-reconnect").start(this::reconnectLoop);
@@ -161,7 +181,12 @@ public final class SessionSupervisor implements ChannelOpener, AutoCloseable {
     try {
       return next.get().get(policy.hold().toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      throw new IOException("the session to " + server() + " was not back within ReconnectHold=" + policy.hold().toSeconds() + "s");
+      throw new IOException(
+          "the session to "
+              + server()
+              + " was not back within ReconnectHold="
+              + policy.hold().toSeconds()
+              + "s");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while waiting for the session");

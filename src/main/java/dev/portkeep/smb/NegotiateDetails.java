@@ -16,7 +16,8 @@ import java.util.UUID;
  * @param maxTransactSize largest transaction buffer the server accepts, in bytes
  * @param maxReadSize largest READ the server serves, in bytes
  * @param maxWriteSize largest WRITE the server accepts, in bytes
- * @param serverTime the server's clock, empty when it sent 0 (Kerberos fails beyond 5 minutes of skew)
+ * @param serverTime the server's clock, empty when it sent 0 (Kerberos fails beyond 5 minutes of
+ *     skew)
  * @param cipher the encryption cipher agreed or offered ("AES-128-GCM"), empty when none
  */
 public record NegotiateDetails(
@@ -38,7 +39,13 @@ public record NegotiateDetails(
   static final int CAP_ENCRYPTION = 0x40;
 
   private static final String[] CAP_NAMES = {
-    "DFS", "LEASING", "LARGE_MTU", "MULTI_CHANNEL", "PERSISTENT_HANDLES", "DIRECTORY_LEASING", "ENCRYPTION"
+    "DFS",
+    "LEASING",
+    "LARGE_MTU",
+    "MULTI_CHANNEL",
+    "PERSISTENT_HANDLES",
+    "DIRECTORY_LEASING",
+    "ENCRYPTION"
   };
 
   public NegotiateDetails {
@@ -61,8 +68,12 @@ public record NegotiateDetails(
   /** One line, e.g. "signing required, encryption AES-128-GCM, max read 8 MiB, max write 8 MiB". */
   public String summary() {
     return (signingRequired ? "signing required" : "signing not required")
-        + ", encryption " + cipher.orElse("none")
-        + ", max read " + size(maxReadSize) + ", max write " + size(maxWriteSize);
+        + ", encryption "
+        + cipher.orElse("none")
+        + ", max read "
+        + size(maxReadSize)
+        + ", max write "
+        + size(maxWriteSize);
   }
 
   static String size(long bytes) {

@@ -12,14 +12,15 @@ final class Ntstatus {
 
   /** "STATUS_NOT_SUPPORTED (0xC00000BB)", or just the hex code for one not named here. */
   static String describe(int status) {
-    String name = switch (status) {
-      case STATUS_INVALID_PARAMETER -> "STATUS_INVALID_PARAMETER";
-      case STATUS_ACCESS_DENIED -> "STATUS_ACCESS_DENIED";
-      case STATUS_INSUFFICIENT_RESOURCES -> "STATUS_INSUFFICIENT_RESOURCES";
-      case STATUS_NOT_SUPPORTED -> "STATUS_NOT_SUPPORTED";
-      case STATUS_REQUEST_NOT_ACCEPTED -> "STATUS_REQUEST_NOT_ACCEPTED";
-      default -> null;
-    };
+    String name =
+        switch (status) {
+          case STATUS_INVALID_PARAMETER -> "STATUS_INVALID_PARAMETER";
+          case STATUS_ACCESS_DENIED -> "STATUS_ACCESS_DENIED";
+          case STATUS_INSUFFICIENT_RESOURCES -> "STATUS_INSUFFICIENT_RESOURCES";
+          case STATUS_NOT_SUPPORTED -> "STATUS_NOT_SUPPORTED";
+          case STATUS_REQUEST_NOT_ACCEPTED -> "STATUS_REQUEST_NOT_ACCEPTED";
+          default -> null;
+        };
     String hex = String.format("0x%08X", status);
     return name == null ? "status " + hex : name + " (" + hex + ")";
   }

@@ -38,7 +38,10 @@ public sealed interface ProbeResult {
     }
   }
 
-  /** The peer answered the SMB2 request in SMB1 (0xFF 'SMB'): an SMB server too old for current clients. */
+  /**
+   * The peer answered the SMB2 request in SMB1 (0xFF 'SMB'): an SMB server too old for current
+   * clients.
+   */
   record Smb1Only(String peer, String firstBytesHex) implements ProbeResult {
     public Smb1Only {
       Objects.requireNonNull(peer, "peer");
@@ -83,8 +86,12 @@ public sealed interface ProbeResult {
     @Override
     public String message() {
       String text = printablePrefix(HexFormat.of().parseHex(firstBytesHex));
-      return peer + " is not an SMB server: it sent " + (text.isEmpty() ? "" : "\"" + text + "\" ")
-          + "(" + abbreviate(firstBytesHex) + ")";
+      return peer
+          + " is not an SMB server: it sent "
+          + (text.isEmpty() ? "" : "\"" + text + "\" ")
+          + "("
+          + abbreviate(firstBytesHex)
+          + ")";
     }
 
     @Override
@@ -99,7 +106,10 @@ public sealed interface ProbeResult {
       return "check the file server's host and port; SMB servers listen on 445";
     }
 
-    /** The leading printable ASCII up to the first line break, or "" if there are fewer than 4 such characters. */
+    /**
+     * The leading printable ASCII up to the first line break, or "" if there are fewer than 4 such
+     * characters.
+     */
     static String printablePrefix(byte[] bytes) {
       int n = 0;
       while (n < bytes.length && bytes[n] >= 0x20 && bytes[n] < 0x7F) {
@@ -125,7 +135,10 @@ public sealed interface ProbeResult {
 
     @Override
     public String message() {
-      return peer + " accepted the connection, then " + (reset ? "reset" : "closed") + " it without an answer";
+      return peer
+          + " accepted the connection, then "
+          + (reset ? "reset" : "closed")
+          + " it without an answer";
     }
 
     @Override
@@ -135,7 +148,9 @@ public sealed interface ProbeResult {
     }
   }
 
-  /** Nothing happened within the timeout, either while connecting or while waiting for the answer. */
+  /**
+   * Nothing happened within the timeout, either while connecting or while waiting for the answer.
+   */
   record TimedOut(String peer, Stage stage, Duration timeout) implements ProbeResult {
     /** What the probe was waiting for when time ran out. */
     public enum Stage {
@@ -153,7 +168,8 @@ public sealed interface ProbeResult {
     public String message() {
       return switch (stage) {
         case CONNECT -> "no TCP connection to " + peer + " within " + seconds(timeout);
-        case ANSWER -> peer + " accepted the connection but sent no answer within " + seconds(timeout);
+        case ANSWER ->
+            peer + " accepted the connection but sent no answer within " + seconds(timeout);
       };
     }
 
@@ -161,7 +177,8 @@ public sealed interface ProbeResult {
     public String hint() {
       return switch (stage) {
         case CONNECT -> "a firewall may drop the packets, or the host is down";
-        case ANSWER -> "a firewall may drop the packets beyond the tunnel, or the file server is down; try a longer timeout";
+        case ANSWER ->
+            "a firewall may drop the packets beyond the tunnel, or the file server is down; try a longer timeout";
       };
     }
 
@@ -170,7 +187,9 @@ public sealed interface ProbeResult {
     }
   }
 
-  /** Anything else: a malformed or truncated SMB answer, an SMB error status, or a network error. */
+  /**
+   * Anything else: a malformed or truncated SMB answer, an SMB error status, or a network error.
+   */
   record Failed(String peer, String reason, String hint) implements ProbeResult {
     public Failed {
       Objects.requireNonNull(peer, "peer");

@@ -17,9 +17,12 @@ import java.util.UUID;
 final class Smb2Negotiate {
   static final int TRANSPORT_HEADER = 4;
   static final int SMB2_HEADER = 64;
+
   /** A negotiate answer with its security blob is under 1 KiB; anything over this is not one. */
   static final int MAX_ANSWER = 64 * 1024;
+
   static final int SALT_LENGTH = 32;
+
   /** How many bytes of a non-SMB answer are kept for the message. */
   static final int PREVIEW = 64;
 
@@ -40,8 +43,11 @@ final class Smb2Negotiate {
   private static final byte[] SMB2_ID = {(byte) 0xFE, 'S', 'M', 'B'};
   private static final byte[] SMB1_ID = {(byte) 0xFF, 'S', 'M', 'B'};
   private static final int CLIENT_CAPABILITIES =
-      NegotiateDetails.CAP_DFS | NegotiateDetails.CAP_LEASING | NegotiateDetails.CAP_LARGE_MTU
+      NegotiateDetails.CAP_DFS
+          | NegotiateDetails.CAP_LEASING
+          | NegotiateDetails.CAP_LARGE_MTU
           | NegotiateDetails.CAP_ENCRYPTION;
+
   /** 100 ns intervals from 1601-01-01 (FILETIME's epoch) to 1970-01-01. */
   private static final long FILETIME_UNIX_EPOCH = 116_444_736_000_000_000L;
 
@@ -54,7 +60,8 @@ final class Smb2Negotiate {
    */
   static byte[] request(UUID clientGuid, byte[] salt) {
     if (salt.length != SALT_LENGTH) {
-      throw new IllegalArgumentException("salt must be " + SALT_LENGTH + " bytes, not " + salt.length);
+      throw new IllegalArgumentException(
+          "salt must be " + SALT_LENGTH + " bytes, not " + salt.length);
     }
     Dialect[] dialects = Dialect.values();
     int contextsOffset = align8(SMB2_HEADER + 36 + 2 * dialects.length);
@@ -62,8 +69,11 @@ final class Smb2Negotiate {
     int encryptionData = 2 + 2 * 2;
     int smbLength = align8(contextsOffset + 8 + preauthData) + 8 + encryptionData;
 
-    ByteBuffer out = ByteBuffer.allocate(TRANSPORT_HEADER + smbLength).order(ByteOrder.LITTLE_ENDIAN);
-    out.order(ByteOrder.BIG_ENDIAN).putInt(0, smbLength).order(ByteOrder.LITTLE_ENDIAN); // type 0, 24-bit length
+    ByteBuffer out =
+        ByteBuffer.allocate(TRANSPORT_HEADER + smbLength).order(ByteOrder.LITTLE_ENDIAN);
+    out.order(ByteOrder.BIG_ENDIAN)
+        .putInt(0, smbLength)
+        .order(ByteOrder.LITTLE_ENDIAN); // type 0, 24-bit length
     int smb = TRANSPORT_HEADER;
     // SMB2 header, sync form: everything not set here is zero (message id 0, no session, no tree).
     out.put(smb, SMB2_ID);
@@ -77,7 +87,8 @@ final class Smb2Negotiate {
     out.putShort(body + 4, (short) SIGNING_ENABLED);
     out.putInt(body + 8, CLIENT_CAPABILITIES);
     out.put(body + 12, guidBytes(clientGuid));
-    out.putInt(body + 28, contextsOffset); // NegotiateContextOffset, from the start of the SMB2 header
+    out.putInt(
+        body + 28, contextsOffset); // NegotiateContextOffset, from the start of the SMB2 header
     out.putShort(body + 32, (short) 2); // NegotiateContextCount
     for (int i = 0; i < dialects.length; i++) {
       out.putShort(body + 36 + 2 * i, (short) dialects[i].code());
@@ -106,7 +117,9 @@ final class Smb2Negotiate {
     int start = skipKeepalives(received, length);
     int available = length - start;
     if (available < TRANSPORT_HEADER) {
-      return available > 0 && !isTransportType(received[start] & 0xFF) ? 0 : TRANSPORT_HEADER - available;
+      return available > 0 && !isTransportType(received[start] & 0xFF)
+          ? 0
+          : TRANSPORT_HEADER - available;
     }
     int type = received[start] & 0xFF;
     if (type == NEGATIVE_SESSION_RESPONSE) {
@@ -134,15 +147,21 @@ final class Smb2Negotiate {
     }
     int type = received[start] & 0xFF;
     if (type == NEGATIVE_SESSION_RESPONSE && available > TRANSPORT_HEADER) {
-      return new ProbeResult.Failed(peer,
-          String.format("it refused the session with a NetBIOS negative session response (error 0x%02X)",
+      return new ProbeResult.Failed(
+          peer,
+          String.format(
+              "it refused the session with a NetBIOS negative session response (error 0x%02X)",
               received[start + TRANSPORT_HEADER] & 0xFF),
           "that is the NetBIOS session service (port 139), which wants a session request first; use port 445");
     }
-    if (type != SESSION_MESSAGE || available < TRANSPORT_HEADER + 4
+    if (type != SESSION_MESSAGE
+        || available < TRANSPORT_HEADER + 4
         || !isSmb(received, start + TRANSPORT_HEADER)) {
       if (type == SESSION_MESSAGE && startsLikeSmb(received, start, length)) {
-        return truncated(peer, available, available < TRANSPORT_HEADER ? -1 : TRANSPORT_HEADER + frameLength(received, start));
+        return truncated(
+            peer,
+            available,
+            available < TRANSPORT_HEADER ? -1 : TRANSPORT_HEADER + frameLength(received, start));
       }
       return new ProbeResult.NotSmb(peer, hex(received, start, Math.min(available, PREVIEW)));
     }
@@ -152,43 +171,61 @@ final class Smb2Negotiate {
       return new ProbeResult.Smb1Only(peer, hex(received, smb, Math.min(length - smb, PREVIEW)));
     }
     if (frame > MAX_ANSWER) {
-      return new ProbeResult.Failed(peer, "it announced a " + frame + "-byte answer; a negotiate answer is under 1 KiB",
+      return new ProbeResult.Failed(
+          peer,
+          "it announced a " + frame + "-byte answer; a negotiate answer is under 1 KiB",
           "check the file server's host and port; SMB servers listen on 445");
     }
     if (available < TRANSPORT_HEADER + frame) {
       return truncated(peer, available, TRANSPORT_HEADER + frame);
     }
-    return decodeSmb2(peer, ByteBuffer.wrap(received, smb, frame).slice().order(ByteOrder.LITTLE_ENDIAN));
+    return decodeSmb2(
+        peer, ByteBuffer.wrap(received, smb, frame).slice().order(ByteOrder.LITTLE_ENDIAN));
   }
 
   private static ProbeResult decodeSmb2(String peer, ByteBuffer m) {
     if (m.limit() < SMB2_HEADER || m.getShort(4) != SMB2_HEADER) {
-      return malformed(peer, "its SMB2 header is " + (m.limit() < SMB2_HEADER ? "only " + m.limit() + " bytes" : "malformed"));
+      return malformed(
+          peer,
+          "its SMB2 header is "
+              + (m.limit() < SMB2_HEADER ? "only " + m.limit() + " bytes" : "malformed"));
     }
     int status = m.getInt(8);
     int command = m.getShort(12) & 0xFFFF;
     if ((m.getInt(16) & FLAGS_SERVER_TO_REDIR) == 0) {
-      return new ProbeResult.Failed(peer, "it sent an SMB2 request back instead of a response",
+      return new ProbeResult.Failed(
+          peer,
+          "it sent an SMB2 request back instead of a response",
           "that looks like an echo service, not an SMB server; check the file server's host and port");
     }
     if (command != NEGOTIATE) {
-      return malformed(peer, String.format("it answered with SMB2 command 0x%04X instead of NEGOTIATE", command));
+      return malformed(
+          peer,
+          String.format("it answered with SMB2 command 0x%04X instead of NEGOTIATE", command));
     }
     if (status != 0) {
-      return new ProbeResult.Failed(peer, "the SMB server rejected the negotiate with " + Ntstatus.describe(status),
+      return new ProbeResult.Failed(
+          peer,
+          "the SMB server rejected the negotiate with " + Ntstatus.describe(status),
           Ntstatus.hint(status));
     }
     if (m.limit() < SMB2_HEADER + 64 || m.getShort(SMB2_HEADER) != 65) {
-      return malformed(peer, "its NEGOTIATE response body is " + (m.limit() < SMB2_HEADER + 64
-          ? "only " + (m.limit() - SMB2_HEADER) + " bytes" : "malformed (StructureSize is not 65)"));
+      return malformed(
+          peer,
+          "its NEGOTIATE response body is "
+              + (m.limit() < SMB2_HEADER + 64
+                  ? "only " + (m.limit() - SMB2_HEADER) + " bytes"
+                  : "malformed (StructureSize is not 65)"));
     }
     int b = SMB2_HEADER;
     int code = m.getShort(b + 4) & 0xFFFF;
     Optional<Dialect> dialect = Dialect.of(code);
     if (dialect.isEmpty()) {
-      return malformed(peer, code == WILDCARD_DIALECT
-          ? "it chose the wildcard dialect 0x02FF, which only answers an SMB1 negotiate"
-          : String.format("it chose dialect 0x%04X, which the probe did not offer", code));
+      return malformed(
+          peer,
+          code == WILDCARD_DIALECT
+              ? "it chose the wildcard dialect 0x02FF, which only answers an SMB1 negotiate"
+              : String.format("it chose dialect 0x%04X, which the probe did not offer", code));
     }
     return new ProbeResult.Answered(peer, dialect.get(), details(m, dialect.get()));
   }
@@ -197,10 +234,12 @@ final class Smb2Negotiate {
   private static NegotiateDetails details(ByteBuffer m, Dialect dialect) {
     int b = SMB2_HEADER;
     int capabilities = m.getInt(b + 24);
-    Optional<String> cipher = dialect == Dialect.SMB_3_1_1
-        ? negotiatedCipher(m, m.getInt(b + 60), m.getShort(b + 6) & 0xFFFF)
-        : dialect.isSmb3() && (capabilities & NegotiateDetails.CAP_ENCRYPTION) != 0
-            ? Optional.of("AES-128-CCM") : Optional.empty();
+    Optional<String> cipher =
+        dialect == Dialect.SMB_3_1_1
+            ? negotiatedCipher(m, m.getInt(b + 60), m.getShort(b + 6) & 0xFFFF)
+            : dialect.isSmb3() && (capabilities & NegotiateDetails.CAP_ENCRYPTION) != 0
+                ? Optional.of("AES-128-CCM")
+                : Optional.empty();
     return new NegotiateDetails(
         guid(m, b + 8),
         (m.getShort(b + 2) & SIGNING_REQUIRED) != 0,
@@ -212,7 +251,10 @@ final class Smb2Negotiate {
         cipher);
   }
 
-  /** The cipher in the response's ENCRYPTION_CAPABILITIES context; empty if absent, unreadable or "none in common". */
+  /**
+   * The cipher in the response's ENCRYPTION_CAPABILITIES context; empty if absent, unreadable or
+   * "none in common".
+   */
   private static Optional<String> negotiatedCipher(ByteBuffer m, int offset, int count) {
     int at = offset;
     for (int i = 0; i < count && at >= SMB2_HEADER && at + 8 <= m.limit(); i++) {
@@ -242,13 +284,15 @@ final class Smb2Negotiate {
 
   /** {@code announced} is -1 when the cut came before the length was known. */
   private static ProbeResult truncated(String peer, int got, int announced) {
-    return new ProbeResult.Failed(peer,
+    return new ProbeResult.Failed(
+        peer,
         "its answer stopped after " + got + (announced < 0 ? "" : " of " + announced) + " bytes",
         "the connection broke during the answer; try again, and read the tunnel's log if it repeats");
   }
 
   private static ProbeResult malformed(String peer, String why) {
-    return new ProbeResult.Failed(peer, why, "the peer does not follow SMB2; check the file server's host and port");
+    return new ProbeResult.Failed(
+        peer, why, "the peer does not follow SMB2; check the file server's host and port");
   }
 
   /** Whether {@code received[0, length)} holds anything besides NetBIOS keepalives. */
@@ -265,7 +309,9 @@ final class Smb2Negotiate {
   }
 
   private static boolean isTransportType(int type) {
-    return type == SESSION_MESSAGE || type == NEGATIVE_SESSION_RESPONSE || type == SESSION_KEEPALIVE;
+    return type == SESSION_MESSAGE
+        || type == NEGATIVE_SESSION_RESPONSE
+        || type == SESSION_KEEPALIVE;
   }
 
   private static int frameLength(byte[] b, int start) {
@@ -276,13 +322,18 @@ final class Smb2Negotiate {
     return matches(b, at, SMB2_ID, 4) || matches(b, at, SMB1_ID, 4);
   }
 
-  /** Whether the bytes after the transport header, however few (even none), begin an SMB1 or SMB2 protocol id. */
+  /**
+   * Whether the bytes after the transport header, however few (even none), begin an SMB1 or SMB2
+   * protocol id.
+   */
   private static boolean startsLikeSmb(byte[] b, int start, int length) {
     int n = Math.min(4, length - start - TRANSPORT_HEADER);
     if (n >= 0 && frameLength(b, start) < 4) {
       return false; // too short to hold any protocol id
     }
-    return n <= 0 || matches(b, start + TRANSPORT_HEADER, SMB2_ID, n) || matches(b, start + TRANSPORT_HEADER, SMB1_ID, n);
+    return n <= 0
+        || matches(b, start + TRANSPORT_HEADER, SMB2_ID, n)
+        || matches(b, start + TRANSPORT_HEADER, SMB1_ID, n);
   }
 
   private static boolean matches(byte[] b, int at, byte[] id, int n) {
@@ -297,7 +348,10 @@ final class Smb2Negotiate {
     return (n + 7) & ~7;
   }
 
-  /** A GUID in Microsoft's wire layout: the first three fields little-endian, the last eight bytes as they are. */
+  /**
+   * A GUID in Microsoft's wire layout: the first three fields little-endian, the last eight bytes
+   * as they are.
+   */
   static byte[] guidBytes(UUID uuid) {
     ByteBuffer b = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
     long msb = uuid.getMostSignificantBits();
@@ -307,8 +361,10 @@ final class Smb2Negotiate {
   }
 
   private static UUID guid(ByteBuffer m, int at) {
-    long msb = (Integer.toUnsignedLong(m.getInt(at)) << 32) | ((m.getShort(at + 4) & 0xFFFFL) << 16)
-        | (m.getShort(at + 6) & 0xFFFFL);
+    long msb =
+        (Integer.toUnsignedLong(m.getInt(at)) << 32)
+            | ((m.getShort(at + 4) & 0xFFFFL) << 16)
+            | (m.getShort(at + 6) & 0xFFFFL);
     long lsb = m.duplicate().order(ByteOrder.BIG_ENDIAN).getLong(at + 8);
     return new UUID(msb, lsb);
   }
@@ -318,7 +374,8 @@ final class Smb2Negotiate {
       return Optional.empty();
     }
     long sinceUnix = ticks - FILETIME_UNIX_EPOCH;
-    return Optional.of(Instant.ofEpochSecond(Math.floorDiv(sinceUnix, 10_000_000L),
-        Math.floorMod(sinceUnix, 10_000_000L) * 100));
+    return Optional.of(
+        Instant.ofEpochSecond(
+            Math.floorDiv(sinceUnix, 10_000_000L), Math.floorMod(sinceUnix, 10_000_000L) * 100));
   }
 }

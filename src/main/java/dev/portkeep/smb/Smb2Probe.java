@@ -31,14 +31,21 @@ public final class Smb2Probe {
     return probe(address, timeout, new SecureRandom());
   }
 
-  /** As {@link #probe(InetSocketAddress, Duration)}, with the client GUID and salt drawn from {@code random}. */
+  /**
+   * As {@link #probe(InetSocketAddress, Duration)}, with the client GUID and salt drawn from {@code
+   * random}.
+   */
   static ProbeResult probe(InetSocketAddress address, Duration timeout, RandomGenerator random) {
     long deadline = deadline(timeout);
     String peer = peer(address);
-    InetSocketAddress target = address.isUnresolved()
-        ? new InetSocketAddress(address.getHostString(), address.getPort()) : address;
+    InetSocketAddress target =
+        address.isUnresolved()
+            ? new InetSocketAddress(address.getHostString(), address.getPort())
+            : address;
     if (target.isUnresolved()) {
-      return new ProbeResult.Failed(peer, "cannot resolve host '" + address.getHostString() + "'",
+      return new ProbeResult.Failed(
+          peer,
+          "cannot resolve host '" + address.getHostString() + "'",
           "check the host name, or use an IP address");
     }
     try (Socket socket = new Socket()) {
@@ -50,11 +57,13 @@ public final class Smb2Probe {
         if (String.valueOf(e.getMessage()).contains("refused")) {
           return new ProbeResult.Refused(peer);
         }
-        return new ProbeResult.Failed(peer, "cannot connect: " + e.getMessage(), "check the host and port");
+        return new ProbeResult.Failed(
+            peer, "cannot connect: " + e.getMessage(), "check the host and port");
       }
       return exchange(socket, peer, deadline, timeout, random);
     } catch (IOException e) {
-      return new ProbeResult.Failed(peer, "cannot connect: " + e.getMessage(), "check the host and port");
+      return new ProbeResult.Failed(
+          peer, "cannot connect: " + e.getMessage(), "check the host and port");
     }
   }
 
@@ -66,12 +75,15 @@ public final class Smb2Probe {
     if (!connected.isConnected()) {
       throw new IllegalArgumentException("socket is not connected: " + connected);
     }
-    String peer = connected.getRemoteSocketAddress() instanceof InetSocketAddress a ? peer(a)
-        : String.valueOf(connected.getRemoteSocketAddress());
+    String peer =
+        connected.getRemoteSocketAddress() instanceof InetSocketAddress a
+            ? peer(a)
+            : String.valueOf(connected.getRemoteSocketAddress());
     return exchange(connected, peer, deadline(timeout), timeout, new SecureRandom());
   }
 
-  private static ProbeResult exchange(Socket socket, String peer, long deadline, Duration timeout, RandomGenerator random) {
+  private static ProbeResult exchange(
+      Socket socket, String peer, long deadline, Duration timeout, RandomGenerator random) {
     byte[] salt = new byte[Smb2Negotiate.SALT_LENGTH];
     random.nextBytes(salt);
     byte[] request = Smb2Negotiate.request(new UUID(random.nextLong(), random.nextLong()), salt);
@@ -79,7 +91,8 @@ public final class Smb2Probe {
       socket.getOutputStream().write(request);
       socket.getOutputStream().flush();
     } catch (IOException e) {
-      // The peer may have spoken and hung up already (an SSH banner, say): what it sent still tells.
+      // The peer may have spoken and hung up already (an SSH banner, say): what it sent still
+      // tells.
     }
     byte[] received = new byte[FIRST_READ];
     int length = 0;
@@ -93,7 +106,8 @@ public final class Smb2Probe {
         int n = in.read(received, length, received.length - length);
         if (n < 0) {
           return Smb2Negotiate.anyAnswer(received, length)
-              ? Smb2Negotiate.decode(peer, received, length) : new ProbeResult.ClosedWithoutAnswer(peer, false);
+              ? Smb2Negotiate.decode(peer, received, length)
+              : new ProbeResult.ClosedWithoutAnswer(peer, false);
         }
         length += n;
       }
@@ -104,7 +118,8 @@ public final class Smb2Probe {
           : new ProbeResult.TimedOut(peer, ProbeResult.TimedOut.Stage.ANSWER, timeout);
     } catch (IOException e) {
       return Smb2Negotiate.anyAnswer(received, length)
-          ? Smb2Negotiate.decode(peer, received, length) : new ProbeResult.ClosedWithoutAnswer(peer, true);
+          ? Smb2Negotiate.decode(peer, received, length)
+          : new ProbeResult.ClosedWithoutAnswer(peer, true);
     }
   }
 
@@ -115,7 +130,9 @@ public final class Smb2Probe {
     return System.nanoTime() + timeout.toNanos();
   }
 
-  /** Milliseconds left before {@code deadline}, at least 1: 0 would mean "wait forever" to a socket. */
+  /**
+   * Milliseconds left before {@code deadline}, at least 1: 0 would mean "wait forever" to a socket.
+   */
   private static int remainingMillis(long deadline) throws SocketTimeoutException {
     long left = (deadline - System.nanoTime()) / 1_000_000;
     if (left <= 0) {

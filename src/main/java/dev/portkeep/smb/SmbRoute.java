@@ -23,15 +23,20 @@ import java.util.OptionalInt;
  *       option); otherwise a high port on 127.0.0.1;
  *   <li>macOS: 127.0.0.1:445 when it can be bound, else a high port (launchd holds *:445 while File
  *       Sharing is on);
- *   <li>Windows: the kernel's SMB server holds 445, so a high port on 127.0.0.1, with
- *       {@code net use /TCPPORT} on Windows 11 24H2 and Server 2025, or the older-Windows procedure.
+ *   <li>Windows: the kernel's SMB server holds 445, so a high port on 127.0.0.1, with {@code net
+ *       use /TCPPORT} on Windows 11 24H2 and Server 2025, or the older-Windows procedure.
  * </ul>
  */
 public final class SmbRoute {
   static final int SMB = 445;
   static final int PREFERRED_HIGH = 1445;
-  /** Windows 11 24H2 and Windows Server 2025 share build 26100, the first with SMB alternative ports. */
+
+  /**
+   * Windows 11 24H2 and Windows Server 2025 share build 26100, the first with SMB alternative
+   * ports.
+   */
   static final int ALTERNATIVE_PORTS_BUILD = 26100;
+
   private static final int ALIASES = 40;
 
   private final BindCheck check;
@@ -48,12 +53,14 @@ public final class SmbRoute {
   public SmbListener choose() {
     List<String> why = new ArrayList<>();
     if (os == SocketOptionsPolicy.WINDOWS) {
-      why.add("Windows' own SMB server (the kernel, System pid 4) holds port 445 on every address, so"
-          + " no program can listen there; portkeep forwards a high port instead");
+      why.add(
+          "Windows' own SMB server (the kernel, System pid 4) holds port 445 on every address, so"
+              + " no program can listen there; portkeep forwards a high port instead");
       int port = highPort(why);
       return new SmbListener("127.0.0.1", port, why);
     }
-    Optional<String> alias = os == SocketOptionsPolicy.LINUX ? freeLoopbackFor445(why) : loopback445(why);
+    Optional<String> alias =
+        os == SocketOptionsPolicy.LINUX ? freeLoopbackFor445(why) : loopback445(why);
     if (alias.isPresent()) {
       return new SmbListener(alias.get(), SMB, why);
     }
@@ -63,7 +70,9 @@ public final class SmbRoute {
 
   /** How each client connects to the listener once it is bound at {@code port}. */
   public List<String> howToConnect(String address, int port, String share, String user) {
-    return os == SocketOptionsPolicy.WINDOWS ? windowsConnect(port, share, user) : unixConnect(address, port, share, user);
+    return os == SocketOptionsPolicy.WINDOWS
+        ? windowsConnect(port, share, user)
+        : unixConnect(address, port, share, user);
   }
 
   private Optional<String> freeLoopbackFor445(List<String> why) {
@@ -71,8 +80,11 @@ public final class SmbRoute {
       String address = "127.0.0." + last;
       CheckReport report = check.check(address + ":" + SMB, List.of(plan(address, SMB)));
       if (report.bindable()) {
-        why.add("portkeep may bind port 445 and " + address + ":445 is free, so clients connect with no port"
-            + " option (Linux accepts any 127.0.0.0/8 address)");
+        why.add(
+            "portkeep may bind port 445 and "
+                + address
+                + ":445 is free, so clients connect with no port"
+                + " option (Linux accepts any 127.0.0.0/8 address)");
         return Optional.of(address);
       }
       SocketCheck failed = report.firstFailure().orElseThrow();
@@ -81,18 +93,25 @@ public final class SmbRoute {
         return Optional.empty();
       }
       if (!failed.holders().isEmpty() && failed.holders().get(0).entry().local().isWildcard()) {
-        why.add("port 445 is held on every address by " + failed.holderText() + ", so a high port is used");
+        why.add(
+            "port 445 is held on every address by "
+                + failed.holderText()
+                + ", so a high port is used");
         return Optional.empty();
       }
     }
-    why.add("no loopback address from 127.0.0.2 to 127.0.0." + (1 + ALIASES) + " has port 445 free, so a high port is used");
+    why.add(
+        "no loopback address from 127.0.0.2 to 127.0.0."
+            + (1 + ALIASES)
+            + " has port 445 free, so a high port is used");
     return Optional.empty();
   }
 
   private Optional<String> loopback445(List<String> why) {
     CheckReport report = check.check("127.0.0.1:445", List.of(plan("127.0.0.1", SMB)));
     if (report.bindable()) {
-      why.add("127.0.0.1:445 is free and portkeep may bind it, so clients connect with no port option");
+      why.add(
+          "127.0.0.1:445 is free and portkeep may bind it, so clients connect with no port option");
       return Optional.of("127.0.0.1");
     }
     SocketCheck failed = report.firstFailure().orElseThrow();
@@ -101,7 +120,9 @@ public final class SmbRoute {
   }
 
   private int highPort(List<String> why) {
-    if (check.check("127.0.0.1:" + PREFERRED_HIGH, List.of(plan("127.0.0.1", PREFERRED_HIGH))).bindable()) {
+    if (check
+        .check("127.0.0.1:" + PREFERRED_HIGH, List.of(plan("127.0.0.1", PREFERRED_HIGH)))
+        .bindable()) {
       return PREFERRED_HIGH;
     }
     why.add("port " + PREFERRED_HIGH + " is taken, so the listener takes any free port");
@@ -119,28 +140,48 @@ public final class SmbRoute {
   static List<String> unixConnect(String address, int port, String share, String user) {
     String p = port == SMB ? "" : " -p " + port;
     String mountPort = port == SMB ? "" : "port=" + port + ",";
-    String url = port == SMB ? "smb://" + address + "/" + share : "smb://" + address + ":" + port + "/" + share;
+    String url =
+        port == SMB
+            ? "smb://" + address + "/" + share
+            : "smb://" + address + ":" + port + "/" + share;
     return List.of(
         "smbclient //" + address + "/" + share + p + " -U " + user,
-        "sudo mount -t cifs //" + address + "/" + share + " /mnt -o " + mountPort + "username=" + user,
+        "sudo mount -t cifs //"
+            + address
+            + "/"
+            + share
+            + " /mnt -o "
+            + mountPort
+            + "username="
+            + user,
         url + "   (file managers; on macOS Finder's Connect to Server)");
   }
 
   List<String> windowsConnect(int port, String share, String user) {
     if (windowsBuild.isPresent() && windowsBuild.getAsInt() >= ALTERNATIVE_PORTS_BUILD) {
       return List.of(
-          "net use \\\\127.0.0.1\\" + share + " /TCPPORT:" + port + " /user:" + user + "   (from an elevated prompt)",
+          "net use \\\\127.0.0.1\\"
+              + share
+              + " /TCPPORT:"
+              + port
+              + " /user:"
+              + user
+              + "   (from an elevated prompt)",
           "New-SmbMapping -RemotePath \\\\127.0.0.1\\" + share + " -TcpPort " + port);
     }
     return List.of(
-        "this Windows (build " + (windowsBuild.isPresent() ? windowsBuild.getAsInt() : "unknown")
+        "this Windows (build "
+            + (windowsBuild.isPresent() ? windowsBuild.getAsInt() : "unknown")
             + ") cannot connect to SMB on another port; Windows 11 24H2 and Server 2025 can (net use /TCPPORT)",
         "older Windows needs a loopback adapter and netsh portproxy: see docs/smb.md, 'Older Windows'");
   }
 
-  /** The build number in {@code ver}'s output, e.g. "Microsoft Windows [Version 10.0.26100.2314]". */
+  /**
+   * The build number in {@code ver}'s output, e.g. "Microsoft Windows [Version 10.0.26100.2314]".
+   */
   public static OptionalInt parseWindowsBuild(String ver) {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("Version \\d+\\.\\d+\\.(\\d+)").matcher(ver);
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("Version \\d+\\.\\d+\\.(\\d+)").matcher(ver);
     return m.find() ? OptionalInt.of(Integer.parseInt(m.group(1))) : OptionalInt.empty();
   }
 }

@@ -45,7 +45,8 @@ public final class DemoServer implements AutoCloseable {
       server.setHost("127.0.0.1");
       server.setPort(0);
       server.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
-      server.setPublickeyAuthenticator((user, key, session) -> KeyUtils.compareKeys(key, userKey.getPublic()));
+      server.setPublickeyAuthenticator(
+          (user, key, session) -> KeyUtils.compareKeys(key, userKey.getPublic()));
       server.setPasswordAuthenticator(null);
       server.setKeyboardInteractiveAuthenticator(null);
       server.setForwardingFilter(onlyTo(allowedTarget));
@@ -54,7 +55,9 @@ public final class DemoServer implements AutoCloseable {
       int port = server.getPort();
       Path clientKey = writePrivateKey(dir.resolve("demo_ed25519"), userKey);
       Path knownHosts = dir.resolve("known_hosts");
-      Files.writeString(knownHosts, "[127.0.0.1]:" + port + " " + PublicKeyEntry.toString(hostKey.getPublic()) + "\n");
+      Files.writeString(
+          knownHosts,
+          "[127.0.0.1]:" + port + " " + PublicKeyEntry.toString(hostKey.getPublic()) + "\n");
       return new DemoServer(server, clientKey, knownHosts, hostKey.getPublic());
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot generate the demo keys", e);
@@ -65,22 +68,29 @@ public final class DemoServer implements AutoCloseable {
     TcpForwardingFilter tcp =
         new TcpForwardingFilter() {
           @Override
-          public boolean canListen(SshdSocketAddress address, org.apache.sshd.common.session.Session session) {
+          public boolean canListen(
+              SshdSocketAddress address, org.apache.sshd.common.session.Session session) {
             return false;
           }
 
           @Override
-          public boolean canConnect(Type type, SshdSocketAddress address, org.apache.sshd.common.session.Session session) {
+          public boolean canConnect(
+              Type type,
+              SshdSocketAddress address,
+              org.apache.sshd.common.session.Session session) {
             return type == Type.Direct
                 && address.getPort() == target.getPort()
-                && (address.getHostName().equals("127.0.0.1") || address.getHostName().equals("localhost"));
+                && (address.getHostName().equals("127.0.0.1")
+                    || address.getHostName().equals("localhost"));
           }
         };
     return org.apache.sshd.server.forward.ForwardingFilter.asForwardingFilter(null, null, tcp);
   }
 
-  private static Path writePrivateKey(Path file, KeyPair key) throws IOException, GeneralSecurityException {
-    Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+  private static Path writePrivateKey(Path file, KeyPair key)
+      throws IOException, GeneralSecurityException {
+    Files.createFile(
+        file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     try (OutputStream out = Files.newOutputStream(file)) {
       OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(key, "portkeep-demo", null, out);
     }

@@ -17,23 +17,25 @@ import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 
 /**
  * A {@code direct-tcpip} channel as a {@link Conduit}. Sending reads the local socket straight into
- * an SSH packet buffer (no stream in between, one buffer per packet) and keeps at most a few packets
- * of this channel in the session's write queue: enough to overlap reading with writing, while with
- * many channels MINA's queue otherwise fills with a window's worth of packets per channel and its
- * completions search it from the head.
+ * an SSH packet buffer (no stream in between, one buffer per packet) and keeps at most a few
+ * packets of this channel in the session's write queue: enough to overlap reading with writing,
+ * while with many channels MINA's queue otherwise fills with a window's worth of packets per
+ * channel and its completions search it from the head.
  */
 final class DirectChannel implements Conduit {
   private static final Duration FOREVER = Duration.ofDays(3650);
   private static final int MAX_CHUNK = 32 * 1024;
   private static final int MIN_CHUNK = 1024;
+
   /** Packets of one channel that may wait in the session's write queue at once. */
   static final int IN_FLIGHT = 8;
 
   private final ForwardingChannel channel;
   private final ArrayDeque<Write> writes = new ArrayDeque<>(IN_FLIGHT);
+
   /**
-   * How much the next read may take: it starts small, so an idle connection blocked in a read
-   * holds 1 KiB rather than a whole packet, doubles while reads fill it, and halves when they don't.
+   * How much the next read may take: it starts small, so an idle connection blocked in a read holds
+   * 1 KiB rather than a whole packet, doubles while reads fill it, and halves when they don't.
    */
   private int readSize = MIN_CHUNK;
 
@@ -66,9 +68,11 @@ final class DirectChannel implements Conduit {
     // Full-size packets reuse arrays MINA has finished writing; the others get a new one.
     boolean full = chunk == MAX_CHUNK;
     byte[] reused = full ? SendBuffers.SHARED.take() : null;
-    Buffer packet = reused != null
-        ? session.prepareBuffer(SshConstants.SSH_MSG_CHANNEL_DATA, new ByteArrayBuffer(reused, 0, 0))
-        : session.createBuffer(SshConstants.SSH_MSG_CHANNEL_DATA, chunk + 8);
+    Buffer packet =
+        reused != null
+            ? session.prepareBuffer(
+                SshConstants.SSH_MSG_CHANNEL_DATA, new ByteArrayBuffer(reused, 0, 0))
+            : session.createBuffer(SshConstants.SSH_MSG_CHANNEL_DATA, chunk + 8);
     packet.putUInt(channel.getRecipient());
     int lengthAt = packet.wpos();
     packet.putUInt(0);
@@ -82,7 +86,10 @@ final class DirectChannel implements Conduit {
       }
       return n;
     }
-    readSize = n == chunk ? Math.min(readSize * 2, MAX_CHUNK) : n < chunk / 4 ? Math.max(readSize / 2, MIN_CHUNK) : readSize;
+    readSize =
+        n == chunk
+            ? Math.min(readSize * 2, MAX_CHUNK)
+            : n < chunk / 4 ? Math.max(readSize / 2, MIN_CHUNK) : readSize;
     packet.wpos(lengthAt);
     packet.putUInt(n);
     packet.wpos(dataAt + n);
@@ -92,8 +99,9 @@ final class DirectChannel implements Conduit {
   }
 
   /**
-   * A packet handed to MINA, and its array if it may be reused. MINA is done with the array once the
-   * write completed (or failed); a packet held back during a key exchange completes only when sent.
+   * A packet handed to MINA, and its array if it may be reused. MINA is done with the array once
+   * the write completed (or failed); a packet held back during a key exchange completes only when
+   * sent.
    */
   private record Write(IoWriteFuture future, byte[] reusable) {}
 

@@ -22,18 +22,25 @@ import org.apache.sshd.common.util.net.SshdSocketAddress;
  */
 final class ForwardingChannel extends ChannelDirectTcpip {
   private static final ByteBuffer END = ByteBuffer.allocate(0);
-  /** Below this, a packet gets a heap array of its own size: keystrokes do not need a direct buffer. */
+
+  /**
+   * Below this, a packet gets a heap array of its own size: keystrokes do not need a direct buffer.
+   */
   private static final int SMALL = 4096;
 
   /** Packets written to the socket in one gathering write, at most. */
   private static final int BATCH = 16;
 
   private final LinkedBlockingQueue<ByteBuffer> inbox = new LinkedBlockingQueue<>();
+
   /** The pump's gathering array, made at the first data: an idle connection holds none. */
   private ByteBuffer[] batch;
+
   private volatile boolean ended;
+
   /** Set once the pump stopped taking data: what arrives after goes straight back to the pool. */
   private volatile boolean discarding;
+
   /** Bytes written to the socket but not yet given back to the server's window. */
   private long unreleased;
 

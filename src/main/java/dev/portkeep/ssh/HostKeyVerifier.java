@@ -34,7 +34,9 @@ final class HostKeyVerifier implements ServerKeyVerifier {
   private final AtomicReference<AuthException> rejection = new AtomicReference<>();
   private KnownHosts knownHosts;
 
-  /** Verifies the key of {@code hop}, one server of the route, with the session's policy and files. */
+  /**
+   * Verifies the key of {@code hop}, one server of the route, with the session's policy and files.
+   */
   HostKeyVerifier(Hop hop, SessionSettings settings, Prompts prompts) {
     this.host = hop.host();
     this.port = hop.port();
@@ -92,7 +94,13 @@ final class HostKeyVerifier implements ServerKeyVerifier {
     for (KnownHosts.Entry entry : matches) {
       if (entry.revoked() && KnownHosts.sameKey(entry.key(), key)) {
         throw new AuthException(
-            "host key of " + hostName() + " is marked @revoked (" + entry.where() + "): " + type + " "
+            "host key of "
+                + hostName()
+                + " is marked @revoked ("
+                + entry.where()
+                + "): "
+                + type
+                + " "
                 + KnownHosts.fingerprint(key),
             "do not connect; ask the server's administrator for its current key");
       }
@@ -110,11 +118,21 @@ final class HostKeyVerifier implements ServerKeyVerifier {
 
   private AuthException changed(KnownHosts.Entry entry, PublicKey key) {
     return new AuthException(
-        "HOST KEY CHANGED for " + hostName() + ": expected " + KnownHosts.fingerprint(entry.key())
-            + " (" + entry.where() + "), got " + KnownHosts.keyType(key) + " "
+        "HOST KEY CHANGED for "
+            + hostName()
+            + ": expected "
+            + KnownHosts.fingerprint(entry.key())
+            + " ("
+            + entry.where()
+            + "), got "
+            + KnownHosts.keyType(key)
+            + " "
             + KnownHosts.fingerprint(key),
         "someone may be intercepting the connection; if the server's key really changed, remove the"
-            + " old entry with: ssh-keygen -R '" + knownHostsName() + "' -f " + entry.file());
+            + " old entry with: ssh-keygen -R '"
+            + knownHostsName()
+            + "' -f "
+            + entry.file());
   }
 
   private void unknown(KnownHosts knownHosts, PublicKey key, List<KnownHosts.Entry> others)
@@ -127,8 +145,11 @@ final class HostKeyVerifier implements ServerKeyVerifier {
       boolean yes =
           prompts
               .confirm(
-                  "The authenticity of host '" + hostName() + "' can't be established.\n"
-                      + description + ".\n"
+                  "The authenticity of host '"
+                      + hostName()
+                      + "' can't be established.\n"
+                      + description
+                      + ".\n"
                       + "Are you sure you want to continue connecting (yes/no)? ")
               .orElseThrow(() -> notKnown(description, others));
       if (!yes) {
@@ -147,14 +168,18 @@ final class HostKeyVerifier implements ServerKeyVerifier {
         others.isEmpty()
             ? ""
             : " (known_hosts has only "
-                + String.join(", ", others.stream().map(e -> KnownHosts.keyType(e.key())).distinct().toList())
+                + String.join(
+                    ", ", others.stream().map(e -> KnownHosts.keyType(e.key())).distinct().toList())
                 + " keys for it)";
     return new AuthException(
         "host key of " + hostName() + " is not known" + otherTypes + ": " + description,
         "check the fingerprint with the server's administrator, then trust it once with"
             + " -o StrictHostKeyChecking=accept-new, or add it: ssh-keyscan"
             + (port == 22 ? "" : " -p " + port)
-            + " " + host + " >> " + settings.knownHostsFiles().get(0));
+            + " "
+            + host
+            + " >> "
+            + settings.knownHostsFiles().get(0));
   }
 
   private void add(Path file, PublicKey key) throws IOException {

@@ -21,8 +21,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Loads private keys before connecting, so a bad key is reported up front. Keys readable by group or
- * others are refused as OpenSSH refuses them; encrypted keys ask for their passphrase on a terminal.
+ * Loads private keys before connecting, so a bad key is reported up front. Keys readable by group
+ * or others are refused as OpenSSH refuses them; encrypted keys ask for their passphrase on a
+ * terminal.
  */
 final class Identities {
   private static final Logger log = LoggerFactory.getLogger(Identities.class);
@@ -54,7 +55,8 @@ final class Identities {
     Passphrases passphrases = new Passphrases(file, prompts);
     try (InputStream in = Files.newInputStream(file)) {
       Iterable<KeyPair> loaded =
-          SecurityUtils.loadKeyPairIdentities(null, NamedResource.ofName(file.toString()), in, passphrases);
+          SecurityUtils.loadKeyPairIdentities(
+              null, NamedResource.ofName(file.toString()), in, passphrases);
       List<KeyPair> keys = new ArrayList<>();
       if (loaded != null) {
         loaded.forEach(keys::add);
@@ -91,13 +93,19 @@ final class Identities {
       int mode = mode(perms);
       if ((mode & 0077) != 0) {
         throw new UsageException(
-            "UNPROTECTED PRIVATE KEY FILE: Permissions " + String.format("0%03o", mode) + " for '"
-                + file + "' are too open; this private key will be ignored",
-            "it is required that your private key files are NOT accessible by others: chmod 600 " + file);
+            "UNPROTECTED PRIVATE KEY FILE: Permissions "
+                + String.format("0%03o", mode)
+                + " for '"
+                + file
+                + "' are too open; this private key will be ignored",
+            "it is required that your private key files are NOT accessible by others: chmod 600 "
+                + file);
       }
     } catch (IOException e) {
       throw new UsageException(
-          "cannot read identity file '" + file + "': " + e.getMessage(), "check the file's permissions", e);
+          "cannot read identity file '" + file + "': " + e.getMessage(),
+          "check the file's permissions",
+          e);
     }
   }
 
@@ -128,7 +136,9 @@ final class Identities {
       if (secret.isEmpty()) {
         refused =
             new UsageException(
-                "identity file '" + file + "' is encrypted and there is no terminal to ask for its passphrase",
+                "identity file '"
+                    + file
+                    + "' is encrypted and there is no terminal to ask for its passphrase",
                 "run portkeep in a terminal, or give unattended tunnels a key of their own without a passphrase");
         throw refused;
       }
@@ -137,11 +147,17 @@ final class Identities {
 
     @Override
     public ResourceDecodeResult handleDecodeAttemptResult(
-        SessionContext session, NamedResource resource, int retryIndex, String password, Exception err) {
+        SessionContext session,
+        NamedResource resource,
+        int retryIndex,
+        String password,
+        Exception err) {
       if (err == null) {
         return ResourceDecodeResult.TERMINATE;
       }
-      return retryIndex + 1 < PASSPHRASE_ATTEMPTS ? ResourceDecodeResult.RETRY : ResourceDecodeResult.TERMINATE;
+      return retryIndex + 1 < PASSPHRASE_ATTEMPTS
+          ? ResourceDecodeResult.RETRY
+          : ResourceDecodeResult.TERMINATE;
     }
   }
 }

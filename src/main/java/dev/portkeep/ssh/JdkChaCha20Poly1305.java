@@ -12,14 +12,14 @@ import org.apache.sshd.common.mac.Mac;
 /**
  * OpenSSH's {@code chacha20-poly1305@openssh.com}, with the JDK's ChaCha20 (vectorised intrinsics)
  * in place of MINA's plain-Java one, which holds a single stream to about a quarter of the speed,
- * and the JDK's Poly1305 where reachable ({@link Poly1305}).
- * Same contract as MINA's {@code ChaCha20Cipher}: the first 32 key bytes encrypt the payload and key
- * Poly1305, the last 32 encrypt the 4-byte packet length; the nonce is the packet sequence number.
+ * and the JDK's Poly1305 where reachable ({@link Poly1305}). Same contract as MINA's {@code
+ * ChaCha20Cipher}: the first 32 key bytes encrypt the payload and key Poly1305, the last 32 encrypt
+ * the 4-byte packet length; the nonce is the packet sequence number.
  *
- * <p>The original ChaCha20's 64-bit counter and 64-bit nonce map onto the JDK's IETF variant (32-bit
- * counter, 96-bit nonce) as nonce = 4 zero bytes + the sequence number as 8 big-endian bytes, since
- * a packet never needs more than 2^32 blocks. The JDK refuses to encrypt twice with one key and
- * nonce, so the keystream is applied in decrypt mode, which is the same XOR.
+ * <p>The original ChaCha20's 64-bit counter and 64-bit nonce map onto the JDK's IETF variant
+ * (32-bit counter, 96-bit nonce) as nonce = 4 zero bytes + the sequence number as 8 big-endian
+ * bytes, since a packet never needs more than 2^32 blocks. The JDK refuses to encrypt twice with
+ * one key and nonce, so the keystream is applied in decrypt mode, which is the same XOR.
  */
 final class JdkChaCha20Poly1305 implements Cipher {
   static final String NAME = "chacha20-poly1305@openssh.com";
@@ -67,12 +67,18 @@ final class JdkChaCha20Poly1305 implements Cipher {
     if (iv[0] != 0 || iv[1] != 0 || iv[2] != 0 || iv[3] != 0) {
       throw new IllegalStateException("ChaCha20 nonce is not an SSH packet sequence number");
     }
-    sequence = ((iv[4] & 0xffL) << 24) | ((iv[5] & 0xffL) << 16) | ((iv[6] & 0xffL) << 8) | (iv[7] & 0xffL);
+    sequence =
+        ((iv[4] & 0xffL) << 24)
+            | ((iv[5] & 0xffL) << 16)
+            | ((iv[6] & 0xffL) << 8)
+            | (iv[7] & 0xffL);
     initialSequence = sequence;
     startPacket();
   }
 
-  /** Keys both streams for the packet with the current sequence number, and Poly1305 from block 0. */
+  /**
+   * Keys both streams for the packet with the current sequence number, and Poly1305 from block 0.
+   */
   private void startPacket() throws Exception {
     nonce[8] = (byte) (sequence >>> 24);
     nonce[9] = (byte) (sequence >>> 16);
@@ -87,7 +93,8 @@ final class JdkChaCha20Poly1305 implements Cipher {
   @Override
   public void updateAAD(byte[] data, int offset, int length) throws Exception {
     if (length != 4) {
-      throw new IllegalArgumentException("AAD is the 4-byte packet length, not " + length + " bytes");
+      throw new IllegalArgumentException(
+          "AAD is the 4-byte packet length, not " + length + " bytes");
     }
     if (mode == Mode.Decrypt) {
       mac.update(data, offset, length);
@@ -157,6 +164,8 @@ final class JdkChaCha20Poly1305 implements Cipher {
 
   @Override
   public String toString() {
-    return "chacha20-poly1305 (JDK ChaCha20, " + (mac instanceof Poly1305.Jdk ? "JDK" : "MINA") + " Poly1305)";
+    return "chacha20-poly1305 (JDK ChaCha20, "
+        + (mac instanceof Poly1305.Jdk ? "JDK" : "MINA")
+        + " Poly1305)";
   }
 }

@@ -62,15 +62,24 @@ final class JumpBridge implements AutoCloseable {
     try (SocketChannel socket = accepted.get()) {
       InetSocketAddress peer = (InetSocketAddress) socket.getRemoteAddress();
       if (peer.getPort() != clientPort) {
-        failure = "an unexpected local connection (port " + peer.getPort() + ") reached the jump bridge";
+        failure =
+            "an unexpected local connection (port " + peer.getPort() + ") reached the jump bridge";
         return;
       }
-      ForwardingChannel channel = new ForwardingChannel(new SshdSocketAddress(peer), new SshdSocketAddress(hop.host(), hop.port()));
+      ForwardingChannel channel =
+          new ForwardingChannel(
+              new SshdSocketAddress(peer), new SshdSocketAddress(hop.host(), hop.port()));
       via.getService(ConnectionService.class).registerChannel(channel);
       channel.open().verify(java.time.Duration.ofSeconds(30));
       new Pump(socket, new DirectChannel(channel), new LongAdder(), new LongAdder()).run();
     } catch (IOException e) {
-      failure = "cannot reach " + hop.host() + ":" + hop.port() + " from the previous hop: " + rootMessage(e);
+      failure =
+          "cannot reach "
+              + hop.host()
+              + ":"
+              + hop.port()
+              + " from the previous hop: "
+              + rootMessage(e);
     } catch (Exception e) {
       failure = "the jump to " + hop.display() + " broke: " + e;
     }
@@ -94,12 +103,13 @@ final class JumpBridge implements AutoCloseable {
   @Override
   public void close() throws IOException {
     listener.close();
-    accepted.thenAccept(s -> {
-      try {
-        s.close();
-      } catch (IOException ignored) {
-        // Closing a bridge that is already gone.
-      }
-    });
+    accepted.thenAccept(
+        s -> {
+          try {
+            s.close();
+          } catch (IOException ignored) {
+            // Closing a bridge that is already gone.
+          }
+        });
   }
 }

@@ -19,8 +19,8 @@ import org.apache.sshd.core.CoreModuleProperties;
 /**
  * The only class that sets MINA SSHD's client algorithms and properties.
  *
- * <p>Algorithms: AES-GCM first, then ChaCha20-Poly1305 and AES-CTR; no CBC, no SHA-1 MACs, no
- * SHA-1 signatures (ssh-rsa, ssh-dss), no SHA-1 key exchanges. Strict key exchange (the Terrapin
+ * <p>Algorithms: AES-GCM first, then ChaCha20-Poly1305 and AES-CTR; no CBC, no SHA-1 MACs, no SHA-1
+ * signatures (ssh-rsa, ssh-dss), no SHA-1 key exchanges. Strict key exchange (the Terrapin
  * mitigation) is on in MINA since 2.12 whenever the server offers it.
  */
 final class MinaSettings {
@@ -71,7 +71,9 @@ final class MinaSettings {
    * with a newer key type would be met with its unknown key.
    */
   static SshClient newClient(
-      ServerKeyVerifier verifier, dev.portkeep.config.SessionSettings settings, java.util.Set<String> knownKeyTypes) {
+      ServerKeyVerifier verifier,
+      dev.portkeep.config.SessionSettings settings,
+      java.util.Set<String> knownKeyTypes) {
     Duration connectTimeout = settings.connectTimeout();
     List<NamedFactory<Cipher>> ciphers = new java.util.ArrayList<>();
     for (BuiltinCiphers c : supported(CIPHERS)) {
@@ -80,7 +82,8 @@ final class MinaSettings {
     }
     List<NamedFactory<Mac>> macs = List.copyOf(supported(MACS));
     List<NamedFactory<Signature>> signatures = new java.util.ArrayList<>(supported(SIGNATURES));
-    signatures.sort(java.util.Comparator.comparing(f -> knownKeyTypes.contains(keyType(f.getName())) ? 0 : 1));
+    signatures.sort(
+        java.util.Comparator.comparing(f -> knownKeyTypes.contains(keyType(f.getName())) ? 0 : 1));
     SshClient client =
         ClientBuilder.builder()
             .cipherFactories(ciphers)
@@ -112,27 +115,37 @@ final class MinaSettings {
     keepAlive(client, settings.keepAlive());
     // Connections for -R come back as forwarded-tcpip channels, which the server can only open for
     // ports portkeep asked for; MINA maps each to its local target. Nothing else is accepted.
-    client.setForwardingFilter(org.apache.sshd.server.forward.ForwardingFilter.asForwardingFilter(
-        null, null, new org.apache.sshd.server.forward.TcpForwardingFilter() {
-          @Override
-          public boolean canListen(org.apache.sshd.common.util.net.SshdSocketAddress address, org.apache.sshd.common.session.Session session) {
-            return false;
-          }
+    client.setForwardingFilter(
+        org.apache.sshd.server.forward.ForwardingFilter.asForwardingFilter(
+            null,
+            null,
+            new org.apache.sshd.server.forward.TcpForwardingFilter() {
+              @Override
+              public boolean canListen(
+                  org.apache.sshd.common.util.net.SshdSocketAddress address,
+                  org.apache.sshd.common.session.Session session) {
+                return false;
+              }
 
-          @Override
-          public boolean canConnect(Type type, org.apache.sshd.common.util.net.SshdSocketAddress address, org.apache.sshd.common.session.Session session) {
-            return type == Type.Forwarded;
-          }
-        }));
+              @Override
+              public boolean canConnect(
+                  Type type,
+                  org.apache.sshd.common.util.net.SshdSocketAddress address,
+                  org.apache.sshd.common.session.Session session) {
+                return type == Type.Forwarded;
+              }
+            }));
     // portkeep reads ssh_config itself; MINA must not apply ~/.ssh/config behind its back.
-    client.setHostConfigEntryResolver(org.apache.sshd.client.config.hosts.HostConfigEntryResolver.EMPTY);
+    client.setHostConfigEntryResolver(
+        org.apache.sshd.client.config.hosts.HostConfigEntryResolver.EMPTY);
     return client;
   }
 
   /**
    * ServerAliveInterval and ServerAliveCountMax: a {@code keepalive@openssh.com} request with
    * want-reply every interval; any reply (OpenSSH answers with a failure) counts; one more than
-   * countMax outstanding ends the session, so a silent peer is dead after interval x (countMax + 1).
+   * countMax outstanding ends the session, so a silent peer is dead after interval x (countMax +
+   * 1).
    */
   private static void keepAlive(SshClient client, dev.portkeep.config.KeepAlive keepAlive) {
     if (!keepAlive.enabled()) {
@@ -143,7 +156,10 @@ final class MinaSettings {
     CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(client, keepAlive.countMax());
   }
 
-  /** The key type a signature algorithm verifies: rsa-sha2-* use ssh-rsa keys; certificates their key's. */
+  /**
+   * The key type a signature algorithm verifies: rsa-sha2-* use ssh-rsa keys; certificates their
+   * key's.
+   */
   static String keyType(String signature) {
     String plain = signature.replace("-cert-v01@openssh.com", "");
     return plain.startsWith("rsa-sha2-") ? "ssh-rsa" : plain;

@@ -19,7 +19,12 @@ final class PasswordPrompt implements UserInteraction {
 
   @Override
   public String[] interactive(
-      ClientSession session, String name, String instruction, String lang, String[] prompt, boolean[] echo) {
+      ClientSession session,
+      String name,
+      String instruction,
+      String lang,
+      String[] prompt,
+      boolean[] echo) {
     String[] answers = new String[prompt.length];
     for (int i = 0; i < prompt.length; i++) {
       Optional<char[]> answer = prompts.secret(prompt[i]);

@@ -10,14 +10,14 @@ import javax.crypto.spec.SecretKeySpec;
 import org.apache.sshd.common.mac.Poly1305Mac;
 
 /**
- * The Poly1305 one-time authenticator behind {@link JdkChaCha20Poly1305}: the JDK's own when
- * {@code java.base} opens {@code com.sun.crypto.provider} to portkeep (the jar's manifest does, with
+ * The Poly1305 one-time authenticator behind {@link JdkChaCha20Poly1305}: the JDK's own when {@code
+ * java.base} opens {@code com.sun.crypto.provider} to portkeep (the jar's manifest does, with
  * {@code Add-Opens}), otherwise MINA's.
  *
- * <p>The JDK's runs on AVX-512/AVX2 intrinsics where the CPU has them; MINA's is plain Java, and was
- * 45 % of the client's CPU in a ChaCha20 download (bench/profile down1 --cipher chacha). The JDK
- * offers Poly1305 publicly only inside its RFC 8439 AEAD, whose tag covers padding and lengths that
- * OpenSSH's construction does not, hence the private access.
+ * <p>The JDK's runs on AVX-512/AVX2 intrinsics where the CPU has them; MINA's is plain Java, and
+ * was 45 % of the client's CPU in a ChaCha20 download (bench/profile down1 --cipher chacha). The
+ * JDK offers Poly1305 publicly only inside its RFC 8439 AEAD, whose tag covers padding and lengths
+ * that OpenSSH's construction does not, hence the private access.
  */
 sealed interface Poly1305 permits Poly1305.Jdk, Poly1305.Mina {
   /** Starts a new tag with a 32-byte one-time key. */
@@ -56,18 +56,37 @@ sealed interface Poly1305 permits Poly1305.Jdk, Poly1305.Mina {
         Class<?> type = Class.forName("com.sun.crypto.provider.Poly1305");
         MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(type, MethodHandles.lookup());
         // No weak-key check: OpenSSH's construction has none, and its keys come from ChaCha20.
-        create = lookup.findConstructor(type, MethodType.methodType(void.class, boolean.class))
-            .asType(MethodType.methodType(Object.class, boolean.class));
-        init = lookup.findVirtual(type, "engineInit", MethodType.methodType(void.class, Key.class, AlgorithmParameterSpec.class))
-            .asType(MethodType.methodType(void.class, Object.class, Key.class, AlgorithmParameterSpec.class));
-        update = lookup.findVirtual(type, "engineUpdate", MethodType.methodType(void.class, byte[].class, int.class, int.class))
-            .asType(MethodType.methodType(void.class, Object.class, byte[].class, int.class, int.class));
-        finish = lookup.findVirtual(type, "engineDoFinal", MethodType.methodType(byte[].class))
-            .asType(MethodType.methodType(byte[].class, Object.class));
+        create =
+            lookup
+                .findConstructor(type, MethodType.methodType(void.class, boolean.class))
+                .asType(MethodType.methodType(Object.class, boolean.class));
+        init =
+            lookup
+                .findVirtual(
+                    type,
+                    "engineInit",
+                    MethodType.methodType(void.class, Key.class, AlgorithmParameterSpec.class))
+                .asType(
+                    MethodType.methodType(
+                        void.class, Object.class, Key.class, AlgorithmParameterSpec.class));
+        update =
+            lookup
+                .findVirtual(
+                    type,
+                    "engineUpdate",
+                    MethodType.methodType(void.class, byte[].class, int.class, int.class))
+                .asType(
+                    MethodType.methodType(
+                        void.class, Object.class, byte[].class, int.class, int.class));
+        finish =
+            lookup
+                .findVirtual(type, "engineDoFinal", MethodType.methodType(byte[].class))
+                .asType(MethodType.methodType(byte[].class, Object.class));
         usable = true;
       } catch (ReflectiveOperationException | RuntimeException e) {
         // Not opened (run without the jar's manifest) or a JDK that changed the class: MINA's then.
-        org.slf4j.LoggerFactory.getLogger(Poly1305.class).debug("the JDK's Poly1305 is out of reach: {}", e.toString());
+        org.slf4j.LoggerFactory.getLogger(Poly1305.class)
+            .debug("the JDK's Poly1305 is out of reach: {}", e.toString());
       }
       NEW = create;
       INIT = init;
@@ -89,7 +108,8 @@ sealed interface Poly1305 permits Poly1305.Jdk, Poly1305.Mina {
     @Override
     public void init(byte[] key) throws GeneralSecurityException {
       try {
-        INIT.invokeExact(engine, (Key) new SecretKeySpec(key, "Poly1305"), (AlgorithmParameterSpec) null);
+        INIT.invokeExact(
+            engine, (Key) new SecretKeySpec(key, "Poly1305"), (AlgorithmParameterSpec) null);
       } catch (GeneralSecurityException | RuntimeException | Error e) {
         throw e;
       } catch (Throwable e) {

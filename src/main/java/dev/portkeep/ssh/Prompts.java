@@ -4,7 +4,8 @@ import java.util.Optional;
 
 /**
  * Questions portkeep may ask the user on a terminal. The command line implements it; without a
- * terminal (or with BatchMode) {@link #NONE} answers nothing and the caller fails with a clear error.
+ * terminal (or with BatchMode) {@link #NONE} answers nothing and the caller fails with a clear
+ * error.
  */
 public interface Prompts {
   /** Asks a yes/no question; empty when nobody can answer. */

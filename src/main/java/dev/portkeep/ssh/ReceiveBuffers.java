@@ -7,9 +7,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Direct buffers for received channel data, shared by every channel of the process.
  *
- * <p>The JDK writes a heap buffer to a socket by first copying it into a temporary direct buffer;
- * a packet copied straight into a direct buffer skips that copy and the allocation and zeroing of
- * a new array per packet. At most {@link #MAX} buffers of one packet each ever exist (2 MiB, kept
+ * <p>The JDK writes a heap buffer to a socket by first copying it into a temporary direct buffer; a
+ * packet copied straight into a direct buffer skips that copy and the allocation and zeroing of a
+ * new array per packet. At most {@link #MAX} buffers of one packet each ever exist (2 MiB, kept
  * once made); when all are in use, {@link #take} answers null and the caller uses a heap array.
  */
 final class ReceiveBuffers {
@@ -44,7 +44,9 @@ final class ReceiveBuffers {
     }
   }
 
-  /** Buffers made so far and not lost: for the tests, which check that channels give theirs back. */
+  /**
+   * Buffers made so far and not lost: for the tests, which check that channels give theirs back.
+   */
   static int free() {
     return FREE.size();
   }

@@ -9,8 +9,8 @@ import java.util.concurrent.ArrayBlockingQueue;
  * <p>Each 32 KiB packet used to be a new array; with 64 uploads under way, the packets waiting to
  * be written outgrew the young generation, were promoted, and the collector took a sixth of the
  * client's CPU (bench/profile up64: the VM thread). At most {@code max} arrays are kept (4 MiB for
- * the shared one), all of one length: that of the first one handed back, which is what MINA sizes
- * a full packet to for the session's cipher and MAC.
+ * the shared one), all of one length: that of the first one handed back, which is what MINA sizes a
+ * full packet to for the session's cipher and MAC.
  */
 final class SendBuffers {
   static final SendBuffers SHARED = new SendBuffers(128);

@@ -63,7 +63,8 @@ public final class SshConnector {
     }
   }
 
-  private ClientSession connectHop(Hop hop, ClientSession via, Hop viaHop, List<AutoCloseable> chain) {
+  private ClientSession connectHop(
+      Hop hop, ClientSession via, Hop viaHop, List<AutoCloseable> chain) {
     HostKeyVerifier verifier = new HostKeyVerifier(hop, settings, prompts);
     SshClient client = MinaSettings.newClient(verifier, settings, verifier.knownKeyTypes());
     client.start();
@@ -99,7 +100,8 @@ public final class SshConnector {
     }
   }
 
-  private void authenticate(ClientSession session, HostKeyVerifier verifier, Hop hop, Hop viaHop, JumpBridge bridge) {
+  private void authenticate(
+      ClientSession session, HostKeyVerifier verifier, Hop hop, Hop viaHop, JumpBridge bridge) {
     try {
       session.auth().verify(settings.connectTimeout().plusSeconds(30));
     } catch (IOException e) {
@@ -112,7 +114,11 @@ public final class SshConnector {
       }
       if (isAuthFailure(e)) {
         throw new AuthException(
-            "authentication failed for " + hop.display() + " (methods tried: " + methodsTried() + ")",
+            "authentication failed for "
+                + hop.display()
+                + " (methods tried: "
+                + methodsTried()
+                + ")",
             keys.isEmpty()
                 ? "give a private key with -i, or run in a terminal to type a password"
                 : "check that the server's authorized_keys holds one of these keys, and the user name (-l)",
@@ -136,21 +142,32 @@ public final class SshConnector {
     if (prompts != Prompts.NONE) {
       methods.add("password");
     }
-    return methods.isEmpty() ? "none: no key and no terminal for a password" : String.join(", ", methods);
+    return methods.isEmpty()
+        ? "none: no key and no terminal for a password"
+        : String.join(", ", methods);
   }
 
-  private static UnreachableException unreachable(Hop hop, Hop viaHop, Throwable e, String bridgeFailure) {
+  private static UnreachableException unreachable(
+      Hop hop, Hop viaHop, Throwable e, String bridgeFailure) {
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
-    String where = "ssh server " + hop.host() + ":" + hop.port() + (viaHop == null ? "" : " through " + viaHop.display());
+    String where =
+        "ssh server "
+            + hop.host()
+            + ":"
+            + hop.port()
+            + (viaHop == null ? "" : " through " + viaHop.display());
     if (bridgeFailure != null) {
-      return new UnreachableException("cannot reach " + where + ": " + bridgeFailure,
-          "check the host and port of the next hop, and that the jump host may connect to it", e);
+      return new UnreachableException(
+          "cannot reach " + where + ": " + bridgeFailure,
+          "check the host and port of the next hop, and that the jump host may connect to it",
+          e);
     }
     if (root instanceof UnknownHostException || root instanceof UnresolvedAddressException) {
-      return new UnreachableException("cannot resolve " + where + ": unknown host name", "check the host name", e);
+      return new UnreachableException(
+          "cannot resolve " + where + ": unknown host name", "check the host name", e);
     }
     if (root instanceof ConnectException || root instanceof NoRouteToHostException) {
       return new UnreachableException(

@@ -31,7 +31,8 @@ public final class SshSession implements ChannelOpener, RemoteForwardRequester, 
   @Override
   public Conduit open(Endpoint target, InetSocketAddress originator) throws IOException {
     ForwardingChannel channel =
-        new ForwardingChannel(new SshdSocketAddress(originator), new SshdSocketAddress(target.host(), target.port()));
+        new ForwardingChannel(
+            new SshdSocketAddress(originator), new SshdSocketAddress(target.host(), target.port()));
     try {
       session.getService(ConnectionService.class).registerChannel(channel);
     } catch (IllegalStateException closing) {
@@ -71,14 +72,17 @@ public final class SshSession implements ChannelOpener, RemoteForwardRequester, 
     session.addCloseFutureListener(future -> action.run());
   }
 
-  /** The server's identification string, such as {@code SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u10}. */
+  /**
+   * The server's identification string, such as {@code SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u10}.
+   */
   public String serverVersion() {
     return session.getServerVersion();
   }
 
   /** The negotiated cipher for server-to-client traffic, e.g. {@code aes128-gcm@openssh.com}. */
   public String cipher() {
-    return String.valueOf(session.getNegotiatedKexParameter(org.apache.sshd.common.kex.KexProposalOption.S2CENC));
+    return String.valueOf(
+        session.getNegotiatedKexParameter(org.apache.sshd.common.kex.KexProposalOption.S2CENC));
   }
 
   /**
@@ -89,11 +93,14 @@ public final class SshSession implements ChannelOpener, RemoteForwardRequester, 
   @Override
   public int requestRemoteForward(String bind, int port, Endpoint target) throws IOException {
     SshdSocketAddress bound =
-        session.startRemotePortForwarding(new SshdSocketAddress(bind, port), new SshdSocketAddress(target.host(), target.port()));
+        session.startRemotePortForwarding(
+            new SshdSocketAddress(bind, port), new SshdSocketAddress(target.host(), target.port()));
     return bound.getPort();
   }
 
-  /** Severs the connection at once, as a network failure would; for reconnect tests and shutdown. */
+  /**
+   * Severs the connection at once, as a network failure would; for reconnect tests and shutdown.
+   */
   public void abort() {
     session.close(true);
   }

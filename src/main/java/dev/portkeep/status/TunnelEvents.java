@@ -19,7 +19,8 @@ public interface TunnelEvents {
   default void lost(String server, String reason) {}
 
   /** A reconnect attempt failed; the next one comes after {@code nextDelay}. */
-  default void reconnectFailed(String server, int attempt, Duration sinceLost, String error, Duration nextDelay) {}
+  default void reconnectFailed(
+      String server, int attempt, Duration sinceLost, String error, Duration nextDelay) {}
 
   /** A forward is serving, at {@code where} (a local listener or the server's port). */
   default void forwardUp(ForwardSpec forward, String where) {}
@@ -32,7 +33,8 @@ public interface TunnelEvents {
   /** The SSH server refused or could not open the channel for a connection. */
   default void channelRefused(ForwardSpec forward, InetSocketAddress client, String error) {}
 
-  default void connectionClosed(ForwardSpec forward, InetSocketAddress client, long bytesUp, long bytesDown) {}
+  default void connectionClosed(
+      ForwardSpec forward, InetSocketAddress client, long bytesUp, long bytesDown) {}
 
   TunnelEvents NONE = new TunnelEvents() {};
 }

@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** Looks at listeners from outside: binds tried by another process, and the kernel's socket table. */
+/**
+ * Looks at listeners from outside: binds tried by another process, and the kernel's socket table.
+ */
 public final class BindProbe {
   private BindProbe() {}
 
@@ -26,7 +28,8 @@ public final class BindProbe {
       """;
 
   public static String otherProcessBinds(String address, int port, String option, int v6only) {
-    return Python.run(TRY_BIND, address, String.valueOf(port), option, String.valueOf(v6only)).strip();
+    return Python.run(TRY_BIND, address, String.valueOf(port), option, String.valueOf(v6only))
+        .strip();
   }
 
   /** Listening entries for {@code port} in /proc/net/tcp or tcp6, as hex local addresses. */
@@ -39,5 +42,4 @@ public final class BindProbe {
         .map(f -> f[1].substring(0, f[1].indexOf(':')))
         .toList();
   }
-
 }

@@ -12,7 +12,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SocketOptionsPolicyTest {
 
   @ParameterizedTest
-  @CsvSource({"Linux, LINUX, true", "Windows 11, WINDOWS, false", "Mac OS X, MACOS, true", "FreeBSD, OTHER_UNIX, true"})
+  @CsvSource({
+    "Linux, LINUX, true",
+    "Windows 11, WINDOWS, false",
+    "Mac OS X, MACOS, true",
+    "FreeBSD, OTHER_UNIX, true"
+  })
   void forOsName_decidesReuseAddressPerOs(String os, SocketOptionsPolicy expected, boolean reuse) {
     SocketOptionsPolicy policy = SocketOptionsPolicy.forOsName(os);
     assertThat(policy).isEqualTo(expected);
@@ -31,13 +36,16 @@ class SocketOptionsPolicyTest {
   @ParameterizedTest
   @ValueSource(strings = {"true", "TRUE", ""})
   void requireExclusiveBind_windowsWithExclusiveBindOn_passes(String value) {
-    assertThatCode(() -> SocketOptionsPolicy.WINDOWS.requireExclusiveBind(value)).doesNotThrowAnyException();
-    assertThatCode(() -> SocketOptionsPolicy.WINDOWS.requireExclusiveBind(null)).doesNotThrowAnyException();
+    assertThatCode(() -> SocketOptionsPolicy.WINDOWS.requireExclusiveBind(value))
+        .doesNotThrowAnyException();
+    assertThatCode(() -> SocketOptionsPolicy.WINDOWS.requireExclusiveBind(null))
+        .doesNotThrowAnyException();
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"false"})
   void requireExclusiveBind_linux_ignoresTheWindowsOnlyProperty(String value) {
-    assertThatCode(() -> SocketOptionsPolicy.LINUX.requireExclusiveBind(value)).doesNotThrowAnyException();
+    assertThatCode(() -> SocketOptionsPolicy.LINUX.requireExclusiveBind(value))
+        .doesNotThrowAnyException();
   }
 }

@@ -19,7 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** {@code portkeep check} and -L bind failures on this host, with real holders in other processes. */
+/**
+ * {@code portkeep check} and -L bind failures on this host, with real holders in other processes.
+ */
 @Timeout(120)
 class CheckIT {
   @TempDir Path home;
@@ -27,7 +29,8 @@ class CheckIT {
 
   /** A python3 process listening on {@code address:port} (dual-stack when the address is "::"). */
   private long hold(String address, int port) throws IOException, InterruptedException {
-    String code = """
+    String code =
+        """
         import socket, sys, time
         fam = socket.AF_INET6 if ':' in sys.argv[1] else socket.AF_INET
         s = socket.socket(fam, socket.SOCK_STREAM)
@@ -69,8 +72,17 @@ class CheckIT {
     CliRun run = CliRun.run(home, "-L", "127.0.0.2:" + port + ":fs:445", "-p", "1", "127.0.0.1");
     assertThat(run.exitCode()).as(run.err()).isEqualTo(5);
     assertThat(run.err())
-        .contains("portkeep: cannot listen on 127.0.0.2:" + port + " for -L 127.0.0.2:" + port + ":fs:445: Address already in use:"
-            + " port held by python3 (pid " + pid + ", listening on 0.0.0.0:" + port + ") (rule LISTENER_HOLDS_PORT)")
+        .contains(
+            "portkeep: cannot listen on 127.0.0.2:"
+                + port
+                + " for -L 127.0.0.2:"
+                + port
+                + ":fs:445: Address already in use:"
+                + " port held by python3 (pid "
+                + pid
+                + ", listening on 0.0.0.0:"
+                + port
+                + ") (rule LISTENER_HOLDS_PORT)")
         .containsPattern("hint: the nearest free port is \\d+");
     assertThat(run.err().lines().count()).isEqualTo(2);
   }
@@ -79,8 +91,14 @@ class CheckIT {
   void localForwardVerbose_addsTheRuleExplanation() throws Exception {
     int port = FreePort.pick();
     hold("0.0.0.0", port);
-    CliRun run = CliRun.run(home, "-v", "-L", "127.0.0.2:" + port + ":fs:445", "-p", "1", "127.0.0.1");
-    assertThat(run.err()).contains("  rule LISTENER_HOLDS_PORT: 127.0.0.2:" + port + " overlaps the listener on 0.0.0.0:" + port);
+    CliRun run =
+        CliRun.run(home, "-v", "-L", "127.0.0.2:" + port + ":fs:445", "-p", "1", "127.0.0.1");
+    assertThat(run.err())
+        .contains(
+            "  rule LISTENER_HOLDS_PORT: 127.0.0.2:"
+                + port
+                + " overlaps the listener on 0.0.0.0:"
+                + port);
   }
 
   @Test
@@ -89,7 +107,9 @@ class CheckIT {
     long pid = hold("::", port);
     CliRun run = CliRun.run(home, "check", "127.0.0.1:" + port);
     assertThat(run.exitCode()).isEqualTo(5);
-    assertThat(run.out()).contains("held by LISTEN [::]:" + port + ", python3 (pid " + pid + ")").contains("[IPV4 stack]");
+    assertThat(run.out())
+        .contains("held by LISTEN [::]:" + port + ", python3 (pid " + pid + ")")
+        .contains("[IPV4 stack]");
   }
 
   @Test
@@ -98,7 +118,12 @@ class CheckIT {
     hold("127.0.0.1", port);
     CliRun run = CliRun.run(home, "check", "-4", "localhost:" + port);
     assertThat(run.exitCode()).isEqualTo(5);
-    assertThat(run.out()).contains("hint: listen on another loopback address where port " + port + " is free, e.g. 127.0.0.2:" + port);
+    assertThat(run.out())
+        .contains(
+            "hint: listen on another loopback address where port "
+                + port
+                + " is free, e.g. 127.0.0.2:"
+                + port);
   }
 
   @Test
@@ -106,7 +131,11 @@ class CheckIT {
     int port = FreePort.pick();
     CliRun run = CliRun.run(home, "check", String.valueOf(port));
     assertThat(run.exitCode()).as(run.out()).isZero();
-    assertThat(run.out()).contains("can listen on " + port).contains("127.0.0.1:" + port).contains("[::1]:" + port).contains("binds");
+    assertThat(run.out())
+        .contains("can listen on " + port)
+        .contains("127.0.0.1:" + port)
+        .contains("[::1]:" + port)
+        .contains("binds");
   }
 
   @Test
@@ -116,7 +145,10 @@ class CheckIT {
     assertThat(run.exitCode()).isZero();
     assertThat(run.out().strip())
         .startsWith("{\"verdict\":\"bindable\"")
-        .contains("\"family\":\"inet6\",\"address\":\"0:0:0:0:0:0:0:0\",\"port\":" + port + ",\"v6only\":false,\"reuseaddr\":true,\"reuseport\":false,\"bindable\":true,\"rule\":\"PORT_FREE\"");
+        .contains(
+            "\"family\":\"inet6\",\"address\":\"0:0:0:0:0:0:0:0\",\"port\":"
+                + port
+                + ",\"v6only\":false,\"reuseaddr\":true,\"reuseport\":false,\"bindable\":true,\"rule\":\"PORT_FREE\"");
   }
 
   @Test
@@ -127,7 +159,12 @@ class CheckIT {
     assertThat(run.exitCode()).isEqualTo(5);
     assertThat(run.out().strip())
         .startsWith("{\"verdict\":\"not bindable\"")
-        .contains("\"holders\":[{\"local\":\"127.0.0.1:" + port + "\",\"state\":\"LISTEN\",\"pid\":" + pid + ",\"process\":\"python3\",\"uid\":0")
+        .contains(
+            "\"holders\":[{\"local\":\"127.0.0.1:"
+                + port
+                + "\",\"state\":\"LISTEN\",\"pid\":"
+                + pid
+                + ",\"process\":\"python3\",\"uid\":0")
         .contains("\"hints\":[\"");
     assertThat(run.out().lines().count()).isEqualTo(1);
   }
@@ -152,7 +189,9 @@ class CheckIT {
     hold("127.0.0.1", port);
     Command.Result r = asNobody("check", "127.0.0.1:" + port);
     assertThat(r.exitCode()).as(r.stderr()).isEqualTo(5);
-    assertThat(r.stdout()).contains("a process portkeep cannot see (run as root to name it)").doesNotContain("Exception");
+    assertThat(r.stdout())
+        .contains("a process portkeep cannot see (run as root to name it)")
+        .doesNotContain("Exception");
   }
 
   @Test
@@ -160,7 +199,10 @@ class CheckIT {
     assumeTrue(isRoot(), "needs root to run portkeep as user nobody");
     Command.Result r = asNobody("check", "-4", "127.0.0.1:81");
     assertThat(r.exitCode()).as(r.stderr()).isEqualTo(5);
-    assertThat(r.stdout()).contains("rule PRIVILEGED_PORT").contains("cap_net_bind_service").contains("ip_unprivileged_port_start");
+    assertThat(r.stdout())
+        .contains("rule PRIVILEGED_PORT")
+        .contains("cap_net_bind_service")
+        .contains("ip_unprivileged_port_start");
   }
 
   private static boolean isRoot() {
@@ -168,9 +210,17 @@ class CheckIT {
   }
 
   private static Command.Result asNobody(String... args) {
-    List<String> argv = new ArrayList<>(List.of("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
-        "--inh-caps=-all", Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-        ProcessIT.JAR.toAbsolutePath().toString()));
+    List<String> argv =
+        new ArrayList<>(
+            List.of(
+                "setpriv",
+                "--reuid=nobody",
+                "--regid=nogroup",
+                "--clear-groups",
+                "--inh-caps=-all",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                ProcessIT.JAR.toAbsolutePath().toString()));
     argv.addAll(List.of(args));
     return Command.run(Duration.ofSeconds(60), argv);
   }

@@ -23,7 +23,8 @@ class CliBadInputTest {
 
   private static void assertUsageError(CliRun run, String message) {
     assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
-    assertThat(run.err()).contains("portkeep: " + message.substring(0, Math.min(message.length(), 200)));
+    assertThat(run.err())
+        .contains("portkeep: " + message.substring(0, Math.min(message.length(), 200)));
     assertThat(run.err()).contains("hint: ");
     assertThat(run.err()).doesNotContain("at dev.portkeep").doesNotContain("Exception");
     assertThat(run.err().lines().count()).isLessThanOrEqualTo(2);
@@ -62,12 +63,15 @@ class CliBadInputTest {
 
   @Test
   void duplicateRemoteForwards_exit2() {
-    assertUsageError(run("-R", "9000:a:1", "-R", "9000:b:2", "gw"), "duplicate forward on localhost:9000");
+    assertUsageError(
+        run("-R", "9000:a:1", "-R", "9000:b:2", "gw"), "duplicate forward on localhost:9000");
   }
 
   @Test
   void dynamicAndLocalOnTheSameListenAddress_exit2() {
-    assertUsageError(run("-L", "1080:a:1", "-D", "1080", "gw"), "duplicate forward on localhost:1080: '-L 1080:a:1' and '-D 1080'");
+    assertUsageError(
+        run("-L", "1080:a:1", "-D", "1080", "gw"),
+        "duplicate forward on localhost:1080: '-L 1080:a:1' and '-D 1080'");
   }
 
   @ParameterizedTest
@@ -83,7 +87,8 @@ class CliBadInputTest {
 
   @Test
   void localForward_unbracketedIpv6_hintShowsTheBracketedForm() {
-    assertThat(run("-L", "::1:8080:h:80", "gw").err()).contains("hint: write it as -L [::1]:8080:h:80");
+    assertThat(run("-L", "::1:8080:h:80", "gw").err())
+        .contains("hint: write it as -L [::1]:8080:h:80");
   }
 
   @Test
@@ -94,12 +99,14 @@ class CliBadInputTest {
 
   @Test
   void twoForwardsOnTheSameListenAddress_exit2() {
-    assertUsageError(run("-L", "3301:a:1", "-L", "3301:b:2", "gw"), "duplicate forward on localhost:3301");
+    assertUsageError(
+        run("-L", "3301:a:1", "-L", "3301:b:2", "gw"), "duplicate forward on localhost:3301");
   }
 
   @Test
   void unknownDashOKey_exit2NamingIt() {
-    assertUsageError(run("-o", "Frobnicate=yes", "-L", "1:h:2", "gw"), "unknown option 'Frobnicate'");
+    assertUsageError(
+        run("-o", "Frobnicate=yes", "-L", "1:h:2", "gw"), "unknown option 'Frobnicate'");
   }
 
   @Test
@@ -111,12 +118,15 @@ class CliBadInputTest {
 
   @Test
   void missingIdentityFile_exit2NamingIt() {
-    assertUsageError(run("-i", "/nonexistent/key", "-L", "1:h:2", "gw"), "identity file '/nonexistent/key' does not exist");
+    assertUsageError(
+        run("-i", "/nonexistent/key", "-L", "1:h:2", "gw"),
+        "identity file '/nonexistent/key' does not exist");
   }
 
   @Test
   void remoteCommand_exit2() {
-    assertUsageError(run("-L", "1:h:2", "gw", "ls", "-l"), "portkeep does not run remote commands: 'ls -l'");
+    assertUsageError(
+        run("-L", "1:h:2", "gw", "ls", "-l"), "portkeep does not run remote commands: 'ls -l'");
   }
 
   @Test
@@ -144,7 +154,8 @@ class CliBadInputTest {
     Path key = sshKeygen(keys, "id_ed25519", "");
     Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
     CliRun run = run("-i", key.toString(), "-L", "0:h:2", "127.0.0.1");
-    assertUsageError(run, "UNPROTECTED PRIVATE KEY FILE: Permissions 0644 for '" + key + "' are too open");
+    assertUsageError(
+        run, "UNPROTECTED PRIVATE KEY FILE: Permissions 0644 for '" + key + "' are too open");
     assertThat(run.err()).contains("chmod 600");
   }
 
@@ -152,7 +163,11 @@ class CliBadInputTest {
   void encryptedKeyWithoutTerminal_exit2NamingTheFile(@TempDir Path keys) throws Exception {
     Path key = sshKeygen(keys, "id_enc", "secret phrase");
     CliRun run = run("-i", key.toString(), "-L", "0:h:2", "127.0.0.1");
-    assertUsageError(run, "identity file '" + key + "' is encrypted and there is no terminal to ask for its passphrase");
+    assertUsageError(
+        run,
+        "identity file '"
+            + key
+            + "' is encrypted and there is no terminal to ask for its passphrase");
   }
 
   @Test
@@ -161,31 +176,45 @@ class CliBadInputTest {
       int port = holder.getLocalPort();
       CliRun run = run("-L", "127.0.0.1:" + port + ":h:80", "127.0.0.1");
       assertThat(run.exitCode()).as(run.err()).isEqualTo(5);
-      assertThat(run.err()).contains("cannot listen on 127.0.0.1:" + port).contains("Address already in use").contains("hint: ");
+      assertThat(run.err())
+          .contains("cannot listen on 127.0.0.1:" + port)
+          .contains("Address already in use")
+          .contains("hint: ");
     }
   }
 
   @Test
   void exitOnForwardFailureNo_everyListenerTaken_stillExit5() throws IOException {
     try (ServerSocket holder = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      CliRun run = run("-o", "ExitOnForwardFailure=no", "-L", "127.0.0.1:" + holder.getLocalPort() + ":h:80", "127.0.0.1");
+      CliRun run =
+          run(
+              "-o",
+              "ExitOnForwardFailure=no",
+              "-L",
+              "127.0.0.1:" + holder.getLocalPort() + ":h:80",
+              "127.0.0.1");
       assertThat(run.exitCode()).isEqualTo(5);
       assertThat(run.err()).contains("portkeep: no forward could listen");
     }
   }
 
-  static Path sshKeygen(Path dir, String name, String passphrase) throws IOException, InterruptedException {
+  static Path sshKeygen(Path dir, String name, String passphrase)
+      throws IOException, InterruptedException {
     return sshKeygen(dir, name, passphrase, "ed25519");
   }
 
-  static Path sshKeygenType(Path dir, String name, String type) throws IOException, InterruptedException {
+  static Path sshKeygenType(Path dir, String name, String type)
+      throws IOException, InterruptedException {
     return sshKeygen(dir, name, "", type);
   }
 
-  private static Path sshKeygen(Path dir, String name, String passphrase, String type) throws IOException, InterruptedException {
+  private static Path sshKeygen(Path dir, String name, String passphrase, String type)
+      throws IOException, InterruptedException {
     Path key = dir.resolve(name);
-    Process p = new ProcessBuilder("ssh-keygen", "-q", "-t", type, "-N", passphrase, "-f", key.toString())
-        .redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder("ssh-keygen", "-q", "-t", type, "-N", passphrase, "-f", key.toString())
+            .redirectErrorStream(true)
+            .start();
     assertThat(p.waitFor()).as(new String(p.getInputStream().readAllBytes())).isZero();
     return key;
   }

@@ -21,7 +21,10 @@ public final class CliRun {
     Environment env = new Environment(home, "tester", prompts != Prompts.NONE);
     PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
     PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
-    exit = CompletableFuture.supplyAsync(() -> Main.run(args, o, e, env, prompts, stop), r -> Thread.ofPlatform().daemon().start(r));
+    exit =
+        CompletableFuture.supplyAsync(
+            () -> Main.run(args, o, e, env, prompts, stop),
+            r -> Thread.ofPlatform().daemon().start(r));
   }
 
   /** Starts portkeep in the background; {@link #stop()} ends it as SIGTERM would. */
@@ -44,7 +47,8 @@ public final class CliRun {
     try {
       return exit.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
-      throw new AssertionError("portkeep did not exit within " + timeout + "; stderr:\n" + err(), e);
+      throw new AssertionError(
+          "portkeep did not exit within " + timeout + "; stderr:\n" + err(), e);
     }
   }
 
@@ -64,7 +68,8 @@ public final class CliRun {
       }
       Thread.sleep(20);
     }
-    throw new AssertionError("expected '" + text + "' on stdout; stdout:\n" + out() + "\nstderr:\n" + err());
+    throw new AssertionError(
+        "expected '" + text + "' on stdout; stdout:\n" + out() + "\nstderr:\n" + err());
   }
 
   public int stop() {

@@ -16,7 +16,8 @@ class DemoIT {
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.out())
         .contains("ssh server   embedded, 127.0.0.1:")
-        .containsPattern("forwarding 127\\.0\\.0\\.1:\\d+ -> 127\\.0\\.0\\.1:\\d+ via demo@127\\.0\\.0\\.1:\\d+")
+        .containsPattern(
+            "forwarding 127\\.0\\.0\\.1:\\d+ -> 127\\.0\\.0\\.1:\\d+ via demo@127\\.0\\.0\\.1:\\d+")
         .contains("SHA-256 equal")
         .contains("./portkeep -L 8080:db.internal:5432");
   }

@@ -21,6 +21,7 @@ class OpenSshArgsTest {
         "-L 1:h:2 gw -- x | -L 1:h:2 gw -- x",
       })
   void normalize_marksWhereTheRemoteCommandStarts(String in, String out) {
-    assertThat(String.join(" ", OpenSshArgs.normalize(in.split(" "), Set.of("demo")))).isEqualTo(out);
+    assertThat(String.join(" ", OpenSshArgs.normalize(in.split(" "), Set.of("demo"))))
+        .isEqualTo(out);
   }
 }

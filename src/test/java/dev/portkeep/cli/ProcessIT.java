@@ -20,15 +20,27 @@ class ProcessIT {
 
   @Test
   void sigterm_closesListenersAndExits0() throws Exception {
-    try (OpenSshServer sshd = OpenSshServer.start(); EchoServer echo = EchoServer.start()) {
-      Process p = new ProcessBuilder(
-              Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString(),
-              "-N", "-L", "127.0.0.1:0:127.0.0.1:" + echo.port(), "-p", String.valueOf(sshd.port()),
-              "-i", sshd.clientKey().toString(), "-o", "UserKnownHostsFile=" + sshd.knownHostsFile(),
-              sshd.user() + "@127.0.0.1")
-          .redirectError(ProcessBuilder.Redirect.INHERIT)
-          .start();
-      BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    try (OpenSshServer sshd = OpenSshServer.start();
+        EchoServer echo = EchoServer.start()) {
+      Process p =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-jar",
+                  JAR.toString(),
+                  "-N",
+                  "-L",
+                  "127.0.0.1:0:127.0.0.1:" + echo.port(),
+                  "-p",
+                  String.valueOf(sshd.port()),
+                  "-i",
+                  sshd.clientKey().toString(),
+                  "-o",
+                  "UserKnownHostsFile=" + sshd.knownHostsFile(),
+                  sshd.user() + "@127.0.0.1")
+              .redirectError(ProcessBuilder.Redirect.INHERIT)
+              .start();
+      BufferedReader out =
+          new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
       String line = out.readLine();
       assertThat(line).startsWith("forwarding 127.0.0.1:");
       int port = Integer.parseInt(line.split(" ")[1].split(":")[1]);

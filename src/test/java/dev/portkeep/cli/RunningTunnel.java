@@ -20,14 +20,20 @@ public final class RunningTunnel implements AutoCloseable {
   }
 
   /** Starts {@code portkeep <forwardArgs> -p port -i key -o UserKnownHostsFile=... user@host}. */
-  public static RunningTunnel start(Path home, SshTestServer server, String... forwardArgs) throws InterruptedException {
+  public static RunningTunnel start(Path home, SshTestServer server, String... forwardArgs)
+      throws InterruptedException {
     List<String> args = new ArrayList<>(List.of(forwardArgs));
-    args.addAll(List.of(
-        "-p", String.valueOf(server.port()),
-        "-i", server.clientKey().toString(),
-        "-o", "UserKnownHostsFile=" + server.knownHostsFile(),
-        "-o", "StrictHostKeyChecking=yes",
-        server.user() + "@" + server.host()));
+    args.addAll(
+        List.of(
+            "-p",
+            String.valueOf(server.port()),
+            "-i",
+            server.clientKey().toString(),
+            "-o",
+            "UserKnownHostsFile=" + server.knownHostsFile(),
+            "-o",
+            "StrictHostKeyChecking=yes",
+            server.user() + "@" + server.host()));
     RunningTunnel tunnel = new RunningTunnel(CliRun.start(home, args.toArray(String[]::new)));
     String out = tunnel.run.awaitOut("forwarding ", Duration.ofSeconds(20));
     Matcher m = FORWARDING.matcher(out);

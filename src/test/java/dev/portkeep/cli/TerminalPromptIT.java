@@ -34,14 +34,41 @@ class TerminalPromptIT {
 
   private void startInTerminal(OpenSshServer sshd, Path knownHosts, int target, String extra) {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    String cmd = String.join(" ", java, "-jar", ProcessIT.JAR.toAbsolutePath().toString(),
-        "-L", "127.0.0.1:0:127.0.0.1:" + target, "-p", String.valueOf(sshd.port()), "-i", sshd.clientKey().toString(),
-        "-o", "UserKnownHostsFile=" + knownHosts, extra, "root@127.0.0.1", "; echo exit=$?; sleep 60");
-    Command.run(Duration.ofSeconds(10), "tmux", "new-session", "-d", "-s", session, "-x", "220", "-y", "50", cmd).orThrow();
+    String cmd =
+        String.join(
+            " ",
+            java,
+            "-jar",
+            ProcessIT.JAR.toAbsolutePath().toString(),
+            "-L",
+            "127.0.0.1:0:127.0.0.1:" + target,
+            "-p",
+            String.valueOf(sshd.port()),
+            "-i",
+            sshd.clientKey().toString(),
+            "-o",
+            "UserKnownHostsFile=" + knownHosts,
+            extra,
+            "root@127.0.0.1",
+            "; echo exit=$?; sleep 60");
+    Command.run(
+            Duration.ofSeconds(10),
+            "tmux",
+            "new-session",
+            "-d",
+            "-s",
+            session,
+            "-x",
+            "220",
+            "-y",
+            "50",
+            cmd)
+        .orThrow();
   }
 
   private String screen() {
-    return Command.run(Duration.ofSeconds(10), "tmux", "capture-pane", "-p", "-J", "-t", session).stdout();
+    return Command.run(Duration.ofSeconds(10), "tmux", "capture-pane", "-p", "-J", "-t", session)
+        .stdout();
   }
 
   private String awaitScreen(String text) throws InterruptedException {
@@ -57,20 +84,25 @@ class TerminalPromptIT {
   }
 
   private void type(String keys) {
-    Command.run(Duration.ofSeconds(10), "tmux", "send-keys", "-t", session, keys, "Enter").orThrow();
+    Command.run(Duration.ofSeconds(10), "tmux", "send-keys", "-t", session, keys, "Enter")
+        .orThrow();
   }
 
   @Test
   void unknownHostKey_onATerminal_isAskedAboutAndYesAddsIt() throws Exception {
-    try (OpenSshServer sshd = OpenSshServer.start(); EchoServer echo = EchoServer.start()) {
+    try (OpenSshServer sshd = OpenSshServer.start();
+        EchoServer echo = EchoServer.start()) {
       Path knownHosts = home.resolve("known_hosts");
       startInTerminal(sshd, knownHosts, echo.port());
       String asked = awaitScreen("Are you sure you want to continue connecting (yes/no)?");
-      assertThat(asked).contains("The authenticity of host '[127.0.0.1]:" + sshd.port() + "' can't be established.")
+      assertThat(asked)
+          .contains(
+              "The authenticity of host '[127.0.0.1]:" + sshd.port() + "' can't be established.")
           .contains("ssh-ed25519 key SHA256:");
       type("yes");
       awaitScreen("forwarding 127.0.0.1:");
-      assertThat(Files.readString(knownHosts)).startsWith("[127.0.0.1]:" + sshd.port() + " ssh-ed25519 ");
+      assertThat(Files.readString(knownHosts))
+          .startsWith("[127.0.0.1]:" + sshd.port() + " ssh-ed25519 ");
     }
   }
 
@@ -82,14 +114,18 @@ class TerminalPromptIT {
       awaitScreen("(yes/no)?");
       type("no");
       String after = awaitScreen("exit=");
-      assertThat(after).contains("portkeep: host key of [127.0.0.1]:" + sshd.port() + " not accepted").contains("exit=3");
+      assertThat(after)
+          .contains("portkeep: host key of [127.0.0.1]:" + sshd.port() + " not accepted")
+          .contains("exit=3");
       assertThat(knownHosts).doesNotExist();
     }
   }
 
   @Test
   void encryptedKey_onATerminal_asksForThePassphraseWithoutEchoingIt() throws Exception {
-    try (OpenSshServer sshd = OpenSshServer.builder().clientKeyPassphrase("open sesame 42").start(); EchoServer echo = EchoServer.start()) {
+    try (OpenSshServer sshd =
+            OpenSshServer.builder().clientKeyPassphrase("open sesame 42").start();
+        EchoServer echo = EchoServer.start()) {
       startInTerminal(sshd, sshd.knownHostsFile(), echo.port(), "-o StrictHostKeyChecking=yes");
       awaitScreen("Enter passphrase for key '" + sshd.clientKey() + "':");
       type("open sesame 42");

@@ -17,12 +17,14 @@ class DestinationTest {
 
   @Test
   void parse_hostOnly_hasNoUserNorPort() {
-    assertThat(Destination.parse("gw")).isEqualTo(new Destination(Optional.empty(), "gw", Optional.empty()));
+    assertThat(Destination.parse("gw"))
+        .isEqualTo(new Destination(Optional.empty(), "gw", Optional.empty()));
   }
 
   @Test
   void parse_bracketedIpv6WithPort_isUnbracketed() {
-    assertThat(Destination.parse("bob@[::1]:22")).isEqualTo(new Destination(Optional.of("bob"), "::1", Optional.of(22)));
+    assertThat(Destination.parse("bob@[::1]:22"))
+        .isEqualTo(new Destination(Optional.of("bob"), "::1", Optional.of(22)));
   }
 
   @Test

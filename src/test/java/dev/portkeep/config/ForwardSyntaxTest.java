@@ -40,7 +40,8 @@ class ForwardSyntaxTest {
 
   @Test
   void parseLocal_localhostBind_meansLoopback() {
-    assertThat(ForwardSyntax.parseLocal("localhost:8080:h:80").bind()).isInstanceOf(BindAddress.Loopback.class);
+    assertThat(ForwardSyntax.parseLocal("localhost:8080:h:80").bind())
+        .isInstanceOf(BindAddress.Loopback.class);
   }
 
   @Test
@@ -51,7 +52,8 @@ class ForwardSyntaxTest {
 
   @Test
   void parseLocal_hostNameBind_staysAName() {
-    assertThat(ForwardSyntax.parseLocal("myhost.lan:8080:h:80").bind()).isEqualTo(new BindAddress.HostName("myhost.lan"));
+    assertThat(ForwardSyntax.parseLocal("myhost.lan:8080:h:80").bind())
+        .isEqualTo(new BindAddress.HostName("myhost.lan"));
   }
 
   @Test

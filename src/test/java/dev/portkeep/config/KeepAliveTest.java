@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 class KeepAliveTest {
   @Test
   void deadline_isIntervalTimesCountPlusOne() {
-    assertThat(new KeepAlive(Duration.ofSeconds(15), 3).deadline()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(new KeepAlive(Duration.ofSeconds(15), 3).deadline())
+        .isEqualTo(Duration.ofSeconds(60));
     assertThat(KeepAlive.DEFAULT.enabled()).isTrue();
   }
 

@@ -20,8 +20,25 @@ class PlansTest {
     return new Environment(home, "me", interactive);
   }
 
-  static Flags flags(String dest, Optional<Integer> port, Optional<String> login, List<String> ids, List<String> locals, List<String> options) {
-    return new Flags(dest, port, login, ids, AddressFamily.ANY, locals, List.of(), List.of(), Optional.empty(), Optional.empty(), options);
+  static Flags flags(
+      String dest,
+      Optional<Integer> port,
+      Optional<String> login,
+      List<String> ids,
+      List<String> locals,
+      List<String> options) {
+    return new Flags(
+        dest,
+        port,
+        login,
+        ids,
+        AddressFamily.ANY,
+        locals,
+        List.of(),
+        List.of(),
+        Optional.empty(),
+        Optional.empty(),
+        options);
   }
 
   private TunnelPlan plan(List<String> locals, List<String> options, String... identities) {
@@ -36,38 +53,62 @@ class PlansTest {
     assertThat(s.port()).isEqualTo(22);
     assertThat(s.user()).isEqualTo("me");
     assertThat(s.identities()).isInstanceOf(SessionSettings.IdentitySource.Defaults.class);
-    assertThat(s.identities().files()).containsExactly(
-        home.resolve(".ssh/id_rsa"), home.resolve(".ssh/id_ecdsa"), home.resolve(".ssh/id_ed25519"));
-    assertThat(s.knownHostsFiles()).containsExactly(home.resolve(".ssh/known_hosts"), home.resolve(".ssh/known_hosts2"));
+    assertThat(s.identities().files())
+        .containsExactly(
+            home.resolve(".ssh/id_rsa"),
+            home.resolve(".ssh/id_ecdsa"),
+            home.resolve(".ssh/id_ed25519"));
+    assertThat(s.knownHostsFiles())
+        .containsExactly(home.resolve(".ssh/known_hosts"), home.resolve(".ssh/known_hosts2"));
     assertThat(s.connectTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(s.exitOnForwardFailure()).isTrue();
   }
 
   @Test
   void fromFlags_noTerminal_strictCheckingDefaultsToYes() {
-    assertThat(plan(List.of("1:h:2"), List.of()).session().strictHostKeyChecking()).isEqualTo(StrictHostKeyChecking.YES);
+    assertThat(plan(List.of("1:h:2"), List.of()).session().strictHostKeyChecking())
+        .isEqualTo(StrictHostKeyChecking.YES);
   }
 
   @Test
   void fromFlags_terminal_strictCheckingDefaultsToAsk() {
-    TunnelPlan p = Plans.fromFlags(
-        flags("gw", Optional.empty(), Optional.empty(), List.of(), List.of("1:h:2"), List.of()),
-        env(true));
+    TunnelPlan p =
+        Plans.fromFlags(
+            flags("gw", Optional.empty(), Optional.empty(), List.of(), List.of("1:h:2"), List.of()),
+            env(true));
     assertThat(p.session().strictHostKeyChecking()).isEqualTo(StrictHostKeyChecking.ASK);
   }
 
   @Test
   void fromFlags_batchModeWithTerminal_neverAsks() {
-    TunnelPlan p = Plans.fromFlags(
-        flags("gw", Optional.empty(), Optional.empty(), List.of(), List.of("1:h:2"), List.of("BatchMode=yes")),
-        env(true));
+    TunnelPlan p =
+        Plans.fromFlags(
+            flags(
+                "gw",
+                Optional.empty(),
+                Optional.empty(),
+                List.of(),
+                List.of("1:h:2"),
+                List.of("BatchMode=yes")),
+            env(true));
     assertThat(p.session().strictHostKeyChecking()).isEqualTo(StrictHostKeyChecking.YES);
     assertThat(p.session().batchMode()).isTrue();
   }
 
   @Test
   void fromFlags_options_areCaseInsensitiveAndFirstWins() {
-    SessionSettings s = plan(List.of("1:h:2"), List.of("port=2200", "Port 2300", "USER=bob", "StrictHostKeyChecking=accept-new", "ConnectTimeout=7", "ExitOnForwardFailure=no", "UserKnownHostsFile=~/kh1 /tmp/kh2")).session();
+    SessionSettings s =
+        plan(
+                List.of("1:h:2"),
+                List.of(
+                    "port=2200",
+                    "Port 2300",
+                    "USER=bob",
+                    "StrictHostKeyChecking=accept-new",
+                    "ConnectTimeout=7",
+                    "ExitOnForwardFailure=no",
+                    "UserKnownHostsFile=~/kh1 /tmp/kh2"))
+            .session();
     assertThat(s.port()).isEqualTo(2200);
     assertThat(s.user()).isEqualTo("bob");
     assertThat(s.strictHostKeyChecking()).isEqualTo(StrictHostKeyChecking.ACCEPT_NEW);
@@ -78,14 +119,28 @@ class PlansTest {
 
   @Test
   void fromFlags_explicitFlags_beatOptionsAndDestinationBeatsOptions() {
-    TunnelPlan p = Plans.fromFlags(
-        flags("alice@gw:2201", Optional.empty(), Optional.empty(), List.of(), List.of("1:h:2"), List.of("Port=2300", "User=bob")),
-        env(false));
+    TunnelPlan p =
+        Plans.fromFlags(
+            flags(
+                "alice@gw:2201",
+                Optional.empty(),
+                Optional.empty(),
+                List.of(),
+                List.of("1:h:2"),
+                List.of("Port=2300", "User=bob")),
+            env(false));
     assertThat(p.session().port()).isEqualTo(2201);
     assertThat(p.session().user()).isEqualTo("alice");
-    TunnelPlan q = Plans.fromFlags(
-        flags("alice@gw:2201", Optional.of(2202), Optional.of("carol"), List.of(), List.of("1:h:2"), List.of()),
-        env(false));
+    TunnelPlan q =
+        Plans.fromFlags(
+            flags(
+                "alice@gw:2201",
+                Optional.of(2202),
+                Optional.of("carol"),
+                List.of(),
+                List.of("1:h:2"),
+                List.of()),
+            env(false));
     assertThat(q.session().port()).isEqualTo(2202);
     assertThat(q.session().user()).isEqualTo("carol");
   }
@@ -94,7 +149,8 @@ class PlansTest {
   void fromFlags_localForwardOption_addsAForward() {
     TunnelPlan p = plan(List.of(), List.of("LocalForward=\"8080 db:5432\"".replace("\"", "")));
     assertThat(p.forwards()).hasSize(1);
-    assertThat(((ForwardSpec.Local) p.forwards().get(0)).target()).isEqualTo(new Endpoint("db", 5432));
+    assertThat(((ForwardSpec.Local) p.forwards().get(0)).target())
+        .isEqualTo(new Endpoint("db", 5432));
   }
 
   @Test
@@ -143,7 +199,9 @@ class PlansTest {
   void fromFlags_identityFiles_areExplicitAndExpanded() throws IOException {
     Files.createDirectories(home.resolve(".ssh"));
     Files.writeString(home.resolve(".ssh/k"), "x");
-    SessionSettings s = plan(List.of("1:h:2"), List.of("IdentityFile=~/.ssh/k"), "~/.ssh/k").session();
-    assertThat(s.identities()).isEqualTo(new SessionSettings.IdentitySource.Explicit(List.of(home.resolve(".ssh/k"))));
+    SessionSettings s =
+        plan(List.of("1:h:2"), List.of("IdentityFile=~/.ssh/k"), "~/.ssh/k").session();
+    assertThat(s.identities())
+        .isEqualTo(new SessionSettings.IdentitySource.Explicit(List.of(home.resolve(".ssh/k"))));
   }
 }

@@ -28,11 +28,18 @@ class SshConfigIT {
 
   @Test
   void alias_withLocalForwardAndProxyJump_tunnelsThroughTheJumpHost() throws Exception {
-    try (OpenSshServer jump = OpenSshServer.start(); OpenSshServer target = OpenSshServer.start(); EchoServer echo = EchoServer.start()) {
+    try (OpenSshServer jump = OpenSshServer.start();
+        OpenSshServer target = OpenSshServer.start();
+        EchoServer echo = EchoServer.start()) {
       target.authorize(Files.readString(jump.clientPublicKey()).strip());
-      Path knownHosts = write("kh", Files.readString(jump.knownHostsFile()) + Files.readString(target.knownHostsFile()));
+      Path knownHosts =
+          write(
+              "kh",
+              Files.readString(jump.knownHostsFile()) + Files.readString(target.knownHostsFile()));
       int port = FreePort.pick();
-      write(".ssh/config", """
+      write(
+          ".ssh/config",
+          """
           Host office
             HostName 127.0.0.1
             Port %d
@@ -48,9 +55,17 @@ class SshConfigIT {
             User root
             IdentityFile %s
             UserKnownHostsFile %s
-          """.formatted(target.port(), port, echo.port(), jump.port(), jump.clientKey(), knownHosts));
+          """
+              .formatted(
+                  target.port(), port, echo.port(), jump.port(), jump.clientKey(), knownHosts));
       CliRun run = CliRun.start(home, "office");
-      run.awaitOut("forwarding 127.0.0.1:" + port + " -> 127.0.0.1:" + echo.port() + " via root@127.0.0.1:" + target.port(),
+      run.awaitOut(
+          "forwarding 127.0.0.1:"
+              + port
+              + " -> 127.0.0.1:"
+              + echo.port()
+              + " via root@127.0.0.1:"
+              + target.port(),
           Duration.ofSeconds(30));
       assertThat(EchoServer.echoesThrough(port, Duration.ofSeconds(5))).isTrue();
       assertThat(jump.log()).contains("Accepted publickey");
@@ -60,13 +75,19 @@ class SshConfigIT {
 
   @Test
   void includeAndNegatedPatterns_applyAsOpenSshDoes() throws Exception {
-    try (OpenSshServer sshd = OpenSshServer.start(); EchoServer echo = EchoServer.start()) {
+    try (OpenSshServer sshd = OpenSshServer.start();
+        EchoServer echo = EchoServer.start()) {
       int port = FreePort.pick();
-      write(".ssh/conf.d/tunnels.conf", """
+      write(
+          ".ssh/conf.d/tunnels.conf",
+          """
           Host db-*
             LocalForward 127.0.0.1:%d 127.0.0.1:%d
-          """.formatted(port, echo.port()));
-      write(".ssh/config", """
+          """
+              .formatted(port, echo.port()));
+      write(
+          ".ssh/config",
+          """
           Include conf.d/*.conf
 
           Host * !db-skip
@@ -74,7 +95,8 @@ class SshConfigIT {
             Port %d
             IdentityFile %s
             UserKnownHostsFile %s
-          """.formatted(sshd.port(), sshd.clientKey(), sshd.knownHostsFile()));
+          """
+              .formatted(sshd.port(), sshd.clientKey(), sshd.knownHostsFile()));
       CliRun run = CliRun.start(home, "root@db-main");
       run.awaitOut("forwarding 127.0.0.1:" + port, Duration.ofSeconds(20));
       assertThat(EchoServer.echoesThrough(port, Duration.ofSeconds(5))).isTrue();
@@ -91,7 +113,9 @@ class SshConfigIT {
     Path config = write(".ssh/config", "Host *\n  Port 22\n  Frobnicate yes\n");
     CliRun run = CliRun.run(home, "-L", "1:h:2", "gw");
     assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.err()).contains(": line 3: Bad configuration option: Frobnicate").contains("hint: ");
+    assertThat(run.err())
+        .contains(": line 3: Bad configuration option: Frobnicate")
+        .contains("hint: ");
   }
 
   @Test
@@ -99,7 +123,8 @@ class SshConfigIT {
     write(".ssh/config", "Host gw\n  ServerAliveInterval soon\n");
     CliRun run = CliRun.run(home, "-L", "1:h:2", "gw");
     assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.err()).contains("invalid value 'soon' for ServerAliveInterval at ~/.ssh/config:2");
+    assertThat(run.err())
+        .contains("invalid value 'soon' for ServerAliveInterval at ~/.ssh/config:2");
   }
 
   @Test
@@ -107,7 +132,9 @@ class SshConfigIT {
     write(".ssh/config", "Host gw\n  LocalForward 70000 h:1\n");
     CliRun run = CliRun.run(home, "gw");
     assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.err()).contains("invalid port '70000'").contains("(LocalForward at ~/.ssh/config:2)");
+    assertThat(run.err())
+        .contains("invalid port '70000'")
+        .contains("(LocalForward at ~/.ssh/config:2)");
   }
 
   @Test

@@ -6,15 +6,22 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-/** The collection after a burst: only once traffic stopped, only for a large heap, once per burst. */
+/**
+ * The collection after a burst: only once traffic stopped, only for a large heap, once per burst.
+ */
 class HeapGiveBackTest {
   private final AtomicLong moved = new AtomicLong();
   private final AtomicLong committed = new AtomicLong(200L << 20);
   private final AtomicInteger collections = new AtomicInteger();
-  private final HeapGiveBack watcher = new HeapGiveBack(moved::get, committed::get, () -> {
-    collections.incrementAndGet();
-    committed.set(20L << 20);
-  }, 48L << 20);
+  private final HeapGiveBack watcher =
+      new HeapGiveBack(
+          moved::get,
+          committed::get,
+          () -> {
+            collections.incrementAndGet();
+            committed.set(20L << 20);
+          },
+          48L << 20);
 
   @Test
   void tick_whileBytesMove_neverCollects() {

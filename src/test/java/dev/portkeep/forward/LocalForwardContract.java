@@ -54,7 +54,8 @@ abstract class LocalForwardContract {
 
   private int tunnelTo(TargetServer target) throws InterruptedException {
     cleanup.add(target);
-    RunningTunnel tunnel = RunningTunnel.start(home, server(), "-L", "127.0.0.1:0:127.0.0.1:" + target.port());
+    RunningTunnel tunnel =
+        RunningTunnel.start(home, server(), "-L", "127.0.0.1:0:127.0.0.1:" + target.port());
     cleanup.add(0, tunnel);
     return tunnel.port();
   }
@@ -79,24 +80,29 @@ abstract class LocalForwardContract {
   void forward_64MiBEachWayAtOnceThroughEcho_sha256Equal() throws Exception {
     long size = 64L << 20;
     int port = tunnelToEcho();
-    try (Socket s = connect(port); ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-      Future<?> upload = pool.submit(() -> {
-        Payloads.write(s.getOutputStream(), size, 13);
-        return null;
-      });
-      Payloads.Digest received = Payloads.sha256(new java.io.FilterInputStream(s.getInputStream()) {
-        long left = size;
+    try (Socket s = connect(port);
+        ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      Future<?> upload =
+          pool.submit(
+              () -> {
+                Payloads.write(s.getOutputStream(), size, 13);
+                return null;
+              });
+      Payloads.Digest received =
+          Payloads.sha256(
+              new java.io.FilterInputStream(s.getInputStream()) {
+                long left = size;
 
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-          if (left == 0) {
-            return -1;
-          }
-          int n = super.read(b, off, (int) Math.min(len, left));
-          left -= Math.max(n, 0);
-          return n;
-        }
-      });
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                  if (left == 0) {
+                    return -1;
+                  }
+                  int n = super.read(b, off, (int) Math.min(len, left));
+                  left -= Math.max(n, 0);
+                  return n;
+                }
+              });
       upload.get();
       assertThat(received).isEqualTo(new Payloads.Digest(size, Payloads.sha256(size, 13)));
     }
@@ -110,16 +116,20 @@ abstract class LocalForwardContract {
     long size = 64L << 20;
     TargetServer target = TargetServer.duplexHash(size, 7);
     int port = tunnelTo(target);
-    try (Socket s = connect(port); ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-      Future<?> upload = pool.submit(() -> {
-        Payloads.write(s.getOutputStream(), size, 11);
-        s.shutdownOutput();
-        return null;
-      });
+    try (Socket s = connect(port);
+        ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      Future<?> upload =
+          pool.submit(
+              () -> {
+                Payloads.write(s.getOutputStream(), size, 11);
+                s.shutdownOutput();
+                return null;
+              });
       Payloads.Digest received = Payloads.sha256(s.getInputStream());
       upload.get();
       assertThat(received).isEqualTo(new Payloads.Digest(size, Payloads.sha256(size, 7)));
-      assertThat(target.awaitReceivedHash(Duration.ofSeconds(60))).isEqualTo(Payloads.sha256(size, 11));
+      assertThat(target.awaitReceivedHash(Duration.ofSeconds(60)))
+          .isEqualTo(Payloads.sha256(size, 11));
     }
   }
 
@@ -132,15 +142,18 @@ abstract class LocalForwardContract {
       total = 4096;
     }
     byte[] payload = Payloads.bytes(total, writeSize);
-    try (Socket s = connect(port); ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-      Future<?> writer = pool.submit(() -> {
-        OutputStream out = s.getOutputStream();
-        for (int off = 0; off < payload.length; off += writeSize) {
-          out.write(payload, off, Math.min(writeSize, payload.length - off));
-          out.flush();
-        }
-        return null;
-      });
+    try (Socket s = connect(port);
+        ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      Future<?> writer =
+          pool.submit(
+              () -> {
+                OutputStream out = s.getOutputStream();
+                for (int off = 0; off < payload.length; off += writeSize) {
+                  out.write(payload, off, Math.min(writeSize, payload.length - off));
+                  out.flush();
+                }
+                return null;
+              });
       byte[] back = s.getInputStream().readNBytes(payload.length);
       writer.get();
       assertThat(Payloads.sha256(back)).isEqualTo(Payloads.sha256(payload));
@@ -163,7 +176,8 @@ abstract class LocalForwardContract {
     try (Socket s = connect(port)) {
       s.getOutputStream().write(payload);
       s.shutdownOutput();
-      String reply = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
+      String reply =
+          new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
       assertThat(reply).isEqualTo(Payloads.sha256(payload));
     }
   }
@@ -173,7 +187,8 @@ abstract class LocalForwardContract {
     long size = 8L << 20;
     int port = tunnelTo(TargetServer.source(size, 5));
     try (Socket s = connect(port)) {
-      assertThat(Payloads.sha256(s.getInputStream())).isEqualTo(new Payloads.Digest(size, Payloads.sha256(size, 5)));
+      assertThat(Payloads.sha256(s.getInputStream()))
+          .isEqualTo(new Payloads.Digest(size, Payloads.sha256(size, 5)));
     }
   }
 
@@ -196,13 +211,16 @@ abstract class LocalForwardContract {
     return () -> {
       byte[] payload = Payloads.bytes(size, seed);
       try (Socket s = connect(port)) {
-        Thread writer = Thread.ofVirtual().start(() -> {
-          try {
-            s.getOutputStream().write(payload);
-          } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-          }
-        });
+        Thread writer =
+            Thread.ofVirtual()
+                .start(
+                    () -> {
+                      try {
+                        s.getOutputStream().write(payload);
+                      } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                      }
+                    });
         byte[] back = s.getInputStream().readNBytes(size);
         writer.join();
         return java.util.Arrays.equals(back, payload);

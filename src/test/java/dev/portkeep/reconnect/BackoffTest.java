@@ -23,7 +23,8 @@ class BackoffTest {
     };
   }
 
-  private final Backoff middle = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30), fixed(0.5));
+  private final Backoff middle =
+      new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30), fixed(0.5));
 
   @Test
   void delay_withoutJitter_doublesFromHalfASecondToTheCap() {

@@ -33,22 +33,35 @@ class ReconnectIT {
 
   private static String[] args(OpenSshServer sshd, int sshPort, String... extra) {
     List<String> a = new ArrayList<>(List.of(extra));
-    a.addAll(List.of("-p", String.valueOf(sshPort), "-i", sshd.clientKey().toString(),
-        "-o", "UserKnownHostsFile=" + sshd.knownHostsFile(), sshd.user() + "@127.0.0.1"));
+    a.addAll(
+        List.of(
+            "-p",
+            String.valueOf(sshPort),
+            "-i",
+            sshd.clientKey().toString(),
+            "-o",
+            "UserKnownHostsFile=" + sshd.knownHostsFile(),
+            sshd.user() + "@127.0.0.1"));
     return a.toArray(String[]::new);
   }
 
   /** The proxy's port is a different known_hosts name; trust the server's key under it too. */
   private static void trustThrough(OpenSshServer sshd, FaultProxy proxy) throws IOException {
-    java.nio.file.Files.writeString(sshd.knownHostsFile(),
-        "[127.0.0.1]:" + proxy.port() + " " + sshd.hostKeyPublicLine() + "\n", java.nio.file.StandardOpenOption.APPEND);
+    java.nio.file.Files.writeString(
+        sshd.knownHostsFile(),
+        "[127.0.0.1]:" + proxy.port() + " " + sshd.hostKeyPublicLine() + "\n",
+        java.nio.file.StandardOpenOption.APPEND);
   }
 
   @Test
   void serverKilledAndRestartedAfter2s_firstByteWithin5sAndThePortNeverFree() throws Exception {
-    try (OpenSshServer sshd = OpenSshServer.start(); EchoServer echo = EchoServer.start()) {
+    try (OpenSshServer sshd = OpenSshServer.start();
+        EchoServer echo = EchoServer.start()) {
       int port = FreePort.pick();
-      CliRun run = CliRun.start(home, args(sshd, sshd.port(), "-L", "127.0.0.1:" + port + ":127.0.0.1:" + echo.port()));
+      CliRun run =
+          CliRun.start(
+              home,
+              args(sshd, sshd.port(), "-L", "127.0.0.1:" + port + ":127.0.0.1:" + echo.port()));
       run.awaitOut("forwarding", Duration.ofSeconds(20));
       Socket open = new Socket("127.0.0.1", port);
       open.getOutputStream().write(1);
@@ -69,13 +82,15 @@ class ReconnectIT {
       // During the whole outage nobody else can take the port.
       long outageEnd = System.nanoTime() + Duration.ofSeconds(2).toNanos();
       while (System.nanoTime() < outageEnd) {
-        assertThat(BindProbe.otherProcessBinds("127.0.0.1", port, "reuseaddr", 0)).isEqualTo("EADDRINUSE");
+        assertThat(BindProbe.otherProcessBinds("127.0.0.1", port, "reuseaddr", 0))
+            .isEqualTo("EADDRINUSE");
         assertThat(EchoServer.echoesThrough(port, Duration.ofSeconds(2))).isFalse();
       }
       sshd.restart();
       long accepting = System.nanoTime();
       while (!EchoServer.echoesThrough(port, Duration.ofSeconds(2))) {
-        assertThat(Duration.ofNanos(System.nanoTime() - accepting)).isLessThan(Duration.ofSeconds(5));
+        assertThat(Duration.ofNanos(System.nanoTime() - accepting))
+            .isLessThan(Duration.ofSeconds(5));
         Thread.sleep(50);
       }
       assertThat(run.err()).contains("lost the session to").contains("reconnected to");
@@ -85,18 +100,30 @@ class ReconnectIT {
 
   @Test
   void peerBlackHoled_declaredDeadWithinKeepaliveBudgetThenReconnects() throws Exception {
-    try (OpenSshServer sshd = OpenSshServer.start(); EchoServer echo = EchoServer.start();
+    try (OpenSshServer sshd = OpenSshServer.start();
+        EchoServer echo = EchoServer.start();
         FaultProxy proxy = FaultProxy.to("127.0.0.1", sshd.port())) {
       trustThrough(sshd, proxy);
       int port = FreePort.pick();
-      CliRun run = CliRun.start(home, args(sshd, proxy.port(), "-o", "ServerAliveInterval=1", "-o", "ServerAliveCountMax=2",
-          "-L", "127.0.0.1:" + port + ":127.0.0.1:" + echo.port()));
+      CliRun run =
+          CliRun.start(
+              home,
+              args(
+                  sshd,
+                  proxy.port(),
+                  "-o",
+                  "ServerAliveInterval=1",
+                  "-o",
+                  "ServerAliveCountMax=2",
+                  "-L",
+                  "127.0.0.1:" + port + ":127.0.0.1:" + echo.port()));
       run.awaitOut("forwarding", Duration.ofSeconds(20));
       assertThat(EchoServer.echoesThrough(port, Duration.ofSeconds(2))).isTrue();
       proxy.blackHoleExisting();
       long cut = System.nanoTime();
       while (!run.err().contains("lost the session")) {
-        assertThat(Duration.ofNanos(System.nanoTime() - cut)).isLessThan(Duration.ofSeconds(1 * (2 + 1) + 2));
+        assertThat(Duration.ofNanos(System.nanoTime() - cut))
+            .isLessThan(Duration.ofSeconds(1 * (2 + 1) + 2));
         Thread.sleep(50);
       }
       long reconnectDeadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
@@ -112,7 +139,9 @@ class ReconnectIT {
   private static boolean bannerThrough(int port) {
     try (Socket s = new Socket("127.0.0.1", port)) {
       s.setSoTimeout(3_000);
-      return new String(s.getInputStream().readNBytes(8), java.nio.charset.StandardCharsets.US_ASCII).equals("SSH-2.0-");
+      return new String(
+              s.getInputStream().readNBytes(8), java.nio.charset.StandardCharsets.US_ASCII)
+          .equals("SSH-2.0-");
     } catch (IOException e) {
       return false;
     }
@@ -120,26 +149,44 @@ class ReconnectIT {
 
   @Test
   void linkCutInANetworkNamespace_peerDeclaredDeadThenBackWhenTheLinkHeals() throws Exception {
-    org.junit.jupiter.api.Assumptions.assumeTrue(NetNamespace.available(), "needs root to create network namespaces");
-    try (NetNamespace ns = NetNamespace.create(); OpenSshServer sshd = OpenSshServer.builder().inNamespace(ns).start()) {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        NetNamespace.available(), "needs root to create network namespaces");
+    try (NetNamespace ns = NetNamespace.create();
+        OpenSshServer sshd = OpenSshServer.builder().inNamespace(ns).start()) {
       int port = FreePort.pick();
       // The forward's target is the namespace's own sshd, the one service that lives there.
-      CliRun run = CliRun.start(home, "-o", "ServerAliveInterval=1", "-o", "ServerAliveCountMax=2",
-          "-L", "127.0.0.1:" + port + ":" + ns.innerAddress() + ":" + sshd.port(), "-p", String.valueOf(sshd.port()),
-          "-i", sshd.clientKey().toString(), "-o", "UserKnownHostsFile=" + sshd.knownHostsFile(), "root@" + ns.innerAddress());
+      CliRun run =
+          CliRun.start(
+              home,
+              "-o",
+              "ServerAliveInterval=1",
+              "-o",
+              "ServerAliveCountMax=2",
+              "-L",
+              "127.0.0.1:" + port + ":" + ns.innerAddress() + ":" + sshd.port(),
+              "-p",
+              String.valueOf(sshd.port()),
+              "-i",
+              sshd.clientKey().toString(),
+              "-o",
+              "UserKnownHostsFile=" + sshd.knownHostsFile(),
+              "root@" + ns.innerAddress());
       run.awaitOut("forwarding", Duration.ofSeconds(20));
       assertThat(bannerThrough(port)).isTrue();
       ns.cut();
       long cut = System.nanoTime();
       while (!run.err().contains("lost the session")) {
-        assertThat(Duration.ofNanos(System.nanoTime() - cut)).isLessThan(Duration.ofSeconds(1 * (2 + 1) + 2));
+        assertThat(Duration.ofNanos(System.nanoTime() - cut))
+            .isLessThan(Duration.ofSeconds(1 * (2 + 1) + 2));
         Thread.sleep(50);
       }
       assertThat(bannerThrough(port)).isFalse();
       ns.heal();
       long healed = System.nanoTime();
       while (!bannerThrough(port)) {
-        assertThat(Duration.ofNanos(System.nanoTime() - healed)).as(run.err()).isLessThan(Duration.ofSeconds(40));
+        assertThat(Duration.ofNanos(System.nanoTime() - healed))
+            .as(run.err())
+            .isLessThan(Duration.ofSeconds(40));
         Thread.sleep(200);
       }
       assertThat(run.stop()).isZero();
@@ -149,20 +196,34 @@ class ReconnectIT {
   @Test
   void linkCutShorterThanKeepaliveBudget_transferCompletesWithoutReconnect() throws Exception {
     long size = 64L << 20;
-    try (OpenSshServer sshd = OpenSshServer.start(); TargetServer sink = TargetServer.sha256Sink();
+    try (OpenSshServer sshd = OpenSshServer.start();
+        TargetServer sink = TargetServer.sha256Sink();
         FaultProxy proxy = FaultProxy.to("127.0.0.1", sshd.port())) {
       trustThrough(sshd, proxy);
       int port = FreePort.pick();
-      CliRun run = CliRun.start(home, args(sshd, proxy.port(), "-o", "ServerAliveInterval=5", "-o", "ServerAliveCountMax=3",
-          "-L", "127.0.0.1:" + port + ":127.0.0.1:" + sink.port()));
+      CliRun run =
+          CliRun.start(
+              home,
+              args(
+                  sshd,
+                  proxy.port(),
+                  "-o",
+                  "ServerAliveInterval=5",
+                  "-o",
+                  "ServerAliveCountMax=3",
+                  "-L",
+                  "127.0.0.1:" + port + ":127.0.0.1:" + sink.port()));
       run.awaitOut("forwarding", Duration.ofSeconds(20));
-      try (Socket s = new Socket("127.0.0.1", port); ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      try (Socket s = new Socket("127.0.0.1", port);
+          ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
         s.setSoTimeout(60_000);
-        Future<?> upload = pool.submit(() -> {
-          Payloads.write(s.getOutputStream(), size, 21);
-          s.shutdownOutput();
-          return null;
-        });
+        Future<?> upload =
+            pool.submit(
+                () -> {
+                  Payloads.write(s.getOutputStream(), size, 21);
+                  s.shutdownOutput();
+                  return null;
+                });
         Thread.sleep(300);
         proxy.pause();
         Thread.sleep(10_000);
@@ -179,12 +240,26 @@ class ReconnectIT {
 
   @Test
   void staleRemoteForward_newSessionGetsThePortOnceTheServerReapsTheOldOne() throws Exception {
-    try (OpenSshServer sshd = OpenSshServer.builder().extraConfig("ClientAliveInterval 2", "ClientAliveCountMax 2").start();
-        EchoServer echo = EchoServer.start(); FaultProxy proxy = FaultProxy.to("127.0.0.1", sshd.port())) {
+    try (OpenSshServer sshd =
+            OpenSshServer.builder()
+                .extraConfig("ClientAliveInterval 2", "ClientAliveCountMax 2")
+                .start();
+        EchoServer echo = EchoServer.start();
+        FaultProxy proxy = FaultProxy.to("127.0.0.1", sshd.port())) {
       trustThrough(sshd, proxy);
       int remotePort = FreePort.pick();
-      CliRun run = CliRun.start(home, args(sshd, proxy.port(), "-o", "ServerAliveInterval=1", "-o", "ServerAliveCountMax=1",
-          "-R", "127.0.0.1:" + remotePort + ":127.0.0.1:" + echo.port()));
+      CliRun run =
+          CliRun.start(
+              home,
+              args(
+                  sshd,
+                  proxy.port(),
+                  "-o",
+                  "ServerAliveInterval=1",
+                  "-o",
+                  "ServerAliveCountMax=1",
+                  "-R",
+                  "127.0.0.1:" + remotePort + ":127.0.0.1:" + echo.port()));
       run.awaitOut("forwarding remote 127.0.0.1:" + remotePort, Duration.ofSeconds(20));
       assertThat(EchoServer.echoesThrough(remotePort, Duration.ofSeconds(2))).isTrue();
       proxy.blackHoleExisting();
@@ -209,14 +284,17 @@ class ReconnectIT {
       sshd.restart();
       assertThat(run.exitCode(Duration.ofSeconds(30))).as(run.err()).isEqualTo(3);
       assertThat(run.err()).contains("HOST KEY CHANGED for [127.0.0.1]:" + sshd.port());
-      assertThat(run.err().lines().filter(l -> l.contains("HOST KEY CHANGED")).count()).isEqualTo(1);
+      assertThat(run.err().lines().filter(l -> l.contains("HOST KEY CHANGED")).count())
+          .isEqualTo(1);
     }
   }
 
   @Test
   void reconnectNo_lossEndsTheTunnelWithExit4() throws Exception {
     try (OpenSshServer sshd = OpenSshServer.start()) {
-      CliRun run = CliRun.start(home, args(sshd, sshd.port(), "-o", "Reconnect=no", "-L", "127.0.0.1:0:127.0.0.1:1"));
+      CliRun run =
+          CliRun.start(
+              home, args(sshd, sshd.port(), "-o", "Reconnect=no", "-L", "127.0.0.1:0:127.0.0.1:1"));
       run.awaitOut("forwarding", Duration.ofSeconds(20));
       sshd.kill();
       assertThat(run.exitCode(Duration.ofSeconds(20))).isEqualTo(4);
@@ -226,10 +304,19 @@ class ReconnectIT {
 
   @Test
   void reconnectHold_connectionDuringOutageWaitsForTheNewSession() throws Exception {
-    try (OpenSshServer sshd = OpenSshServer.start(); EchoServer echo = EchoServer.start()) {
+    try (OpenSshServer sshd = OpenSshServer.start();
+        EchoServer echo = EchoServer.start()) {
       int port = FreePort.pick();
-      CliRun run = CliRun.start(home, args(sshd, sshd.port(), "-o", "ReconnectHold=20",
-          "-L", "127.0.0.1:" + port + ":127.0.0.1:" + echo.port()));
+      CliRun run =
+          CliRun.start(
+              home,
+              args(
+                  sshd,
+                  sshd.port(),
+                  "-o",
+                  "ReconnectHold=20",
+                  "-L",
+                  "127.0.0.1:" + port + ":127.0.0.1:" + echo.port()));
       run.awaitOut("forwarding", Duration.ofSeconds(20));
       sshd.kill();
       while (!run.err().contains("lost the session")) {

@@ -30,20 +30,30 @@ class RemoteDynamicJumpIT {
 
   private static String[] args(OpenSshServer sshd, String... extra) {
     List<String> a = new ArrayList<>(List.of(extra));
-    a.addAll(List.of("-p", String.valueOf(sshd.port()), "-i", sshd.clientKey().toString(),
-        "-o", "UserKnownHostsFile=" + sshd.knownHostsFile(), sshd.user() + "@127.0.0.1"));
+    a.addAll(
+        List.of(
+            "-p",
+            String.valueOf(sshd.port()),
+            "-i",
+            sshd.clientKey().toString(),
+            "-o",
+            "UserKnownHostsFile=" + sshd.knownHostsFile(),
+            sshd.user() + "@127.0.0.1"));
     return a.toArray(String[]::new);
   }
 
   private static byte[] echoThrough(Socket s, byte[] payload) throws Exception {
     s.setSoTimeout(20_000);
-    Thread writer = Thread.ofVirtual().start(() -> {
-      try {
-        s.getOutputStream().write(payload);
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
+    Thread writer =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try {
+                    s.getOutputStream().write(payload);
+                  } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                  }
+                });
     byte[] back = s.getInputStream().readNBytes(payload.length);
     writer.join();
     return back;
@@ -51,10 +61,15 @@ class RemoteDynamicJumpIT {
 
   @Test
   void remotePortZero_printsThePortTheServerChoseAndCarriesData() throws Exception {
-    try (OpenSshServer sshd = OpenSshServer.start(); EchoServer echo = EchoServer.start()) {
+    try (OpenSshServer sshd = OpenSshServer.start();
+        EchoServer echo = EchoServer.start()) {
       CliRun run = CliRun.start(home, args(sshd, "-R", "0:127.0.0.1:" + echo.port()));
       String out = run.awaitOut("forwarding remote", Duration.ofSeconds(20));
-      Matcher m = Pattern.compile("forwarding remote localhost:(\\d+) \\(on the server\\) -> 127\\.0\\.0\\.1:" + echo.port()).matcher(out);
+      Matcher m =
+          Pattern.compile(
+                  "forwarding remote localhost:(\\d+) \\(on the server\\) -> 127\\.0\\.0\\.1:"
+                      + echo.port())
+              .matcher(out);
       assertThat(m.find()).as(out).isTrue();
       int port = Integer.parseInt(m.group(1));
       assertThat(port).isPositive();
@@ -71,13 +86,16 @@ class RemoteDynamicJumpIT {
     try (OpenSshServer sshd = OpenSshServer.builder().extraConfig("PermitListen none").start()) {
       CliRun run = CliRun.run(home, args(sshd, "-R", "0:127.0.0.1:1"));
       assertThat(run.exitCode()).as(run.err()).isEqualTo(5);
-      assertThat(run.err()).contains("portkeep: the server refused -R 0:127.0.0.1:1").contains("hint: ");
+      assertThat(run.err())
+          .contains("portkeep: the server refused -R 0:127.0.0.1:1")
+          .contains("hint: ");
     }
   }
 
   @Test
   void dynamicForward_socks5ThroughTheCommandLine_carriesData() throws Exception {
-    try (OpenSshServer sshd = OpenSshServer.start(); EchoServer echo = EchoServer.start()) {
+    try (OpenSshServer sshd = OpenSshServer.start();
+        EchoServer echo = EchoServer.start()) {
       CliRun run = CliRun.start(home, args(sshd, "-D", "127.0.0.1:0"));
       String out = run.awaitOut("forwarding", Duration.ofSeconds(20));
       Matcher m = Pattern.compile("forwarding 127\\.0\\.0\\.1:(\\d+) -> SOCKS via").matcher(out);
@@ -102,20 +120,37 @@ class RemoteDynamicJumpIT {
 
   @Test
   void jumpThroughTwoRealHops_reachesTheTargetBehindTheLastServer() throws Exception {
-    try (OpenSshServer jump1 = OpenSshServer.start(); OpenSshServer jump2 = OpenSshServer.start();
-        OpenSshServer last = OpenSshServer.start(); EchoServer echo = EchoServer.start()) {
+    try (OpenSshServer jump1 = OpenSshServer.start();
+        OpenSshServer jump2 = OpenSshServer.start();
+        OpenSshServer last = OpenSshServer.start();
+        EchoServer echo = EchoServer.start()) {
       String key = Files.readString(jump1.clientPublicKey()).strip();
       jump2.authorize(key);
       last.authorize(key);
       Path knownHosts = home.resolve("known_hosts");
-      Files.writeString(knownHosts, Files.readString(jump1.knownHostsFile()) + Files.readString(jump2.knownHostsFile())
-          + Files.readString(last.knownHostsFile()));
+      Files.writeString(
+          knownHosts,
+          Files.readString(jump1.knownHostsFile())
+              + Files.readString(jump2.knownHostsFile())
+              + Files.readString(last.knownHostsFile()));
       String hops = "root@127.0.0.1:" + jump1.port() + ",root@127.0.0.1:" + jump2.port();
-      CliRun run = CliRun.start(home, "-J", hops, "-L", "127.0.0.1:0:127.0.0.1:" + echo.port(),
-          "-p", String.valueOf(last.port()), "-i", jump1.clientKey().toString(),
-          "-o", "UserKnownHostsFile=" + knownHosts, "root@127.0.0.1");
+      CliRun run =
+          CliRun.start(
+              home,
+              "-J",
+              hops,
+              "-L",
+              "127.0.0.1:0:127.0.0.1:" + echo.port(),
+              "-p",
+              String.valueOf(last.port()),
+              "-i",
+              jump1.clientKey().toString(),
+              "-o",
+              "UserKnownHostsFile=" + knownHosts,
+              "root@127.0.0.1");
       String out = run.awaitOut("forwarding", Duration.ofSeconds(30));
-      int port = Integer.parseInt(out.replaceAll("(?s).*forwarding 127\\.0\\.0\\.1:(\\d+).*", "$1"));
+      int port =
+          Integer.parseInt(out.replaceAll("(?s).*forwarding 127\\.0\\.0\\.1:(\\d+).*", "$1"));
       try (Socket s = new Socket("127.0.0.1", port)) {
         byte[] payload = Payloads.bytes(256 * 1024, 4);
         assertThat(Arrays.equals(echoThrough(s, payload), payload)).isTrue();
@@ -130,11 +165,23 @@ class RemoteDynamicJumpIT {
 
   @Test
   void jumpHostWithUnknownKey_exit3NamingThatHop() throws Exception {
-    try (OpenSshServer jump = OpenSshServer.start(); OpenSshServer last = OpenSshServer.start()) {
+    try (OpenSshServer jump = OpenSshServer.start();
+        OpenSshServer last = OpenSshServer.start()) {
       last.authorize(Files.readString(jump.clientPublicKey()).strip());
-      CliRun run = CliRun.run(home, "-J", "root@127.0.0.1:" + jump.port(), "-L", "0:h:1",
-          "-p", String.valueOf(last.port()), "-i", jump.clientKey().toString(),
-          "-o", "UserKnownHostsFile=" + last.knownHostsFile(), "root@127.0.0.1");
+      CliRun run =
+          CliRun.run(
+              home,
+              "-J",
+              "root@127.0.0.1:" + jump.port(),
+              "-L",
+              "0:h:1",
+              "-p",
+              String.valueOf(last.port()),
+              "-i",
+              jump.clientKey().toString(),
+              "-o",
+              "UserKnownHostsFile=" + last.knownHostsFile(),
+              "root@127.0.0.1");
       assertThat(run.exitCode()).as(run.err()).isEqualTo(3);
       assertThat(run.err()).contains("host key of [127.0.0.1]:" + jump.port() + " is not known");
     }

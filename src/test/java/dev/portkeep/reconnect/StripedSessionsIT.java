@@ -26,12 +26,25 @@ class StripedSessionsIT {
 
   @Test
   void sessionsThree_opensThreeSessionsAndSpreadsConnectionsOverAllOfThem() throws Exception {
-    try (OpenSshServer sshd = OpenSshServer.start(); EchoServer echo = EchoServer.start()) {
-      CliRun run = CliRun.start(home, "-o", "Sessions=3", "-L", "127.0.0.1:0:127.0.0.1:" + echo.port(),
-          "-p", String.valueOf(sshd.port()), "-i", sshd.clientKey().toString(),
-          "-o", "UserKnownHostsFile=" + sshd.knownHostsFile(), "root@127.0.0.1");
+    try (OpenSshServer sshd = OpenSshServer.start();
+        EchoServer echo = EchoServer.start()) {
+      CliRun run =
+          CliRun.start(
+              home,
+              "-o",
+              "Sessions=3",
+              "-L",
+              "127.0.0.1:0:127.0.0.1:" + echo.port(),
+              "-p",
+              String.valueOf(sshd.port()),
+              "-i",
+              sshd.clientKey().toString(),
+              "-o",
+              "UserKnownHostsFile=" + sshd.knownHostsFile(),
+              "root@127.0.0.1");
       String out = run.awaitOut("forwarding", Duration.ofSeconds(20));
-      int port = Integer.parseInt(out.replaceAll("(?s).*forwarding 127\\.0\\.0\\.1:(\\d+).*", "$1"));
+      int port =
+          Integer.parseInt(out.replaceAll("(?s).*forwarding 127\\.0\\.0\\.1:(\\d+).*", "$1"));
       assertThat(sshd.log().split("Accepted publickey", -1).length - 1).isEqualTo(3);
       List<Socket> open = new ArrayList<>();
       try {
@@ -54,14 +67,16 @@ class StripedSessionsIT {
 
   @Test
   void sessionsOutOfRange_exit2() {
-    assertThat(CliRun.run(home, "-o", "Sessions=0", "-L", "1:h:2", "gw").err()).contains("invalid value '0' for Sessions");
+    assertThat(CliRun.run(home, "-o", "Sessions=0", "-L", "1:h:2", "gw").err())
+        .contains("invalid value '0' for Sessions");
     CliRun tooMany = CliRun.run(home, "-o", "Sessions=17", "-L", "1:h:2", "gw");
     assertThat(tooMany.exitCode()).isEqualTo(2);
     assertThat(tooMany.err()).contains("invalid value '17' for Sessions (at most 16)");
   }
 
   /** The sshd session pids holding an established connection to 127.0.0.1:{@code port}. */
-  private static Set<Long> sshdProcessesConnectedTo(OpenSshServer sshd, int port) throws IOException {
+  private static Set<Long> sshdProcessesConnectedTo(OpenSshServer sshd, int port)
+      throws IOException {
     Set<String> inodes = new HashSet<>();
     String remote = String.format(":%04X", port);
     for (String line : Files.readAllLines(Path.of("/proc/net/tcp"))) {
@@ -72,7 +87,8 @@ class StripedSessionsIT {
     }
     Set<Long> pids = new HashSet<>();
     for (long pid : sshd.sessionPids()) {
-      try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "fd"))) {
+      try (DirectoryStream<Path> fds =
+          Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "fd"))) {
         for (Path fd : fds) {
           try {
             if (inodes.contains(Files.readSymbolicLink(fd).toString())) {

@@ -28,20 +28,26 @@ class Smb2ProbeIT {
     try (SambaServer server = SambaServer.start()) {
       ProbeResult result = Smb2Probe.probe(server.address(), TIMEOUT);
 
-      assertThat(result).isInstanceOfSatisfying(ProbeResult.Answered.class, a -> {
-        assertThat(a.dialect().isSmb3()).as("Samba 4.17 speaks SMB 3.x").isTrue();
-        assertThat(a.details().maxReadSize()).isPositive();
-        assertThat(a.details().serverTime()).isPresent();
-      });
-      assertThat(result.message()).startsWith("SMB server at 127.0.0.1:" + server.port() + " answered: SMB 3.");
+      assertThat(result)
+          .isInstanceOfSatisfying(
+              ProbeResult.Answered.class,
+              a -> {
+                assertThat(a.dialect().isSmb3()).as("Samba 4.17 speaks SMB 3.x").isTrue();
+                assertThat(a.details().maxReadSize()).isPositive();
+                assertThat(a.details().serverTime()).isPresent();
+              });
+      assertThat(result.message())
+          .startsWith("SMB server at 127.0.0.1:" + server.port() + " answered: SMB 3.");
       assertThat(server.log()).doesNotContain("PANIC");
     }
   }
 
   @Test
-  void probe_realSambaOverAnAlreadyConnectedSocket_answersAndLeavesTheSocketOpen() throws Exception {
+  void probe_realSambaOverAnAlreadyConnectedSocket_answersAndLeavesTheSocketOpen()
+      throws Exception {
     assumeTrue(SambaServer.missing().isEmpty(), () -> SambaServer.missing().orElseThrow());
-    try (SambaServer server = SambaServer.start(); Socket socket = new Socket(server.host(), server.port())) {
+    try (SambaServer server = SambaServer.start();
+        Socket socket = new Socket(server.host(), server.port())) {
       ProbeResult result = Smb2Probe.probe(socket, TIMEOUT);
 
       assertThat(result).isInstanceOf(ProbeResult.Answered.class);
@@ -56,20 +62,25 @@ class Smb2ProbeIT {
     ProbeResult result = Smb2Probe.probe(new InetSocketAddress("127.0.0.1", port), TIMEOUT);
 
     assertThat(result).isEqualTo(new ProbeResult.Refused("127.0.0.1:" + port));
-    assertThat(result.message()).isEqualTo("nothing listens on 127.0.0.1:" + port + ": connection refused");
+    assertThat(result.message())
+        .isEqualTo("nothing listens on 127.0.0.1:" + port + ": connection refused");
     assertThat(result.hint()).contains("smb ports");
   }
 
   @Test
   void probe_peerSendsAnSshBanner_isNotSmbQuotingIt() {
-    try (TargetServer ssh = TargetServer.start("ssh-banner", s -> {
-          s.getOutputStream().write(SSH_BANNER.getBytes(StandardCharsets.US_ASCII));
-          s.getInputStream().readAllBytes(); // like sshd, wait for the client's identification
-        })) {
+    try (TargetServer ssh =
+        TargetServer.start(
+            "ssh-banner",
+            s -> {
+              s.getOutputStream().write(SSH_BANNER.getBytes(StandardCharsets.US_ASCII));
+              s.getInputStream().readAllBytes(); // like sshd, wait for the client's identification
+            })) {
       ProbeResult result = Smb2Probe.probe(ssh.address(), TIMEOUT);
 
       assertThat(result).isInstanceOf(ProbeResult.NotSmb.class);
-      assertThat(result.message()).contains("is not an SMB server: it sent \"SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\"");
+      assertThat(result.message())
+          .contains("is not an SMB server: it sent \"SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\"");
       assertThat(result.hint()).contains("SSH server");
     }
   }
@@ -94,8 +105,12 @@ class Smb2ProbeIT {
       ProbeResult result = Smb2Probe.probe(silent.address(), Duration.ofMillis(400));
 
       Duration took = Duration.ofNanos(System.nanoTime() - start);
-      assertThat(result).isEqualTo(new ProbeResult.TimedOut(Smb2Probe.peer(silent.address()),
-          ProbeResult.TimedOut.Stage.ANSWER, Duration.ofMillis(400)));
+      assertThat(result)
+          .isEqualTo(
+              new ProbeResult.TimedOut(
+                  Smb2Probe.peer(silent.address()),
+                  ProbeResult.TimedOut.Stage.ANSWER,
+                  Duration.ofMillis(400)));
       assertThat(took).isBetween(Duration.ofMillis(350), Duration.ofSeconds(3));
       assertThat(result.message()).contains("sent no answer within 400 ms");
     } finally {
@@ -105,10 +120,14 @@ class Smb2ProbeIT {
 
   @Test
   void probe_listenerThatNeverAccepts_stillTimesOutOnTheAnswer() throws Exception {
-    // The kernel completes the handshake into the backlog before any accept(): connected, yet nobody answers.
-    try (ServerSocket neverAccepts = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      ProbeResult result = Smb2Probe.probe(
-          new InetSocketAddress("127.0.0.1", neverAccepts.getLocalPort()), Duration.ofMillis(300));
+    // The kernel completes the handshake into the backlog before any accept(): connected, yet
+    // nobody answers.
+    try (ServerSocket neverAccepts =
+        new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      ProbeResult result =
+          Smb2Probe.probe(
+              new InetSocketAddress("127.0.0.1", neverAccepts.getLocalPort()),
+              Duration.ofMillis(300));
 
       assertThat(result).isInstanceOf(ProbeResult.TimedOut.class);
     }

@@ -46,7 +46,10 @@ class SmbTunnelIT {
   OpenSshServer gateway;
   NetNamespace fileServerHost;
 
-  /** As root the file server is a host of its own (a network namespace), reached only through the gateway's routes. */
+  /**
+   * As root the file server is a host of its own (a network namespace), reached only through the
+   * gateway's routes.
+   */
   @BeforeAll
   void start() {
     if (NetNamespace.available()) {
@@ -70,8 +73,15 @@ class SmbTunnelIT {
   private String[] args(String... extra) {
     List<String> a = new ArrayList<>(List.of("smb"));
     a.addAll(List.of(extra));
-    a.addAll(List.of("-p", String.valueOf(gateway.port()), "-i", gateway.clientKey().toString(),
-        "-o", "UserKnownHostsFile=" + gateway.knownHostsFile(), gateway.user() + "@127.0.0.1"));
+    a.addAll(
+        List.of(
+            "-p",
+            String.valueOf(gateway.port()),
+            "-i",
+            gateway.clientKey().toString(),
+            "-o",
+            "UserKnownHostsFile=" + gateway.knownHostsFile(),
+            gateway.user() + "@127.0.0.1"));
     return a.toArray(String[]::new);
   }
 
@@ -114,7 +124,9 @@ class SmbTunnelIT {
     String[] at = listener(out);
     Path big = file("big.bin", 256L << 20, 1);
     Path back = files.resolve("big.back");
-    samba.smbclient(at[0], Integer.parseInt(at[1]), "put " + big + " big.bin", "get big.bin " + back).orThrow();
+    samba
+        .smbclient(at[0], Integer.parseInt(at[1]), "put " + big + " big.bin", "get big.bin " + back)
+        .orThrow();
     assertThat(sha256(samba.shareDir().resolve("big.bin"))).isEqualTo(sha256(big));
     assertThat(sha256(back)).isEqualTo(sha256(big));
     assertThat(run.stop()).isZero();
@@ -132,7 +144,14 @@ class SmbTunnelIT {
         sources.add(src);
         Path dst = files.resolve("p" + i + ".back");
         int n = i;
-        copies.add(pool.submit(() -> samba.smbclient(at[0], Integer.parseInt(at[1]), "put " + src + " p" + n, "get p" + n + " " + dst)));
+        copies.add(
+            pool.submit(
+                () ->
+                    samba.smbclient(
+                        at[0],
+                        Integer.parseInt(at[1]),
+                        "put " + src + " p" + n,
+                        "get p" + n + " " + dst)));
       }
       for (int i = 0; i < 8; i++) {
         Command.Result r = copies.get(i).get();
@@ -149,14 +168,17 @@ class SmbTunnelIT {
     String[] at = listener(run.awaitOut("(file managers", Duration.ofSeconds(30)));
     Path big = file("mid.bin", 256L << 20, 7);
     try (ExecutorService pool = Executors.newSingleThreadExecutor()) {
-      Future<Command.Result> copy = pool.submit(() -> samba.smbclient(at[0], Integer.parseInt(at[1]), "put " + big + " mid.bin"));
+      Future<Command.Result> copy =
+          pool.submit(
+              () -> samba.smbclient(at[0], Integer.parseInt(at[1]), "put " + big + " mid.bin"));
       Thread.sleep(300);
       gateway.kill();
       Command.Result cut = copy.get();
       Thread.sleep(1_000);
       gateway.restart();
       // The interrupted copy may or may not have finished before the crash; the re-run must.
-      assertThat(cut.exitCode() == 0 || !cut.stdout().isEmpty() || !cut.stderr().isEmpty()).isTrue();
+      assertThat(cut.exitCode() == 0 || !cut.stdout().isEmpty() || !cut.stderr().isEmpty())
+          .isTrue();
     }
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     Command.Result again;
@@ -184,17 +206,35 @@ class SmbTunnelIT {
     }
     CliRun run = CliRun.run(home, argsTo("127.0.0.1:" + closed, "--check"));
     assertThat(run.exitCode()).isEqualTo(5);
-    assertThat(run.err()).contains("portkeep: nothing answers on 127.0.0.1:" + closed + " as seen from the gateway")
-        .contains("connect failed").contains("hint: check that smbd runs");
+    assertThat(run.err())
+        .contains("portkeep: nothing answers on 127.0.0.1:" + closed + " as seen from the gateway")
+        .contains("connect failed")
+        .contains("hint: check that smbd runs");
   }
 
   @Test
   void smbCheck_forwardForbiddenByTheGateway_saysAdministrativelyProhibited() throws Exception {
-    try (OpenSshServer strict = OpenSshServer.builder().extraConfig("PermitOpen 127.0.0.1:1").start()) {
-      CliRun run = CliRun.run(home, "smb", "--check", "-p", String.valueOf(strict.port()), "-i", strict.clientKey().toString(),
-          "-o", "UserKnownHostsFile=" + strict.knownHostsFile(), "root@127.0.0.1", sambaTarget());
+    try (OpenSshServer strict =
+        OpenSshServer.builder().extraConfig("PermitOpen 127.0.0.1:1").start()) {
+      CliRun run =
+          CliRun.run(
+              home,
+              "smb",
+              "--check",
+              "-p",
+              String.valueOf(strict.port()),
+              "-i",
+              strict.clientKey().toString(),
+              "-o",
+              "UserKnownHostsFile=" + strict.knownHostsFile(),
+              "root@127.0.0.1",
+              sambaTarget());
       assertThat(run.exitCode()).isEqualTo(5);
-      assertThat(run.err()).contains("the SSH server refused to forward to " + sambaTarget() + ": administratively prohibited")
+      assertThat(run.err())
+          .contains(
+              "the SSH server refused to forward to "
+                  + sambaTarget()
+                  + ": administratively prohibited")
           .contains("PermitOpen");
     }
   }
@@ -208,7 +248,8 @@ class SmbTunnelIT {
 
   @Test
   void smbCheck_silentPeer_timesOut() throws Exception {
-    try (TargetServer silent = TargetServer.start("silent", socket -> socket.getInputStream().readAllBytes())) {
+    try (TargetServer silent =
+        TargetServer.start("silent", socket -> socket.getInputStream().readAllBytes())) {
       CliRun run = CliRun.run(home, argsTo("127.0.0.1:" + silent.port(), "--check"));
       assertThat(run.exitCode()).isEqualTo(5);
       assertThat(run.err()).containsIgnoringCase("no answer");
@@ -218,14 +259,19 @@ class SmbTunnelIT {
   @Test
   void smb_localProcessHolds445OnEveryAddress_picksAHighPortAndSaysWhy() throws Exception {
     assumeTrue("root".equals(System.getProperty("user.name")), "binding 445 needs root");
-    Process holder = new ProcessBuilder("python3", "-c",
-        "import socket,time\ns=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
-            + "s.bind(('0.0.0.0',445)); s.listen(5); print('ready', flush=True); time.sleep(120)").start();
+    Process holder =
+        new ProcessBuilder(
+                "python3",
+                "-c",
+                "import socket,time\ns=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
+                    + "s.bind(('0.0.0.0',445)); s.listen(5); print('ready', flush=True); time.sleep(120)")
+            .start();
     try {
       assertThat(new String(holder.getInputStream().readNBytes(6))).isEqualTo("ready\n");
       CliRun run = CliRun.start(home, argsTo(sambaTarget()));
       String out = run.awaitOut("(file managers", Duration.ofSeconds(30));
-      assertThat(out).contains("smb: port 445 is held on every address by python3 (pid " + holder.pid())
+      assertThat(out)
+          .contains("smb: port 445 is held on every address by python3 (pid " + holder.pid())
           .contains("so a high port is used");
       String[] at = listener(out);
       assertThat(at[1]).isNotEqualTo("445");
@@ -246,22 +292,48 @@ class SmbTunnelIT {
     assertThat(at[1]).isEqualTo("445");
     assertThat(out).contains("smbclient //" + at[0] + "/share -U");
     Path small = file("small.txt", 1000, 5);
-    Command.Result r = Command.run(Duration.ofSeconds(60), SambaServer.SMBCLIENT.toString(), "//" + at[0] + "/" + samba.share(),
-        "-U", samba.user() + "%" + samba.password(), "-c", "put " + small + " small.txt");
+    Command.Result r =
+        Command.run(
+            Duration.ofSeconds(60),
+            SambaServer.SMBCLIENT.toString(),
+            "//" + at[0] + "/" + samba.share(),
+            "-U",
+            samba.user() + "%" + samba.password(),
+            "-c",
+            "put " + small + " small.txt");
     assertThat(r.exitCode()).as(r.stderr() + r.stdout()).isZero();
     assertThat(run.stop()).isZero();
   }
 
   @Test
-  void smb_wrongSmbPassword_smbclientsErrorPassesThroughAndTheTunnelStaysHealthy() throws Exception {
+  void smb_wrongSmbPassword_smbclientsErrorPassesThroughAndTheTunnelStaysHealthy()
+      throws Exception {
     CliRun run = CliRun.start(home, argsTo(sambaTarget()));
     String[] at = listener(run.awaitOut("(file managers", Duration.ofSeconds(30)));
-    Command.Result bad = Command.run(Duration.ofSeconds(60), SambaServer.SMBCLIENT.toString(), "//" + at[0] + "/" + samba.share(),
-        "-p", at[1], "-U", samba.user() + "%wrong", "-c", "ls");
+    Command.Result bad =
+        Command.run(
+            Duration.ofSeconds(60),
+            SambaServer.SMBCLIENT.toString(),
+            "//" + at[0] + "/" + samba.share(),
+            "-p",
+            at[1],
+            "-U",
+            samba.user() + "%wrong",
+            "-c",
+            "ls");
     assertThat(bad.exitCode()).isNotZero();
     assertThat(bad.stdout() + bad.stderr()).contains("NT_STATUS_LOGON_FAILURE");
-    Command.Result noShare = Command.run(Duration.ofSeconds(60), SambaServer.SMBCLIENT.toString(), "//" + at[0] + "/nosuchshare",
-        "-p", at[1], "-U", samba.user() + "%" + samba.password(), "-c", "ls");
+    Command.Result noShare =
+        Command.run(
+            Duration.ofSeconds(60),
+            SambaServer.SMBCLIENT.toString(),
+            "//" + at[0] + "/nosuchshare",
+            "-p",
+            at[1],
+            "-U",
+            samba.user() + "%" + samba.password(),
+            "-c",
+            "ls");
     assertThat(noShare.stdout() + noShare.stderr()).contains("NT_STATUS_BAD_NETWORK_NAME");
     samba.smbclient(at[0], Integer.parseInt(at[1]), "ls").orThrow();
     assertThat(run.isRunning()).isTrue();
@@ -274,24 +346,46 @@ class SmbTunnelIT {
     try (ServerSocket s = new ServerSocket(0)) {
       closed = s.getLocalPort();
     }
-    CliRun run = CliRun.run(home, "smb", "-p", String.valueOf(closed), "-i", gateway.clientKey().toString(), "127.0.0.1");
+    CliRun run =
+        CliRun.run(
+            home,
+            "smb",
+            "-p",
+            String.valueOf(closed),
+            "-i",
+            gateway.clientKey().toString(),
+            "127.0.0.1");
     assertThat(run.exitCode()).isEqualTo(4);
     assertThat(run.err()).contains("cannot reach ssh server 127.0.0.1:" + closed);
   }
 
   @Test
   void mountCifs_throughTheTunnel_whenTheKernelHasCifs() throws Exception {
-    Command.Result probe = Command.run(Duration.ofSeconds(10), "sh", "-c", "grep -qw cifs /proc/filesystems || modprobe cifs");
-    assumeTrue(probe.exitCode() == 0, "the kernel has no CIFS client (no cifs in /proc/filesystems and modprobe cifs failed): mount test skipped");
+    Command.Result probe =
+        Command.run(
+            Duration.ofSeconds(10), "sh", "-c", "grep -qw cifs /proc/filesystems || modprobe cifs");
+    assumeTrue(
+        probe.exitCode() == 0,
+        "the kernel has no CIFS client (no cifs in /proc/filesystems and modprobe cifs failed): mount test skipped");
     CliRun run = CliRun.start(home, argsTo(sambaTarget()));
     String[] at = listener(run.awaitOut("(file managers", Duration.ofSeconds(30)));
     Path mnt = Files.createTempDirectory("portkeep-mnt");
-    Command.Result mount = Command.run(Duration.ofSeconds(30), "mount", "-t", "cifs", "//" + at[0] + "/" + samba.share(), mnt.toString(),
-        "-o", "port=" + at[1] + ",username=" + samba.user() + ",password=" + samba.password());
-    assumeTrue(mount.exitCode() == 0, "mount -t cifs is not permitted here: " + mount.stderr().strip());
+    Command.Result mount =
+        Command.run(
+            Duration.ofSeconds(30),
+            "mount",
+            "-t",
+            "cifs",
+            "//" + at[0] + "/" + samba.share(),
+            mnt.toString(),
+            "-o",
+            "port=" + at[1] + ",username=" + samba.user() + ",password=" + samba.password());
+    assumeTrue(
+        mount.exitCode() == 0, "mount -t cifs is not permitted here: " + mount.stderr().strip());
     try {
       Files.writeString(mnt.resolve("via-mount.txt"), "through the tunnel");
-      assertThat(Files.readString(samba.shareDir().resolve("via-mount.txt"))).isEqualTo("through the tunnel");
+      assertThat(Files.readString(samba.shareDir().resolve("via-mount.txt")))
+          .isEqualTo("through the tunnel");
     } finally {
       Command.run(Duration.ofSeconds(30), "umount", mnt.toString());
       assertThat(run.stop()).isZero();

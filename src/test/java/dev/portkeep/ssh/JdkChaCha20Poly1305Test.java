@@ -53,10 +53,14 @@ class JdkChaCha20Poly1305Test {
       byte[] wire = plain.clone();
       seal(ours, wire);
       if (size > 0) {
-        assertThat(Arrays.copyOfRange(wire, 4, 4 + size)).as("size " + size).isNotEqualTo(Arrays.copyOfRange(plain, 4, 4 + size));
+        assertThat(Arrays.copyOfRange(wire, 4, 4 + size))
+            .as("size " + size)
+            .isNotEqualTo(Arrays.copyOfRange(plain, 4, 4 + size));
       }
       seal(mina, wire);
-      assertThat(Arrays.copyOfRange(wire, 0, 4 + size)).as("size " + size).isEqualTo(Arrays.copyOfRange(plain, 0, 4 + size));
+      assertThat(Arrays.copyOfRange(wire, 0, 4 + size))
+          .as("size " + size)
+          .isEqualTo(Arrays.copyOfRange(plain, 0, 4 + size));
     }
   }
 
@@ -77,7 +81,8 @@ class JdkChaCha20Poly1305Test {
       seal(oursEnc, byUs);
       assertThat(byUs).isEqualTo(byMina);
       seal(ours, byMina);
-      assertThat(Arrays.copyOfRange(byMina, 0, byMina.length - 16)).isEqualTo(Arrays.copyOfRange(plain, 0, plain.length - 16));
+      assertThat(Arrays.copyOfRange(byMina, 0, byMina.length - 16))
+          .isEqualTo(Arrays.copyOfRange(plain, 0, plain.length - 16));
     }
   }
 

@@ -8,11 +8,19 @@ import org.apache.sshd.client.SshClient;
 import org.apache.sshd.common.NamedResource;
 import org.junit.jupiter.api.Test;
 
-/** The algorithms portkeep offers: AES-GCM first, nothing with CBC or SHA-1, MINA's accept-all never in effect. */
+/**
+ * The algorithms portkeep offers: AES-GCM first, nothing with CBC or SHA-1, MINA's accept-all never
+ * in effect.
+ */
 class MinaSettingsTest {
-  private static final dev.portkeep.config.SessionSettings SETTINGS = dev.portkeep.config.SessionSettings.direct(
-      "h", 22, "u", List.of(), List.of(java.nio.file.Path.of("/nonexistent/known_hosts")),
-      dev.portkeep.config.StrictHostKeyChecking.YES);
+  private static final dev.portkeep.config.SessionSettings SETTINGS =
+      dev.portkeep.config.SessionSettings.direct(
+          "h",
+          22,
+          "u",
+          List.of(),
+          List.of(java.nio.file.Path.of("/nonexistent/known_hosts")),
+          dev.portkeep.config.StrictHostKeyChecking.YES);
 
   private static SshClient client(Set<String> known) {
     HostKeyVerifier verifier = new HostKeyVerifier(SETTINGS.destination(), SETTINGS, Prompts.NONE);
@@ -23,15 +31,21 @@ class MinaSettingsTest {
   void ciphers_preferAesGcmAndHaveNoCbc() {
     List<String> names = NamedResource.getNameList(client(Set.of()).getCipherFactories());
     assertThat(names.get(0)).isEqualTo("aes128-gcm@openssh.com");
-    assertThat(names).contains("aes256-gcm@openssh.com", "chacha20-poly1305@openssh.com").noneMatch(n -> n.contains("cbc"));
+    assertThat(names)
+        .contains("aes256-gcm@openssh.com", "chacha20-poly1305@openssh.com")
+        .noneMatch(n -> n.contains("cbc"));
   }
 
   @Test
   void macsSignaturesAndKeyExchanges_haveNoSha1() {
     SshClient c = client(Set.of());
-    assertThat(NamedResource.getNameList(c.getMacFactories())).noneMatch(n -> n.contains("sha1") || n.contains("md5"));
-    assertThat(NamedResource.getNameList(c.getSignatureFactories())).doesNotContain("ssh-rsa", "ssh-dss");
-    assertThat(NamedResource.getNameList(c.getKeyExchangeFactories())).noneMatch(n -> n.contains("sha1")).isNotEmpty();
+    assertThat(NamedResource.getNameList(c.getMacFactories()))
+        .noneMatch(n -> n.contains("sha1") || n.contains("md5"));
+    assertThat(NamedResource.getNameList(c.getSignatureFactories()))
+        .doesNotContain("ssh-rsa", "ssh-dss");
+    assertThat(NamedResource.getNameList(c.getKeyExchangeFactories()))
+        .noneMatch(n -> n.contains("sha1"))
+        .isNotEmpty();
   }
 
   @Test
@@ -41,28 +55,30 @@ class MinaSettingsTest {
 
   @Test
   void knownKeyTypes_comeFirstInTheHostKeyAlgorithms() {
-    List<String> names = NamedResource.getNameList(client(Set.of("ecdsa-sha2-nistp256")).getSignatureFactories());
+    List<String> names =
+        NamedResource.getNameList(client(Set.of("ecdsa-sha2-nistp256")).getSignatureFactories());
     assertThat(names.get(0)).startsWith("ecdsa-sha2-nistp256");
     List<String> rsa = NamedResource.getNameList(client(Set.of("ssh-rsa")).getSignatureFactories());
     assertThat(rsa.get(0)).isEqualTo("rsa-sha2-512");
   }
 
   /**
-   * What MINA resolves per socket read or write and per channel is set on the client itself, so
-   * the lookup ends there instead of in the system properties, and with MINA's own default.
+   * What MINA resolves per socket read or write and per channel is set on the client itself, so the
+   * lookup ends there instead of in the system properties, and with MINA's own default.
    */
   @Test
   void hotPathProperties_setOnTheClient_withMinasDefaults() {
     SshClient c = client(Set.of());
-    for (org.apache.sshd.common.Property<?> p : List.of(
-        org.apache.sshd.core.CoreModuleProperties.NIO2_READ_TIMEOUT,
-        org.apache.sshd.core.CoreModuleProperties.NIO2_MIN_WRITE_TIMEOUT,
-        org.apache.sshd.core.CoreModuleProperties.WINDOW_SIZE,
-        org.apache.sshd.core.CoreModuleProperties.WINDOW_TIMEOUT,
-        org.apache.sshd.core.CoreModuleProperties.MAX_PACKET_SIZE,
-        org.apache.sshd.core.CoreModuleProperties.LIMIT_PACKET_SIZE,
-        org.apache.sshd.core.CoreModuleProperties.CHANNEL_CLOSE_TIMEOUT,
-        org.apache.sshd.core.CoreModuleProperties.MAX_CONCURRENT_CHANNELS)) {
+    for (org.apache.sshd.common.Property<?> p :
+        List.of(
+            org.apache.sshd.core.CoreModuleProperties.NIO2_READ_TIMEOUT,
+            org.apache.sshd.core.CoreModuleProperties.NIO2_MIN_WRITE_TIMEOUT,
+            org.apache.sshd.core.CoreModuleProperties.WINDOW_SIZE,
+            org.apache.sshd.core.CoreModuleProperties.WINDOW_TIMEOUT,
+            org.apache.sshd.core.CoreModuleProperties.MAX_PACKET_SIZE,
+            org.apache.sshd.core.CoreModuleProperties.LIMIT_PACKET_SIZE,
+            org.apache.sshd.core.CoreModuleProperties.CHANNEL_CLOSE_TIMEOUT,
+            org.apache.sshd.core.CoreModuleProperties.MAX_CONCURRENT_CHANNELS)) {
       assertThat(c.getProperties()).as(p.getName()).containsKey(p.getName());
       assertThat(p.getRequired(c)).as(p.getName()).isEqualTo(p.getRequiredDefault());
     }

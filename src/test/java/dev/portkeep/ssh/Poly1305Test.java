@@ -15,7 +15,9 @@ class Poly1305Test {
 
   @Test
   void jdkImplementation_isReachable_whenThePackageIsOpened() {
-    assertThat(Poly1305.jdkInUse()).as("surefire opens com.sun.crypto.provider like the jar's manifest").isTrue();
+    assertThat(Poly1305.jdkInUse())
+        .as("surefire opens com.sun.crypto.provider like the jar's manifest")
+        .isTrue();
     assertThat(Poly1305.create()).isInstanceOf(Poly1305.Jdk.class);
     assertThat(new JdkChaCha20Poly1305().toString()).contains("JDK Poly1305");
   }
@@ -23,11 +25,14 @@ class Poly1305Test {
   @Test
   void rfc8439Section2_5_2_vector_bothImplementations() throws Exception {
     byte[] key = HEX.parseHex("85d6be7857556d337f4452fe42d506a80103808afb0db2fd4abff6af4149f51b");
-    byte[] message = "Cryptographic Forum Research Group".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    byte[] message =
+        "Cryptographic Forum Research Group".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     for (Poly1305 mac : new Poly1305[] {new Poly1305.Jdk(), new Poly1305.Mina()}) {
       mac.init(key);
       mac.update(message, 0, message.length);
-      assertThat(HEX.formatHex(mac.doFinal())).as(mac.getClass().getSimpleName()).isEqualTo("a8061dc1305136c6c22b8baf0c0127a9");
+      assertThat(HEX.formatHex(mac.doFinal()))
+          .as(mac.getClass().getSimpleName())
+          .isEqualTo("a8061dc1305136c6c22b8baf0c0127a9");
     }
   }
 
@@ -48,7 +53,9 @@ class Poly1305Test {
         mac.update(length, 0, 4); // as the cipher feeds it: the encrypted length, then the payload
         mac.update(body, 0, size);
       }
-      assertThat(HEX.formatHex(jdk.doFinal())).as("size " + size).isEqualTo(HEX.formatHex(mina.doFinal()));
+      assertThat(HEX.formatHex(jdk.doFinal()))
+          .as("size " + size)
+          .isEqualTo(HEX.formatHex(mina.doFinal()));
     }
   }
 }

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** The reused packet arrays: the first length only, handed out again, never more than the cap kept. */
+/**
+ * The reused packet arrays: the first length only, handed out again, never more than the cap kept.
+ */
 class SendBuffersTest {
   private final SendBuffers buffers = new SendBuffers(4);
 

@@ -9,16 +9,28 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Runs a short external command to completion with a deadline and hands back its exit code and output. */
+/**
+ * Runs a short external command to completion with a deadline and hands back its exit code and
+ * output.
+ */
 public final class Command {
   /** What a finished command left: its exit code, standard output and standard error. */
   public record Result(List<String> argv, int exitCode, String stdout, String stderr) {
-    /** This result, or a failure naming the command, its exit code and its stderr when the code is not 0. */
+    /**
+     * This result, or a failure naming the command, its exit code and its stderr when the code is
+     * not 0.
+     */
     public Result orThrow() {
       if (exitCode != 0) {
         throw new IllegalStateException(
-            "command failed " + argv + ": exit " + exitCode + "\nstderr: " + stderr.strip()
-                + "\nstdout: " + stdout.strip());
+            "command failed "
+                + argv
+                + ": exit "
+                + exitCode
+                + "\nstderr: "
+                + stderr.strip()
+                + "\nstdout: "
+                + stdout.strip());
       }
       return this;
     }
@@ -43,7 +55,11 @@ public final class Command {
         ProcessTree.killTree(process.pid());
         process.waitFor(5, TimeUnit.SECONDS);
         throw new IllegalStateException(
-            "command timed out after " + timeout.toMillis() + " ms " + argv + "\nstderr: "
+            "command timed out after "
+                + timeout.toMillis()
+                + " ms "
+                + argv
+                + "\nstderr: "
                 + Files.readString(err, StandardCharsets.UTF_8).strip());
       }
       return new Result(

@@ -2,7 +2,10 @@ package dev.portkeep.testing;
 
 import java.net.InetSocketAddress;
 
-/** A TCP echo server on 127.0.0.1 (port 0) that counts its connections: the default target of a tunnel. */
+/**
+ * A TCP echo server on 127.0.0.1 (port 0) that counts its connections: the default target of a
+ * tunnel.
+ */
 public final class EchoServer implements AutoCloseable {
   private final TargetServer server;
 

@@ -11,10 +11,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A TCP relay on 127.0.0.1 between portkeep and an SSH server that injects network faults:
- * {@link #blackHoleExisting()} freezes every current connection both ways for good (a peer that
- * vanished without a FIN or RST), {@link #pause()} and {@link #resume()} freeze and release them (a
- * link cut that heals). New connections always pass, so a reconnect can get through.
+ * A TCP relay on 127.0.0.1 between portkeep and an SSH server that injects network faults: {@link
+ * #blackHoleExisting()} freezes every current connection both ways for good (a peer that vanished
+ * without a FIN or RST), {@link #pause()} and {@link #resume()} freeze and release them (a link cut
+ * that heals). New connections always pass, so a reconnect can get through.
  */
 public final class FaultProxy implements AutoCloseable {
   private final ServerSocket listener;
@@ -69,7 +69,10 @@ public final class FaultProxy implements AutoCloseable {
     }
   }
 
-  /** Freezes every connection open now, both ways, until closed: nothing more passes, nothing is closed. */
+  /**
+   * Freezes every connection open now, both ways, until closed: nothing more passes, nothing is
+   * closed.
+   */
   public void blackHoleExisting() {
     links.forEach(l -> l.frozenForGood = true);
     links.forEach(l -> l.paused = true);
@@ -81,12 +84,15 @@ public final class FaultProxy implements AutoCloseable {
   }
 
   public void resume() {
-    links.stream().filter(l -> !l.frozenForGood).forEach(l -> {
-      l.paused = false;
-      synchronized (l) {
-        l.notifyAll();
-      }
-    });
+    links.stream()
+        .filter(l -> !l.frozenForGood)
+        .forEach(
+            l -> {
+              l.paused = false;
+              synchronized (l) {
+                l.notifyAll();
+              }
+            });
   }
 
   @Override

@@ -19,7 +19,9 @@ import org.apache.sshd.common.config.keys.FilePasswordProvider;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.apache.sshd.common.util.security.SecurityUtils;
 
-/** A MINA SSH client set up the strict way (known_hosts or nothing), for the fixtures' self-tests. */
+/**
+ * A MINA SSH client set up the strict way (known_hosts or nothing), for the fixtures' self-tests.
+ */
 final class MinaClients {
   static final Duration TIMEOUT = Duration.ofSeconds(10);
 
@@ -28,14 +30,17 @@ final class MinaClients {
   /** A started client that accepts only host keys listed in {@code knownHosts}. */
   static SshClient strictClient(Path knownHosts) {
     SshClient client = SshClient.setUpDefaultClient();
-    client.setServerKeyVerifier(new KnownHostsServerKeyVerifier(RejectAllServerKeyVerifier.INSTANCE, knownHosts));
+    client.setServerKeyVerifier(
+        new KnownHostsServerKeyVerifier(RejectAllServerKeyVerifier.INSTANCE, knownHosts));
     client.start();
     return client;
   }
 
   /** Connects and authenticates with the server's client key; the caller closes the session. */
-  static ClientSession login(SshClient client, SshTestServer server, String passphrase) throws Exception {
-    ClientSession session = client.connect(server.user(), server.host(), server.port()).verify(TIMEOUT).getSession();
+  static ClientSession login(SshClient client, SshTestServer server, String passphrase)
+      throws Exception {
+    ClientSession session =
+        client.connect(server.user(), server.host(), server.port()).verify(TIMEOUT).getSession();
     try {
       session.addPublicKeyIdentity(loadKey(server.clientKey(), passphrase));
       session.auth().verify(TIMEOUT);
@@ -50,32 +55,45 @@ final class MinaClients {
     return login(client, server, null);
   }
 
-  static KeyPair loadKey(Path file, String passphrase) throws IOException, GeneralSecurityException {
+  static KeyPair loadKey(Path file, String passphrase)
+      throws IOException, GeneralSecurityException {
     try (InputStream in = Files.newInputStream(file)) {
-      return SecurityUtils.loadKeyPairIdentities(null, NamedResource.ofName(file.toString()), in,
-          passphrase == null ? null : FilePasswordProvider.of(passphrase)).iterator().next();
+      return SecurityUtils.loadKeyPairIdentities(
+              null,
+              NamedResource.ofName(file.toString()),
+              in,
+              passphrase == null ? null : FilePasswordProvider.of(passphrase))
+          .iterator()
+          .next();
     }
   }
 
-  static ChannelDirectTcpip openDirectTcpip(ClientSession session, String host, int port) throws IOException {
+  static ChannelDirectTcpip openDirectTcpip(ClientSession session, String host, int port)
+      throws IOException {
     ChannelDirectTcpip channel =
-        session.createDirectTcpipChannel(new SshdSocketAddress("127.0.0.1", 0), new SshdSocketAddress(host, port));
+        session.createDirectTcpipChannel(
+            new SshdSocketAddress("127.0.0.1", 0), new SshdSocketAddress(host, port));
     channel.open().verify(TIMEOUT);
     return channel;
   }
 
-  /** Sends {@code bytes} payload bytes of {@code seed} through the channel while reading the echo; returns its digest. */
+  /**
+   * Sends {@code bytes} payload bytes of {@code seed} through the channel while reading the echo;
+   * returns its digest.
+   */
   static Payloads.Digest echo(ChannelDirectTcpip channel, long bytes, long seed) throws Exception {
     OutputStream out = channel.getInvertedIn();
     InputStream in = channel.getInvertedOut();
-    CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
-      try {
-        Payloads.write(out, bytes, seed);
-        out.close(); // SSH_MSG_CHANNEL_EOF: the echo target then closes its side
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
+    CompletableFuture<Void> writer =
+        CompletableFuture.runAsync(
+            () -> {
+              try {
+                Payloads.write(out, bytes, seed);
+                out.close(); // SSH_MSG_CHANNEL_EOF: the echo target then closes its side
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
     Payloads.Digest digest = Payloads.sha256(in);
     writer.get(TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
     return digest;

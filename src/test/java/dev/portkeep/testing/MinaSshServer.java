@@ -61,7 +61,9 @@ public final class MinaSshServer implements SshTestServer {
     writeClientKey();
   }
 
-  /** Starts a server with an ecdsa client key, public-key auth only and all TCP forwarding allowed. */
+  /**
+   * Starts a server with an ecdsa client key, public-key auth only and all TCP forwarding allowed.
+   */
   public static MinaSshServer start() {
     return builder().start();
   }
@@ -181,8 +183,15 @@ public final class MinaSshServer implements SshTestServer {
 
   @Override
   public String toString() {
-    return "MINA sshd " + HOST + ":" + port + " (sessions=" + (server == null ? 0 : activeSessionCount())
-        + ", direct-tcpip requests=" + directTcpipTargets.size() + ")";
+    return "MINA sshd "
+        + HOST
+        + ":"
+        + port
+        + " (sessions="
+        + (server == null ? 0 : activeSessionCount())
+        + ", direct-tcpip requests="
+        + directTcpipTargets.size()
+        + ")";
   }
 
   private void listen(int wantedPort) {
@@ -191,12 +200,17 @@ public final class MinaSshServer implements SshTestServer {
     sshd.setPort(wantedPort);
     sshd.setKeyPairProvider(hostKeys);
     sshd.setPublickeyAuthenticator(
-        (user, key, session) -> user.equals(spec.user) && KeyUtils.compareKeys(key, clientKeys.getPublic()));
-    sshd.setPasswordAuthenticator(spec.passwordUser == null ? null
-        : (user, password, session) -> user.equals(spec.passwordUser) && password.equals(spec.password));
+        (user, key, session) ->
+            user.equals(spec.user) && KeyUtils.compareKeys(key, clientKeys.getPublic()));
+    sshd.setPasswordAuthenticator(
+        spec.passwordUser == null
+            ? null
+            : (user, password, session) ->
+                user.equals(spec.passwordUser) && password.equals(spec.password));
     sshd.setKeyboardInteractiveAuthenticator(null);
-    sshd.setForwardingFilter(ForwardingFilter.asForwardingFilter(
-        RejectAllForwardingFilter.INSTANCE, RejectAllForwardingFilter.INSTANCE, new Filter()));
+    sshd.setForwardingFilter(
+        ForwardingFilter.asForwardingFilter(
+            RejectAllForwardingFilter.INSTANCE, RejectAllForwardingFilter.INSTANCE, new Filter()));
     if (spec.windowSize > 0) {
       CoreModuleProperties.WINDOW_SIZE.set(sshd, spec.windowSize);
     }
@@ -206,7 +220,8 @@ public final class MinaSshServer implements SshTestServer {
     try {
       sshd.start();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot start MINA server on " + HOST + ":" + wantedPort + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot start MINA server on " + HOST + ":" + wantedPort + ": " + e.getMessage(), e);
     }
     server = sshd;
     port = sshd.getPort();
@@ -222,9 +237,11 @@ public final class MinaSshServer implements SshTestServer {
       encryption.setCipherType("256");
     }
     try (OutputStream out = TestFiles.createPrivate(clientKey)) {
-      OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(clientKeys, "portkeep-test", encryption, out);
+      OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(
+          clientKeys, "portkeep-test", encryption, out);
     }
-    TestFiles.write(clientPublicKey(), PublicKeyEntry.toString(clientKeys.getPublic()) + " portkeep-test\n");
+    TestFiles.write(
+        clientPublicKey(), PublicKeyEntry.toString(clientKeys.getPublic()) + " portkeep-test\n");
   }
 
   /** Allows or refuses TCP forwarding as configured and records direct-tcpip targets. */
@@ -264,23 +281,31 @@ public final class MinaSshServer implements SshTestServer {
       return this;
     }
 
-    /** ecdsa (nistp256, default), rsa (3072) or ed25519 (needs an EdDSA provider on the classpath). */
+    /**
+     * ecdsa (nistp256, default), rsa (3072) or ed25519 (needs an EdDSA provider on the classpath).
+     */
     public Builder clientKeyType(String type) {
       if (!KEY_TYPES.containsKey(type)) {
-        throw new IllegalArgumentException("key type must be one of " + KEY_TYPES.keySet() + ", not '" + type + "'");
+        throw new IllegalArgumentException(
+            "key type must be one of " + KEY_TYPES.keySet() + ", not '" + type + "'");
       }
       if (type.equals("ed25519") && !SecurityUtils.isEDDSACurveSupported()) {
-        throw new IllegalStateException("MINA SSHD cannot make or read ed25519 keys without an EdDSA provider "
-            + "(net.i2p.crypto:eddsa or org.bouncycastle:bcprov) on the test classpath; use ecdsa or rsa");
+        throw new IllegalStateException(
+            "MINA SSHD cannot make or read ed25519 keys without an EdDSA provider "
+                + "(net.i2p.crypto:eddsa or org.bouncycastle:bcprov) on the test classpath; use ecdsa or rsa");
       }
       clientKeyType = type;
       return this;
     }
 
-    /** Encrypts the client key file with {@code passphrase} (OpenSSH format, aes256-ctr, bcrypt KDF). */
+    /**
+     * Encrypts the client key file with {@code passphrase} (OpenSSH format, aes256-ctr, bcrypt
+     * KDF).
+     */
     public Builder clientKeyPassphrase(String passphrase) {
       if (passphrase.isEmpty()) {
-        throw new IllegalArgumentException("passphrase must not be empty; leave it unset for a plain key");
+        throw new IllegalArgumentException(
+            "passphrase must not be empty; leave it unset for a plain key");
       }
       clientKeyPassphrase = passphrase;
       return this;
@@ -293,19 +318,28 @@ public final class MinaSshServer implements SshTestServer {
       return this;
     }
 
-    /** Refuses every direct-tcpip channel (what {@code ssh -L} opens), as {@code AllowTcpForwarding remote} would. */
+    /**
+     * Refuses every direct-tcpip channel (what {@code ssh -L} opens), as {@code AllowTcpForwarding
+     * remote} would.
+     */
     public Builder refuseDirectTcpip() {
       refuseDirectTcpip = true;
       return this;
     }
 
-    /** Refuses every tcpip-forward request (what {@code ssh -R} sends), as {@code AllowTcpForwarding local} would. */
+    /**
+     * Refuses every tcpip-forward request (what {@code ssh -R} sends), as {@code AllowTcpForwarding
+     * local} would.
+     */
     public Builder refuseTcpipForward() {
       refuseTcpipForward = true;
       return this;
     }
 
-    /** The server's channel window in bytes (MINA default 2 MiB); small values exercise backpressure. */
+    /**
+     * The server's channel window in bytes (MINA default 2 MiB); small values exercise
+     * backpressure.
+     */
     public Builder windowSize(long bytes) {
       windowSize = positive("window size", bytes);
       return this;
@@ -325,11 +359,14 @@ public final class MinaSshServer implements SshTestServer {
         server = new MinaSshServer(snapshot(), tempDir);
       } catch (IOException | GeneralSecurityException e) {
         TestFiles.deleteTree(tempDir);
-        throw new IllegalStateException("cannot create keys for MINA server in " + tempDir + ": " + e, e);
+        throw new IllegalStateException(
+            "cannot create keys for MINA server in " + tempDir + ": " + e, e);
       }
       try {
         server.listen(0);
-        TestFiles.write(server.knownHostsFile(), "[" + HOST + "]:" + server.port + " " + server.hostKeyPublicLine() + "\n");
+        TestFiles.write(
+            server.knownHostsFile(),
+            "[" + HOST + "]:" + server.port + " " + server.hostKeyPublicLine() + "\n");
         return server;
       } catch (RuntimeException e) {
         server.close();

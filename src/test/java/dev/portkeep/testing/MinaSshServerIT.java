@@ -30,8 +30,10 @@ class MinaSshServerIT {
         EchoServer echo = EchoServer.start();
         SshClient client = MinaClients.strictClient(server.knownHostsFile());
         ClientSession session = MinaClients.login(client, server);
-        ChannelDirectTcpip channel = MinaClients.openDirectTcpip(session, echo.host(), echo.port())) {
-      assertThat(MinaClients.echo(channel, 300_000, 1)).isEqualTo(new Payloads.Digest(300_000, Payloads.sha256(300_000, 1)));
+        ChannelDirectTcpip channel =
+            MinaClients.openDirectTcpip(session, echo.host(), echo.port())) {
+      assertThat(MinaClients.echo(channel, 300_000, 1))
+          .isEqualTo(new Payloads.Digest(300_000, Payloads.sha256(300_000, 1)));
       assertThat(server.directTcpipTargets()).containsExactly("127.0.0.1:" + echo.port());
       assertThat(server.activeSessionCount()).isEqualTo(1);
       assertThat(Files.readString(server.knownHostsFile()))
@@ -42,11 +44,14 @@ class MinaSshServerIT {
 
   @Test
   void knownHosts_anotherServersKeyForThisPort_connectionRejected() throws Exception {
-    try (MinaSshServer server = MinaSshServer.start(); MinaSshServer other = MinaSshServer.start()) {
+    try (MinaSshServer server = MinaSshServer.start();
+        MinaSshServer other = MinaSshServer.start()) {
       Path forged = server.tempDir().resolve("forged_known_hosts");
-      Files.writeString(forged, "[127.0.0.1]:" + server.port() + " " + other.hostKeyPublicLine() + "\n");
+      Files.writeString(
+          forged, "[127.0.0.1]:" + server.port() + " " + other.hostKeyPublicLine() + "\n");
       try (SshClient client = MinaClients.strictClient(forged)) {
-        assertThatThrownBy(() -> MinaClients.login(client, server)).hasStackTraceContaining("Server key did not validate");
+        assertThatThrownBy(() -> MinaClients.login(client, server))
+            .hasStackTraceContaining("Server key did not validate");
       }
     }
   }
@@ -56,10 +61,12 @@ class MinaSshServerIT {
     try (MinaSshServer server = MinaSshServer.start();
         MinaSshServer other = MinaSshServer.start();
         SshClient client = MinaClients.strictClient(server.knownHostsFile());
-        ClientSession session = client.connect(server.user(), server.host(), server.port()).verify(WAIT).getSession()) {
+        ClientSession session =
+            client.connect(server.user(), server.host(), server.port()).verify(WAIT).getSession()) {
       session.addPublicKeyIdentity(MinaClients.loadKey(other.clientKey(), null));
 
-      assertThatThrownBy(() -> session.auth().verify(WAIT)).hasMessageContaining("No more authentication methods");
+      assertThatThrownBy(() -> session.auth().verify(WAIT))
+          .hasMessageContaining("No more authentication methods");
     }
   }
 
@@ -71,8 +78,12 @@ class MinaSshServerIT {
         ClientSession session = MinaClients.login(client, server)) {
       assertThatThrownBy(() -> MinaClients.openDirectTcpip(session, echo.host(), echo.port()))
           .rootCause()
-          .isInstanceOfSatisfying(SshChannelOpenException.class,
-              e -> assertThat(e.getReasonCode()).as("reason code").isEqualTo(SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED));
+          .isInstanceOfSatisfying(
+              SshChannelOpenException.class,
+              e ->
+                  assertThat(e.getReasonCode())
+                      .as("reason code")
+                      .isEqualTo(SshConstants.SSH_OPEN_ADMINISTRATIVELY_PROHIBITED));
       assertThat(server.directTcpipTargets()).containsExactly("127.0.0.1:" + echo.port());
       assertThat(echo.connectionCount()).isZero();
     }
@@ -86,8 +97,10 @@ class MinaSshServerIT {
       // Bounded on purpose: session.executeRemoteCommand would wait forever for a refused exec.
       try (var exec = session.createExecChannel("true")) {
         exec.open().verify(WAIT);
-        var events = exec.waitFor(java.util.EnumSet.of(ClientChannelEvent.EXIT_STATUS, ClientChannelEvent.CLOSED),
-            Duration.ofSeconds(2));
+        var events =
+            exec.waitFor(
+                java.util.EnumSet.of(ClientChannelEvent.EXIT_STATUS, ClientChannelEvent.CLOSED),
+                Duration.ofSeconds(2));
         assertThat(events).doesNotContain(ClientChannelEvent.EXIT_STATUS);
         assertThat(exec.getExitStatus()).isNull();
       }
@@ -105,7 +118,8 @@ class MinaSshServerIT {
         ClientSession allowed = MinaClients.login(openClient, open);
         ClientSession refused = MinaClients.login(refusingClient, refusing)) {
       assertThat(allowed.startRemotePortForwarding(remote, target).getPort()).isPositive();
-      assertThatThrownBy(() -> refused.startRemotePortForwarding(remote, target)).isInstanceOf(java.io.IOException.class);
+      assertThatThrownBy(() -> refused.startRemotePortForwarding(remote, target))
+          .isInstanceOf(java.io.IOException.class);
     }
   }
 
@@ -113,42 +127,54 @@ class MinaSshServerIT {
   void password_rightOneAuthenticates_wrongOneFails() throws Exception {
     try (MinaSshServer server = MinaSshServer.builder().password("alice", "pw1").start();
         SshClient client = MinaClients.strictClient(server.knownHostsFile())) {
-      try (ClientSession session = client.connect("alice", server.host(), server.port()).verify(WAIT).getSession()) {
+      try (ClientSession session =
+          client.connect("alice", server.host(), server.port()).verify(WAIT).getSession()) {
         session.addPasswordIdentity("pw1");
         assertThat(session.auth().verify(WAIT).isSuccess()).isTrue();
       }
-      try (ClientSession session = client.connect("alice", server.host(), server.port()).verify(WAIT).getSession()) {
+      try (ClientSession session =
+          client.connect("alice", server.host(), server.port()).verify(WAIT).getSession()) {
         session.addPasswordIdentity("wrong");
-        assertThatThrownBy(() -> session.auth().verify(WAIT)).hasMessageContaining("No more authentication methods");
+        assertThatThrownBy(() -> session.auth().verify(WAIT))
+            .hasMessageContaining("No more authentication methods");
       }
     }
   }
 
   @Test
   void windowSize_small_clientSeesThatWindowAndMegabytesStillFlow() throws Exception {
-    try (MinaSshServer server = MinaSshServer.builder().windowSize(16 * 1024).maxPacketSize(4 * 1024).start();
+    try (MinaSshServer server =
+            MinaSshServer.builder().windowSize(16 * 1024).maxPacketSize(4 * 1024).start();
         EchoServer echo = EchoServer.start();
         SshClient client = MinaClients.strictClient(server.knownHostsFile());
         ClientSession session = MinaClients.login(client, server);
-        ChannelDirectTcpip channel = MinaClients.openDirectTcpip(session, echo.host(), echo.port())) {
+        ChannelDirectTcpip channel =
+            MinaClients.openDirectTcpip(session, echo.host(), echo.port())) {
       assertThat(channel.getRemoteWindow().getMaxSize()).isEqualTo(16 * 1024);
       assertThat(channel.getRemoteWindow().getPacketSize()).isEqualTo(4 * 1024);
 
-      assertThat(MinaClients.echo(channel, 2_000_000, 2)).isEqualTo(new Payloads.Digest(2_000_000, Payloads.sha256(2_000_000, 2)));
+      assertThat(MinaClients.echo(channel, 2_000_000, 2))
+          .isEqualTo(new Payloads.Digest(2_000_000, Payloads.sha256(2_000_000, 2)));
     }
   }
 
   @Test
   void kill_thenRestart_sessionDropsAndSamePortServesSameHostKey() throws Exception {
-    try (MinaSshServer server = MinaSshServer.start(); SshClient client = MinaClients.strictClient(server.knownHostsFile())) {
+    try (MinaSshServer server = MinaSshServer.start();
+        SshClient client = MinaClients.strictClient(server.knownHostsFile())) {
       int port = server.port();
       ClientSession before = MinaClients.login(client, server);
 
       server.kill();
 
-      assertThat(before.waitFor(java.util.EnumSet.of(org.apache.sshd.client.session.ClientSession.ClientSessionEvent.CLOSED), WAIT))
+      assertThat(
+              before.waitFor(
+                  java.util.EnumSet.of(
+                      org.apache.sshd.client.session.ClientSession.ClientSessionEvent.CLOSED),
+                  WAIT))
           .contains(org.apache.sshd.client.session.ClientSession.ClientSessionEvent.CLOSED);
-      assertThatThrownBy(() -> new Socket(server.host(), port)).isInstanceOf(java.net.ConnectException.class);
+      assertThatThrownBy(() -> new Socket(server.host(), port))
+          .isInstanceOf(java.net.ConnectException.class);
 
       server.restart();
 
@@ -165,9 +191,16 @@ class MinaSshServerIT {
         SshClient client = MinaClients.strictClient(server.knownHostsFile());
         ClientSession session = MinaClients.login(client, server, "pp")) {
       assertThat(session.isAuthenticated()).isTrue();
-      assertThat(Command.run(WAIT, "ssh-keygen", "-y", "-P", "pp", "-f", server.clientKey().toString()).exitCode()).isZero();
-      assertThat(Command.run(WAIT, "ssh-keygen", "-y", "-P", "no", "-f", server.clientKey().toString()).exitCode()).isNotZero();
-      assertThat(Files.getPosixFilePermissions(server.clientKey())).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+      assertThat(
+              Command.run(WAIT, "ssh-keygen", "-y", "-P", "pp", "-f", server.clientKey().toString())
+                  .exitCode())
+          .isZero();
+      assertThat(
+              Command.run(WAIT, "ssh-keygen", "-y", "-P", "no", "-f", server.clientKey().toString())
+                  .exitCode())
+          .isNotZero();
+      assertThat(Files.getPosixFilePermissions(server.clientKey()))
+          .isEqualTo(PosixFilePermissions.fromString("rw-------"));
     }
   }
 

@@ -9,7 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** The real OpenSSH client running {@code ssh -N -L} against an {@link SshTestServer}: the baseline portkeep copies. */
+/**
+ * The real OpenSSH client running {@code ssh -N -L} against an {@link SshTestServer}: the baseline
+ * portkeep copies.
+ */
 public final class OpenSshClient implements AutoCloseable {
   /** Where Debian's openssh-client puts ssh. */
   public static final Path SSH = Path.of("/usr/bin/ssh");
@@ -28,27 +31,41 @@ public final class OpenSshClient implements AutoCloseable {
   }
 
   /**
-   * Runs {@code ssh -N -L 127.0.0.1:<free port>:<targetHost>:<targetPort>} with the server's client key
-   * and strict known_hosts, and returns once ssh listens on the local port. {@code options} are
+   * Runs {@code ssh -N -L 127.0.0.1:<free port>:<targetHost>:<targetPort>} with the server's client
+   * key and strict known_hosts, and returns once ssh listens on the local port. {@code options} are
    * extra {@code -o} values such as {@code "ServerAliveInterval=1"}.
    */
-  public static OpenSshClient forwardLocal(SshTestServer server, String targetHost, int targetPort, String... options) {
+  public static OpenSshClient forwardLocal(
+      SshTestServer server, String targetHost, int targetPort, String... options) {
     for (int attempt = 1; ; attempt++) {
       int localPort = FreePort.pick();
-      OpenSshClient client = launch(server, localPort + ":" + targetHost + ":" + targetPort, localPort, options);
+      OpenSshClient client =
+          launch(server, localPort + ":" + targetHost + ":" + targetPort, localPort, options);
       if (client.awaitListening()) {
         return client;
       }
       String why = client.stderr();
       client.close();
       if (!why.contains("Address already in use") || attempt == 3) {
-        throw new IllegalStateException("ssh -L 127.0.0.1:" + localPort + ":" + targetHost + ":" + targetPort
-            + " via " + server + " did not start listening: " + why.strip());
+        throw new IllegalStateException(
+            "ssh -L 127.0.0.1:"
+                + localPort
+                + ":"
+                + targetHost
+                + ":"
+                + targetPort
+                + " via "
+                + server
+                + " did not start listening: "
+                + why.strip());
       }
     }
   }
 
-  /** Runs ssh with strict host key checking for a login that only opens a session (no -L); see {@link #stderr()}. */
+  /**
+   * Runs ssh with strict host key checking for a login that only opens a session (no -L); see
+   * {@link #stderr()}.
+   */
   public static OpenSshClient connect(SshTestServer server, String... options) {
     return launch(server, null, 0, options);
   }
@@ -93,26 +110,42 @@ public final class OpenSshClient implements AutoCloseable {
     }
   }
 
-  private static OpenSshClient launch(SshTestServer server, String forward, int localPort, String... options) {
+  private static OpenSshClient launch(
+      SshTestServer server, String forward, int localPort, String... options) {
     List<String> argv = new ArrayList<>(List.of(SSH.toString(), "-F", "/dev/null", "-N"));
     if (forward != null) {
       argv.addAll(List.of("-L", "127.0.0.1:" + forward, "-o", "ExitOnForwardFailure=yes"));
     }
-    argv.addAll(List.of("-p", Integer.toString(server.port()), "-i", server.clientKey().toString(),
-        "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes",
-        "-o", "UserKnownHostsFile=" + server.knownHostsFile(), "-o", "GlobalKnownHostsFile=/dev/null",
-        "-o", "ConnectTimeout=5"));
+    argv.addAll(
+        List.of(
+            "-p",
+            Integer.toString(server.port()),
+            "-i",
+            server.clientKey().toString(),
+            "-o",
+            "IdentitiesOnly=yes",
+            "-o",
+            "BatchMode=yes",
+            "-o",
+            "StrictHostKeyChecking=yes",
+            "-o",
+            "UserKnownHostsFile=" + server.knownHostsFile(),
+            "-o",
+            "GlobalKnownHostsFile=/dev/null",
+            "-o",
+            "ConnectTimeout=5"));
     for (String option : options) {
       argv.addAll(List.of("-o", option));
     }
     argv.add(server.user() + "@" + server.host());
     try {
       Path stderr = Files.createTempFile("portkeep-ssh-", ".err");
-      Process process = new ProcessBuilder(argv)
-          .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-          .redirectError(stderr.toFile())
-          .start();
+      Process process =
+          new ProcessBuilder(argv)
+              .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .redirectError(stderr.toFile())
+              .start();
       return new OpenSshClient(process, stderr, localPort);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot run " + argv + ": " + e.getMessage(), e);

@@ -18,8 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A real OpenSSH {@code sshd} on a loopback port with its own temporary config, host key, client key
- * and known_hosts, which tests can stop, crash, restart and re-key.
+ * A real OpenSSH {@code sshd} on a loopback port with its own temporary config, host key, client
+ * key and known_hosts, which tests can stop, crash, restart and re-key.
  */
 public final class OpenSshServer implements SshTestServer {
   /** Where Debian's openssh-server puts the daemon; sshd insists on an absolute path. */
@@ -32,7 +32,8 @@ public final class OpenSshServer implements SshTestServer {
   private static final Set<OpenSshServer> LIVE = ConcurrentHashMap.newKeySet();
 
   static {
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(OpenSshServer::close), "sshd-reaper"));
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(() -> LIVE.forEach(OpenSshServer::close), "sshd-reaper"));
   }
 
   private final Builder spec;
@@ -41,7 +42,8 @@ public final class OpenSshServer implements SshTestServer {
   private final Path clientKey;
   private final Path log;
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final Set<Long> orphans = ConcurrentHashMap.newKeySet(); // sessions outliving stopListener()
+  private final Set<Long> orphans =
+      ConcurrentHashMap.newKeySet(); // sessions outliving stopListener()
   private volatile int port;
   private Process process; // guarded by this
 
@@ -100,7 +102,10 @@ public final class OpenSshServer implements SshTestServer {
     return "[" + host() + "]:" + port + " " + hostKeyPublicLine();
   }
 
-  /** A known_hosts file with the host key as it was at start; {@link #changeHostKey()} leaves it stale. */
+  /**
+   * A known_hosts file with the host key as it was at start; {@link #changeHostKey()} leaves it
+   * stale.
+   */
   @Override
   public Path knownHostsFile() {
     return tempDir.resolve("known_hosts");
@@ -135,20 +140,32 @@ public final class OpenSshServer implements SshTestServer {
     return process != null && process.isAlive();
   }
 
-  /** The per-connection sshd processes alive now: those below the master and those orphaned by {@link #stopListener()}. */
+  /**
+   * The per-connection sshd processes alive now: those below the master and those orphaned by
+   * {@link #stopListener()}.
+   */
   public synchronized List<Long> sessionPids() {
-    List<Long> pids = new ArrayList<>(process == null ? List.of() : ProcessTree.descendants(process.pid()));
+    List<Long> pids =
+        new ArrayList<>(process == null ? List.of() : ProcessTree.descendants(process.pid()));
     orphans.removeIf(pid -> !isSshd(pid));
     pids.addAll(orphans);
     return pids;
   }
 
-  /** Adds a public key line (e.g. one a test generated) to authorized_keys; sshd reads it per login. */
+  /**
+   * Adds a public key line (e.g. one a test generated) to authorized_keys; sshd reads it per login.
+   */
   public void authorize(String publicKeyLine) {
-    TestFiles.write(tempDir.resolve("authorized_keys"), publicKeyLine.strip() + "\n", StandardOpenOption.APPEND);
+    TestFiles.write(
+        tempDir.resolve("authorized_keys"),
+        publicKeyLine.strip() + "\n",
+        StandardOpenOption.APPEND);
   }
 
-  /** Crash: SIGKILLs sshd and every session process, orphans included; connections drop without SSH goodbye. */
+  /**
+   * Crash: SIGKILLs sshd and every session process, orphans included; connections drop without SSH
+   * goodbye.
+   */
   @Override
   public synchronized void kill() {
     List<Long> killed = new ArrayList<>();
@@ -156,7 +173,9 @@ public final class OpenSshServer implements SshTestServer {
       killed.addAll(ProcessTree.killTree(process.pid()));
       ProcessTree.waitFor(process, GRACE);
     }
-    orphans.stream().filter(OpenSshServer::isSshd).forEach(pid -> killed.addAll(ProcessTree.killTree(pid)));
+    orphans.stream()
+        .filter(OpenSshServer::isSshd)
+        .forEach(pid -> killed.addAll(ProcessTree.killTree(pid)));
     orphans.clear();
     ProcessTree.awaitDeath(killed, GRACE);
   }
@@ -167,11 +186,15 @@ public final class OpenSshServer implements SshTestServer {
       ProcessTree.terminateTree(process.pid(), GRACE);
       ProcessTree.waitFor(process, GRACE);
     }
-    orphans.stream().filter(OpenSshServer::isSshd).forEach(pid -> ProcessTree.terminateTree(pid, GRACE));
+    orphans.stream()
+        .filter(OpenSshServer::isSshd)
+        .forEach(pid -> ProcessTree.terminateTree(pid, GRACE));
     orphans.clear();
   }
 
-  /** SIGTERMs only the listening master, as {@code systemctl restart ssh} does: sessions live on. */
+  /**
+   * SIGTERMs only the listening master, as {@code systemctl restart ssh} does: sessions live on.
+   */
   public synchronized void stopListener() {
     if (process != null && process.isAlive()) {
       orphans.addAll(ProcessTree.descendants(process.pid()));
@@ -196,8 +219,14 @@ public final class OpenSshServer implements SshTestServer {
     long deadline = System.nanoTime() + REBIND_TIMEOUT.toNanos();
     while (!launch()) {
       if (System.nanoTime() > deadline) {
-        throw failure("cannot restart sshd on " + host() + ":" + port + ": port still taken after "
-            + REBIND_TIMEOUT.toSeconds() + " s");
+        throw failure(
+            "cannot restart sshd on "
+                + host()
+                + ":"
+                + port
+                + ": port still taken after "
+                + REBIND_TIMEOUT.toSeconds()
+                + " s");
       }
       ProcessTree.sleep(100);
     }
@@ -239,23 +268,28 @@ public final class OpenSshServer implements SshTestServer {
     List<String> head = new ArrayList<>();
     List<String> matchBlocks = new ArrayList<>();
     for (String line : spec.extraConfig) {
-      (matchBlocks.isEmpty() && !line.strip().regionMatches(true, 0, "Match ", 0, 6) ? head : matchBlocks).add(line);
+      (matchBlocks.isEmpty() && !line.strip().regionMatches(true, 0, "Match ", 0, 6)
+              ? head
+              : matchBlocks)
+          .add(line);
     }
     List<String> lines = new ArrayList<>();
-    lines.add("# sshd uses the FIRST value of each keyword: extra lines come first to override the defaults.");
+    lines.add(
+        "# sshd uses the FIRST value of each keyword: extra lines come first to override the defaults.");
     lines.addAll(head);
-    lines.addAll(List.of(
-        "Port " + port,
-        "ListenAddress " + spec.listenAddress,
-        "HostKey " + hostKey,
-        "AuthorizedKeysFile " + tempDir.resolve("authorized_keys"),
-        "PasswordAuthentication no",
-        "KbdInteractiveAuthentication no",
-        "PermitRootLogin prohibit-password",
-        "StrictModes no",
-        "UsePAM no",
-        "PidFile " + tempDir.resolve("sshd.pid"),
-        "AllowTcpForwarding yes"));
+    lines.addAll(
+        List.of(
+            "Port " + port,
+            "ListenAddress " + spec.listenAddress,
+            "HostKey " + hostKey,
+            "AuthorizedKeysFile " + tempDir.resolve("authorized_keys"),
+            "PasswordAuthentication no",
+            "KbdInteractiveAuthentication no",
+            "PermitRootLogin prohibit-password",
+            "StrictModes no",
+            "UsePAM no",
+            "PidFile " + tempDir.resolve("sshd.pid"),
+            "AllowTcpForwarding yes"));
     lines.addAll(matchBlocks);
     TestFiles.write(configFile(), String.join("\n", lines) + "\n");
   }
@@ -270,11 +304,12 @@ public final class OpenSshServer implements SshTestServer {
         argv.addAll(List.of(spec.namespace.exec()));
       }
       argv.addAll(List.of(spec.sshd.toString(), "-D", "-e", "-f", configFile().toString()));
-      process = new ProcessBuilder(argv)
-          .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-          .start();
+      process =
+          new ProcessBuilder(argv)
+              .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+              .start();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot run " + spec.sshd + ": " + e.getMessage(), e);
     }
@@ -285,7 +320,13 @@ public final class OpenSshServer implements SshTestServer {
         if (log().substring(logStart).contains("Address already in use")) {
           return false;
         }
-        throw failure("sshd exited with code " + process.exitValue() + " before listening on " + host() + ":" + port);
+        throw failure(
+            "sshd exited with code "
+                + process.exitValue()
+                + " before listening on "
+                + host()
+                + ":"
+                + port);
       }
       if (ProcessTree.listensOn(process.pid(), port) && answersBanner()) {
         return true;
@@ -293,14 +334,23 @@ public final class OpenSshServer implements SshTestServer {
       ProcessTree.sleep(25);
     }
     ProcessTree.killTree(process.pid());
-    throw failure("sshd gave no SSH-2.0- banner on " + host() + ":" + port + " within " + START_TIMEOUT.toSeconds() + " s");
+    throw failure(
+        "sshd gave no SSH-2.0- banner on "
+            + host()
+            + ":"
+            + port
+            + " within "
+            + START_TIMEOUT.toSeconds()
+            + " s");
   }
 
   private boolean answersBanner() {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress(host(), port), 1000);
       socket.setSoTimeout(2000);
-      var in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+      var in =
+          new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
       String banner = in.readLine();
       return banner != null && banner.startsWith("SSH-2.0-");
     } catch (IOException e) {
@@ -309,19 +359,32 @@ public final class OpenSshServer implements SshTestServer {
   }
 
   private IllegalStateException failure(String what) {
-    return new IllegalStateException(what + "\nconfig " + configFile() + "\n--- sshd log ---\n" + log().strip());
+    return new IllegalStateException(
+        what + "\nconfig " + configFile() + "\n--- sshd log ---\n" + log().strip());
   }
 
   private static void keygen(Path file, String type, String passphrase) {
-    Command.run(Duration.ofSeconds(30), SSH_KEYGEN.toString(), "-q", "-t", type, "-N", passphrase,
-        "-C", "portkeep-test", "-f", file.toString()).orThrow();
+    Command.run(
+            Duration.ofSeconds(30),
+            SSH_KEYGEN.toString(),
+            "-q",
+            "-t",
+            type,
+            "-N",
+            passphrase,
+            "-C",
+            "portkeep-test",
+            "-f",
+            file.toString())
+        .orThrow();
     TestFiles.makePrivate(file);
   }
 
   /** Guards against signalling a recycled pid: only live sshd processes count. */
   private static boolean isSshd(long pid) {
     try {
-      return ProcessTree.isAlive(pid) && Files.readString(Path.of("/proc", Long.toString(pid), "comm")).strip().equals("sshd");
+      return ProcessTree.isAlive(pid)
+          && Files.readString(Path.of("/proc", Long.toString(pid), "comm")).strip().equals("sshd");
     } catch (IOException e) {
       return false;
     }
@@ -340,7 +403,10 @@ public final class OpenSshServer implements SshTestServer {
 
     private Builder() {}
 
-    /** Runs sshd inside {@code ns}, listening on its inner address (a second host for link-cut tests). */
+    /**
+     * Runs sshd inside {@code ns}, listening on its inner address (a second host for link-cut
+     * tests).
+     */
     public Builder inNamespace(NetNamespace ns) {
       namespace = ns;
       listenAddress = ns.innerAddress();
@@ -350,13 +416,17 @@ public final class OpenSshServer implements SshTestServer {
     /** A loopback address to listen on; default 127.0.0.1. */
     public Builder listenAddress(String address) {
       if (!address.startsWith("127.") && !address.equals("::1")) {
-        throw new IllegalArgumentException("test sshd listens on loopback only, not '" + address + "'");
+        throw new IllegalArgumentException(
+            "test sshd listens on loopback only, not '" + address + "'");
       }
       listenAddress = address;
       return this;
     }
 
-    /** sshd_config lines; they precede the defaults (first value wins) and {@code Match} blocks go last. */
+    /**
+     * sshd_config lines; they precede the defaults (first value wins) and {@code Match} blocks go
+     * last.
+     */
     public Builder extraConfig(String... lines) {
       extraConfig.addAll(List.of(lines));
       return this;
@@ -368,7 +438,10 @@ public final class OpenSshServer implements SshTestServer {
       return this;
     }
 
-    /** ed25519 (default), ecdsa or rsa. A MINA client negotiates ed25519 only with an EdDSA provider. */
+    /**
+     * ed25519 (default), ecdsa or rsa. A MINA client negotiates ed25519 only with an EdDSA
+     * provider.
+     */
     public Builder hostKeyType(String type) {
       hostKeyType = keyType(type);
       return this;
@@ -377,7 +450,8 @@ public final class OpenSshServer implements SshTestServer {
     /** Encrypts the client key with {@code passphrase} (OpenSSH format, bcrypt KDF). */
     public Builder clientKeyPassphrase(String passphrase) {
       if (passphrase.isEmpty()) {
-        throw new IllegalArgumentException("passphrase must not be empty; leave it unset for a plain key");
+        throw new IllegalArgumentException(
+            "passphrase must not be empty; leave it unset for a plain key");
       }
       clientKeyPassphrase = passphrase;
       return this;
@@ -388,7 +462,9 @@ public final class OpenSshServer implements SshTestServer {
       return this;
     }
 
-    /** Generates the keys, writes the config and starts sshd on a free port (up to 5 port tries). */
+    /**
+     * Generates the keys, writes the config and starts sshd on a free port (up to 5 port tries).
+     */
     public OpenSshServer start() {
       requireInstalled(sshd, "openssh-server");
       requireInstalled(SSH_KEYGEN, "openssh-client");
@@ -428,15 +504,21 @@ public final class OpenSshServer implements SshTestServer {
 
     private static String keyType(String type) {
       if (!KEY_TYPES.contains(type)) {
-        throw new IllegalArgumentException("key type must be one of " + KEY_TYPES + ", not '" + type + "'");
+        throw new IllegalArgumentException(
+            "key type must be one of " + KEY_TYPES + ", not '" + type + "'");
       }
       return type;
     }
 
     private static void requireInstalled(Path binary, String debianPackage) {
       if (!Files.isExecutable(binary)) {
-        throw new IllegalStateException(binary + " not found: install the Debian package " + debianPackage
-            + " (apt-get install -y " + debianPackage + "); CI installs it, tests never skip without it");
+        throw new IllegalStateException(
+            binary
+                + " not found: install the Debian package "
+                + debianPackage
+                + " (apt-get install -y "
+                + debianPackage
+                + "); CI installs it, tests never skip without it");
       }
     }
   }

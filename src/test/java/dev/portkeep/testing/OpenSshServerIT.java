@@ -55,11 +55,14 @@ class OpenSshServerIT {
       server.kill();
 
       socket.setSoTimeout((int) FEW_SECONDS.toMillis());
-      assertThat(readOrReset(socket.getInputStream())).as("forwarded connection ends").isEqualTo(-1);
+      assertThat(readOrReset(socket.getInputStream()))
+          .as("forwarded connection ends")
+          .isEqualTo(-1);
       assertThat(ssh.awaitExit(FEW_SECONDS)).as("ssh exits; stderr: %s", ssh.stderr()).isTrue();
       assertThat(ProcessTree.awaitDeath(sessions, FEW_SECONDS)).isTrue();
       assertThat(server.isRunning()).isFalse();
-      assertThatThrownBy(() -> new Socket(server.host(), server.port())).isInstanceOf(ConnectException.class);
+      assertThatThrownBy(() -> new Socket(server.host(), server.port()))
+          .isInstanceOf(ConnectException.class);
     }
   }
 
@@ -91,7 +94,8 @@ class OpenSshServerIT {
 
       server.stopListener();
 
-      assertThatThrownBy(() -> new Socket(server.host(), server.port())).isInstanceOf(ConnectException.class);
+      assertThatThrownBy(() -> new Socket(server.host(), server.port()))
+          .isInstanceOf(ConnectException.class);
       assertEchoes(first, 1000, 4);
       try (Socket second = connect(ssh)) {
         assertEchoes(second, 1000, 5); // a new channel in the surviving session
@@ -106,7 +110,8 @@ class OpenSshServerIT {
 
   @Test
   void restart_afterKill_acceptsSshOnSamePortWithSameHostKey() throws Exception {
-    try (OpenSshServer server = OpenSshServer.start(); EchoServer echo = EchoServer.start()) {
+    try (OpenSshServer server = OpenSshServer.start();
+        EchoServer echo = EchoServer.start()) {
       int port = server.port();
       String hostKey = server.hostKeyPublicLine();
       server.kill();
@@ -115,7 +120,8 @@ class OpenSshServerIT {
 
       assertThat(server.port()).isEqualTo(port);
       assertThat(server.hostKeyPublicLine()).isEqualTo(hostKey);
-      try (OpenSshClient ssh = OpenSshClient.forwardLocal(server, echo.host(), echo.port()); Socket socket = connect(ssh)) {
+      try (OpenSshClient ssh = OpenSshClient.forwardLocal(server, echo.host(), echo.port());
+          Socket socket = connect(ssh)) {
         assertEchoes(socket, 1000, 6);
       }
     }
@@ -153,13 +159,18 @@ class OpenSshServerIT {
   }
 
   @Test
-  void extraConfig_allowTcpForwardingNo_overridesTheDefaultAndSshdRefusesChannels() throws Exception {
-    try (OpenSshServer server = OpenSshServer.builder().extraConfig("AllowTcpForwarding no", "ClientAliveInterval 2").start();
+  void extraConfig_allowTcpForwardingNo_overridesTheDefaultAndSshdRefusesChannels()
+      throws Exception {
+    try (OpenSshServer server =
+            OpenSshServer.builder()
+                .extraConfig("AllowTcpForwarding no", "ClientAliveInterval 2")
+                .start();
         EchoServer echo = EchoServer.start();
         OpenSshClient ssh = OpenSshClient.forwardLocal(server, echo.host(), echo.port());
         Socket socket = connect(ssh)) {
       String config = Files.readString(server.configFile());
-      assertThat(config.indexOf("AllowTcpForwarding no")).isLessThan(config.indexOf("AllowTcpForwarding yes"));
+      assertThat(config.indexOf("AllowTcpForwarding no"))
+          .isLessThan(config.indexOf("AllowTcpForwarding yes"));
       assertThat(config).contains("ClientAliveInterval 2");
 
       assertThat(readOrReset(socket.getInputStream())).isEqualTo(-1);
@@ -170,21 +181,31 @@ class OpenSshServerIT {
 
   @Test
   void extraConfig_matchBlock_goesAfterTheDefaults() throws Exception {
-    try (OpenSshServer server = OpenSshServer.builder().extraConfig("LogLevel VERBOSE", "Match User nobody", "  AllowTcpForwarding no").start()) {
+    try (OpenSshServer server =
+        OpenSshServer.builder()
+            .extraConfig("LogLevel VERBOSE", "Match User nobody", "  AllowTcpForwarding no")
+            .start()) {
       String config = Files.readString(server.configFile());
 
       assertThat(config.indexOf("LogLevel VERBOSE")).isLessThan(config.indexOf("Port "));
-      assertThat(config.indexOf("Match User nobody")).isGreaterThan(config.indexOf("AllowTcpForwarding yes"));
+      assertThat(config.indexOf("Match User nobody"))
+          .isGreaterThan(config.indexOf("AllowTcpForwarding yes"));
     }
   }
 
   @Test
   void clientKeyPassphrase_rsa_keyOpensOnlyWithThatPassphrase() {
-    try (OpenSshServer server = OpenSshServer.builder().clientKeyType("rsa").clientKeyPassphrase("s3cret").start()) {
-      String expected = Command.run(FEW_SECONDS, "cat", server.clientPublicKey().toString()).stdout();
+    try (OpenSshServer server =
+        OpenSshServer.builder().clientKeyType("rsa").clientKeyPassphrase("s3cret").start()) {
+      String expected =
+          Command.run(FEW_SECONDS, "cat", server.clientPublicKey().toString()).stdout();
 
-      Command.Result right = Command.run(FEW_SECONDS, "ssh-keygen", "-y", "-P", "s3cret", "-f", server.clientKey().toString());
-      Command.Result wrong = Command.run(FEW_SECONDS, "ssh-keygen", "-y", "-P", "nope", "-f", server.clientKey().toString());
+      Command.Result right =
+          Command.run(
+              FEW_SECONDS, "ssh-keygen", "-y", "-P", "s3cret", "-f", server.clientKey().toString());
+      Command.Result wrong =
+          Command.run(
+              FEW_SECONDS, "ssh-keygen", "-y", "-P", "nope", "-f", server.clientKey().toString());
 
       assertThat(right.exitCode()).isZero();
       assertThat(expected).startsWith(right.stdout().strip()).startsWith("ssh-rsa ");
@@ -197,13 +218,15 @@ class OpenSshServerIT {
   void clientKey_generated_isPrivateToItsOwner() throws Exception {
     try (OpenSshServer server = OpenSshServer.start()) {
       assertThat(Files.getPosixFilePermissions(server.clientKey()))
-          .containsExactlyInAnyOrderElementsOf(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+          .containsExactlyInAnyOrderElementsOf(
+              java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     }
   }
 
   @Test
   void start_sshdMissing_failsNamingTheDebianPackage() {
-    assertThatThrownBy(() -> OpenSshServer.builder().sshdBinary(Path.of("/nonexistent/sshd")).start())
+    assertThatThrownBy(
+            () -> OpenSshServer.builder().sshdBinary(Path.of("/nonexistent/sshd")).start())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("/nonexistent/sshd not found")
         .hasMessageContaining("openssh-server");
@@ -231,12 +254,15 @@ class OpenSshServerIT {
 
   @Test
   void minaClient_ecdsaHostAndClientKeys_forwardsThroughRealSshd() throws Exception {
-    try (OpenSshServer server = OpenSshServer.builder().hostKeyType("ecdsa").clientKeyType("ecdsa").start();
+    try (OpenSshServer server =
+            OpenSshServer.builder().hostKeyType("ecdsa").clientKeyType("ecdsa").start();
         EchoServer echo = EchoServer.start();
         SshClient client = MinaClients.strictClient(server.knownHostsFile());
         ClientSession session = MinaClients.login(client, server);
-        ChannelDirectTcpip channel = MinaClients.openDirectTcpip(session, echo.host(), echo.port())) {
-      assertThat(MinaClients.echo(channel, 500_000, 8)).isEqualTo(new Payloads.Digest(500_000, Payloads.sha256(500_000, 8)));
+        ChannelDirectTcpip channel =
+            MinaClients.openDirectTcpip(session, echo.host(), echo.port())) {
+      assertThat(MinaClients.echo(channel, 500_000, 8))
+          .isEqualTo(new Payloads.Digest(500_000, Payloads.sha256(500_000, 8)));
     }
   }
 
@@ -259,16 +285,20 @@ class OpenSshServerIT {
     return socket;
   }
 
-  /** Writes then reads back {@code n} bytes on an open echo connection (n fits the socket buffers). */
+  /**
+   * Writes then reads back {@code n} bytes on an open echo connection (n fits the socket buffers).
+   */
   static void assertEchoes(Socket socket, int n, long seed) throws IOException {
     byte[] sent = Payloads.bytes(n, seed);
-    var writer = java.util.concurrent.CompletableFuture.runAsync(() -> {
-      try {
-        socket.getOutputStream().write(sent);
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
+    var writer =
+        java.util.concurrent.CompletableFuture.runAsync(
+            () -> {
+              try {
+                socket.getOutputStream().write(sent);
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
     assertThat(socket.getInputStream().readNBytes(n)).isEqualTo(sent);
     writer.join();
   }

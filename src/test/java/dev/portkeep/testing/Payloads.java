@@ -17,11 +17,15 @@ import java.util.HexFormat;
  */
 public final class Payloads {
   private static final int CHUNK = 64 * 1024;
-  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   private Payloads() {}
 
-  /** Fills {@code buf[off, off+len)} with the bytes at {@code position..} of the stream for {@code seed}. */
+  /**
+   * Fills {@code buf[off, off+len)} with the bytes at {@code position..} of the stream for {@code
+   * seed}.
+   */
   public static void fill(byte[] buf, int off, int len, long position, long seed) {
     int i = 0;
     for (; i < len && ((position + i) & 7) != 0; i++) {
@@ -66,7 +70,10 @@ public final class Payloads {
     };
   }
 
-  /** Writes the first {@code length} bytes of the stream for {@code seed} to {@code out} in 64 KiB chunks. */
+  /**
+   * Writes the first {@code length} bytes of the stream for {@code seed} to {@code out} in 64 KiB
+   * chunks.
+   */
   public static void write(OutputStream out, long length, long seed) throws IOException {
     byte[] buf = new byte[CHUNK];
     for (long position = 0; position < length; ) {
@@ -92,7 +99,10 @@ public final class Payloads {
     return HexFormat.of().formatHex(sha256Digest().digest(bytes));
   }
 
-  /** Reads {@code in} to end of stream (not closing it) and reports how many bytes came and their SHA-256. */
+  /**
+   * Reads {@code in} to end of stream (not closing it) and reports how many bytes came and their
+   * SHA-256.
+   */
   public static Digest sha256(InputStream in) throws IOException {
     MessageDigest digest = sha256Digest();
     byte[] buf = new byte[CHUNK];

@@ -48,13 +48,18 @@ class PayloadsTest {
 
   @Test
   void sha256_emptyInput_isTheWellKnownEmptyHash() {
-    assertThat(Payloads.sha256(0, 1)).isEqualTo("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    assertThat(Payloads.sha256(0, 1))
+        .isEqualTo("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   }
 
   @Test
   void bytes_generated_lookRandomNotConstant() {
     byte[] bytes = Payloads.bytes(4096, 0);
-    assertThat(java.util.stream.IntStream.range(0, bytes.length).map(i -> bytes[i] & 0xff).distinct().count())
+    assertThat(
+            java.util.stream.IntStream.range(0, bytes.length)
+                .map(i -> bytes[i] & 0xff)
+                .distinct()
+                .count())
         .isGreaterThan(250);
   }
 }

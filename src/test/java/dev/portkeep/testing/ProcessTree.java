@@ -16,14 +16,20 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** Reads process trees and listening sockets from /proc and signals whole trees, as a crash would. */
+/**
+ * Reads process trees and listening sockets from /proc and signals whole trees, as a crash would.
+ */
 public final class ProcessTree {
   private ProcessTree() {}
 
-  /** Every live descendant of {@code pid} (children, grandchildren, ...), parents before children. */
+  /**
+   * Every live descendant of {@code pid} (children, grandchildren, ...), parents before children.
+   */
   public static List<Long> descendants(long pid) {
     Map<Long, List<Long>> children = new HashMap<>();
-    parents().forEach((child, parent) -> children.computeIfAbsent(parent, k -> new ArrayList<>()).add(child));
+    parents()
+        .forEach(
+            (child, parent) -> children.computeIfAbsent(parent, k -> new ArrayList<>()).add(child));
     List<Long> found = new ArrayList<>();
     ArrayDeque<Long> queue = new ArrayDeque<>(List.of(pid));
     while (!queue.isEmpty()) {
@@ -35,14 +41,17 @@ public final class ProcessTree {
     return found;
   }
 
-  /** Whether {@code pid} exists and is neither a zombie nor dead (a zombie holds no sockets any more). */
+  /**
+   * Whether {@code pid} exists and is neither a zombie nor dead (a zombie holds no sockets any
+   * more).
+   */
   public static boolean isAlive(long pid) {
     return state(pid).map(s -> s != 'Z' && s != 'X').orElse(false);
   }
 
   /**
-   * SIGKILLs {@code pid} and all its descendants, first freezing the tree with SIGSTOP so nothing can
-   * fork away while it is walked. Returns the pids signalled, root first.
+   * SIGKILLs {@code pid} and all its descendants, first freezing the tree with SIGSTOP so nothing
+   * can fork away while it is walked. Returns the pids signalled, root first.
    */
   public static List<Long> killTree(long pid) {
     Set<Long> tree = new LinkedHashSet<>(List.of(pid));
@@ -59,7 +68,10 @@ public final class ProcessTree {
     return List.copyOf(tree);
   }
 
-  /** SIGTERMs {@code pid} and its descendants, waits up to {@code grace}, then SIGKILLs what is left. */
+  /**
+   * SIGTERMs {@code pid} and its descendants, waits up to {@code grace}, then SIGKILLs what is
+   * left.
+   */
   public static List<Long> terminateTree(long pid, Duration grace) {
     List<Long> tree = new ArrayList<>(List.of(pid));
     tree.addAll(descendants(pid));
@@ -97,7 +109,8 @@ public final class ProcessTree {
     if (inodes.isEmpty()) {
       return false;
     }
-    try (DirectoryStream<Path> fds = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "fd"))) {
+    try (DirectoryStream<Path> fds =
+        Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "fd"))) {
       for (Path fd : fds) {
         if (inodes.contains(readLink(fd))) {
           return true;
@@ -115,7 +128,10 @@ public final class ProcessTree {
       for (Path dir : proc) {
         stat(Long.parseLong(dir.getFileName().toString()))
             .filter(f -> f[0].charAt(0) != 'Z' && f[0].charAt(0) != 'X')
-            .ifPresent(f -> parents.put(Long.parseLong(dir.getFileName().toString()), Long.parseLong(f[1])));
+            .ifPresent(
+                f ->
+                    parents.put(
+                        Long.parseLong(dir.getFileName().toString()), Long.parseLong(f[1])));
       }
     } catch (IOException e) {
       throw new IllegalStateException("cannot list /proc: " + e.getMessage(), e);
@@ -127,7 +143,9 @@ public final class ProcessTree {
     return stat(pid).map(f -> f[0].charAt(0));
   }
 
-  /** The fields of /proc/pid/stat after "(comm)": state, ppid, ...; empty if the process is gone. */
+  /**
+   * The fields of /proc/pid/stat after "(comm)": state, ppid, ...; empty if the process is gone.
+   */
   private static Optional<String[]> stat(long pid) {
     try {
       String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
@@ -162,7 +180,10 @@ public final class ProcessTree {
     }
   }
 
-  /** Waits up to {@code timeout} for {@code process} to exit; false if it is still running (or interrupted). */
+  /**
+   * Waits up to {@code timeout} for {@code process} to exit; false if it is still running (or
+   * interrupted).
+   */
   public static boolean waitFor(Process process, Duration timeout) {
     try {
       return process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Timeout;
 class ProcessTreeTest {
   @Test
   void killTree_shellWithBackgroundChildren_killsEveryDescendant() throws Exception {
-    Process shell = new ProcessBuilder("sh", "-c", "sleep 60 & sleep 60 & (sleep 60 & wait) & wait").start();
+    Process shell =
+        new ProcessBuilder("sh", "-c", "sleep 60 & sleep 60 & (sleep 60 & wait) & wait").start();
     try {
       List<Long> tree = awaitDescendants(shell.pid(), 4);
 

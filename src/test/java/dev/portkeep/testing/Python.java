@@ -4,7 +4,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Runs small {@code python3 -c} snippets for the raw socket tricks Java lacks (TCP_REPAIR, odd options). */
+/**
+ * Runs small {@code python3 -c} snippets for the raw socket tricks Java lacks (TCP_REPAIR, odd
+ * options).
+ */
 public final class Python {
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
@@ -19,7 +22,10 @@ public final class Python {
     }
   }
 
-  /** Runs {@code code} with {@code args} as sys.argv[1:] and returns its stdout; fails naming its stderr. */
+  /**
+   * Runs {@code code} with {@code args} as sys.argv[1:] and returns its stdout; fails naming its
+   * stderr.
+   */
   public static String run(String code, String... args) {
     List<String> argv = new ArrayList<>(List.of("python3", "-c", code));
     argv.addAll(List.of(args));

@@ -21,9 +21,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
 
 /**
- * A real Samba {@code smbd} on a loopback port (or inside a {@link NetNamespace}) with its own smb.conf, state directories, password
- * database, share and log in a temporary directory, started in a session of its own so that stopping
- * it cannot signal the test JVM. It is ready once it answers an SMB2 NEGOTIATE. Needs root.
+ * A real Samba {@code smbd} on a loopback port (or inside a {@link NetNamespace}) with its own
+ * smb.conf, state directories, password database, share and log in a temporary directory, started
+ * in a session of its own so that stopping it cannot signal the test JVM. It is ready once it
+ * answers an SMB2 NEGOTIATE. Needs root.
  */
 public final class SambaServer implements AutoCloseable {
   public static final Path SMBD = Path.of("/usr/sbin/smbd");
@@ -38,7 +39,8 @@ public final class SambaServer implements AutoCloseable {
   private static final Set<SambaServer> LIVE = ConcurrentHashMap.newKeySet();
 
   static {
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(SambaServer::close), "smbd-reaper"));
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(() -> LIVE.forEach(SambaServer::close), "smbd-reaper"));
   }
 
   private final Builder spec;
@@ -52,7 +54,9 @@ public final class SambaServer implements AutoCloseable {
     this.tempDir = tempDir;
   }
 
-  /** Starts smbd on a free port of 127.0.0.1 with share {@code files} and user {@code portkeep-smb}. */
+  /**
+   * Starts smbd on a free port of 127.0.0.1 with share {@code files} and user {@code portkeep-smb}.
+   */
   public static SambaServer start() {
     return builder().start();
   }
@@ -68,7 +72,9 @@ public final class SambaServer implements AutoCloseable {
         return Optional.of("needs " + tool + " (Debian packages samba and smbclient)");
       }
     }
-    return isRoot() ? Optional.empty() : Optional.of("needs root to run smbd and add the system user");
+    return isRoot()
+        ? Optional.empty()
+        : Optional.of("needs root to run smbd and add the system user");
   }
 
   public String host() {
@@ -132,7 +138,10 @@ public final class SambaServer implements AutoCloseable {
     return process != null && process.isAlive();
   }
 
-  /** Runs {@code smbclient} against this server with its user and password; see {@link #smbclient(String, int, String...)}. */
+  /**
+   * Runs {@code smbclient} against this server with its user and password; see {@link
+   * #smbclient(String, int, String...)}.
+   */
   public Command.Result smbclient(String... commands) {
     return smbclient(host(), port, commands);
   }
@@ -146,14 +155,23 @@ public final class SambaServer implements AutoCloseable {
     if (commands.length == 0) {
       throw new IllegalArgumentException("give smbclient at least one command, e.g. \"ls\"");
     }
-    return Command.run(CLIENT_TIMEOUT, SMBCLIENT.toString(), "//" + host + "/" + spec.share, "-p", Integer.toString(port),
-        "-U", spec.user + "%" + spec.password, "-s", tempDir.resolve("client.conf").toString(),
-        "-c", String.join("; ", commands));
+    return Command.run(
+        CLIENT_TIMEOUT,
+        SMBCLIENT.toString(),
+        "//" + host + "/" + spec.share,
+        "-p",
+        Integer.toString(port),
+        "-U",
+        spec.user + "%" + spec.password,
+        "-s",
+        tempDir.resolve("client.conf").toString(),
+        "-c",
+        String.join("; ", commands));
   }
 
   /**
-   * Crash: SIGKILLs smbd, its children, and every helper started with this server's config, such
-   * as samba-dcerpcd, which smbd spawns on demand and which detaches into a session of its own.
+   * Crash: SIGKILLs smbd, its children, and every helper started with this server's config, such as
+   * samba-dcerpcd, which smbd spawns on demand and which detaches into a session of its own.
    */
   public synchronized void kill() {
     List<Long> killed = new ArrayList<>();
@@ -184,7 +202,8 @@ public final class SambaServer implements AutoCloseable {
   }
 
   private void prepare() {
-    for (String dir : List.of("private", "lock", "state", "cache", "pid", "ncalrpc", "share", "client")) {
+    for (String dir :
+        List.of("private", "lock", "state", "cache", "pid", "ncalrpc", "share", "client")) {
       try {
         Files.createDirectories(tempDir.resolve(dir));
       } catch (IOException e) {
@@ -193,56 +212,80 @@ public final class SambaServer implements AutoCloseable {
     }
     ensureSystemUser(spec.user);
     Path client = tempDir.resolve("client");
-    TestFiles.write(tempDir.resolve("client.conf"), String.join("\n",
-        "[global]",
-        "  cache directory = " + client,
-        "  lock directory = " + client,
-        "  state directory = " + client,
-        "  private dir = " + client,
-        "") + "\n");
+    TestFiles.write(
+        tempDir.resolve("client.conf"),
+        String.join(
+                "\n",
+                "[global]",
+                "  cache directory = " + client,
+                "  lock directory = " + client,
+                "  state directory = " + client,
+                "  private dir = " + client,
+                "")
+            + "\n");
   }
 
   private void writeConfig() {
-    List<String> lines = new ArrayList<>(List.of(
-        "[global]",
-        "  server role = standalone server",
-        "  smb ports = " + port,
-        // An address without a mask must be configured on an interface, or smbd finds no interface
-        // and panics; with /8, any 127.0.0.0/8 address binds as itself.
-        "  interfaces = " + (spec.listenAddress.contains(":") ? spec.listenAddress : spec.listenAddress + "/8"),
-        "  bind interfaces only = yes",
-        "  disable netbios = yes",
-        "  server min protocol = SMB2",
-        "  private dir = " + tempDir.resolve("private"),
-        "  lock directory = " + tempDir.resolve("lock"),
-        "  state directory = " + tempDir.resolve("state"),
-        "  cache directory = " + tempDir.resolve("cache"),
-        "  pid directory = " + tempDir.resolve("pid"),
-        "  ncalrpc dir = " + tempDir.resolve("ncalrpc"),
-        "  log file = " + logFile(),
-        "  max log size = 0",
-        "  log level = 1",
-        "  passdb backend = tdbsam:" + tempDir.resolve("private/passdb.tdb"),
-        "  map to guest = never",
-        "  unix password sync = no",
-        "  load printers = no",
-        "  printing = bsd",
-        "  printcap name = /dev/null",
-        "  disable spoolss = yes"));
+    List<String> lines =
+        new ArrayList<>(
+            List.of(
+                "[global]",
+                "  server role = standalone server",
+                "  smb ports = " + port,
+                // An address without a mask must be configured on an interface, or smbd finds no
+                // interface
+                // and panics; with /8, any 127.0.0.0/8 address binds as itself.
+                "  interfaces = "
+                    + (spec.listenAddress.contains(":")
+                        ? spec.listenAddress
+                        : spec.listenAddress + "/8"),
+                "  bind interfaces only = yes",
+                "  disable netbios = yes",
+                "  server min protocol = SMB2",
+                "  private dir = " + tempDir.resolve("private"),
+                "  lock directory = " + tempDir.resolve("lock"),
+                "  state directory = " + tempDir.resolve("state"),
+                "  cache directory = " + tempDir.resolve("cache"),
+                "  pid directory = " + tempDir.resolve("pid"),
+                "  ncalrpc dir = " + tempDir.resolve("ncalrpc"),
+                "  log file = " + logFile(),
+                "  max log size = 0",
+                "  log level = 1",
+                "  passdb backend = tdbsam:" + tempDir.resolve("private/passdb.tdb"),
+                "  map to guest = never",
+                "  unix password sync = no",
+                "  load printers = no",
+                "  printing = bsd",
+                "  printcap name = /dev/null",
+                "  disable spoolss = yes"));
     spec.extraConfig.forEach(line -> lines.add("  " + line.strip()));
-    lines.addAll(List.of(
-        "[" + spec.share + "]",
-        "  path = " + shareDir(),
-        "  read only = no",
-        "  force user = root"));
+    lines.addAll(
+        List.of(
+            "[" + spec.share + "]",
+            "  path = " + shareDir(),
+            "  read only = no",
+            "  force user = root"));
     TestFiles.write(configFile(), String.join("\n", lines) + "\n");
   }
 
   private void setPassword() {
-    Command.Result result = runWithInput(spec.password + "\n" + spec.password + "\n",
-        SMBPASSWD.toString(), "-c", configFile().toString(), "-s", "-a", spec.user);
+    Command.Result result =
+        runWithInput(
+            spec.password + "\n" + spec.password + "\n",
+            SMBPASSWD.toString(),
+            "-c",
+            configFile().toString(),
+            "-s",
+            "-a",
+            spec.user);
     if (result.exitCode() != 0) {
-      throw failure("smbpasswd could not add " + spec.user + ": exit " + result.exitCode() + ": " + result.stderr().strip());
+      throw failure(
+          "smbpasswd could not add "
+              + spec.user
+              + ": exit "
+              + result.exitCode()
+              + ": "
+              + result.stderr().strip());
     }
   }
 
@@ -253,12 +296,21 @@ public final class SambaServer implements AutoCloseable {
       if (spec.namespace != null) {
         argv.addAll(List.of(spec.namespace.exec()));
       }
-      argv.addAll(List.of(SETSID.toString(), SMBD.toString(), "-s", configFile().toString(), "-F", "--no-process-group"));
-      process = new ProcessBuilder(argv)
-          .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(tempDir.resolve("smbd.out").toFile()))
-          .start();
+      argv.addAll(
+          List.of(
+              SETSID.toString(),
+              SMBD.toString(),
+              "-s",
+              configFile().toString(),
+              "-F",
+              "--no-process-group"));
+      process =
+          new ProcessBuilder(argv)
+              .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+              .redirectErrorStream(true)
+              .redirectOutput(
+                  ProcessBuilder.Redirect.appendTo(tempDir.resolve("smbd.out").toFile()))
+              .start();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot run " + SMBD + ": " + e.getMessage(), e);
     }
@@ -271,7 +323,13 @@ public final class SambaServer implements AutoCloseable {
         if (log().contains("Address already in use")) {
           return false;
         }
-        throw failure("smbd exited with code " + process.exitValue() + " before answering on " + host() + ":" + port);
+        throw failure(
+            "smbd exited with code "
+                + process.exitValue()
+                + " before answering on "
+                + host()
+                + ":"
+                + port);
       }
       last = Smb2Probe.probe(address(), Duration.ofSeconds(1));
       if (last instanceof ProbeResult.Answered) {
@@ -280,12 +338,20 @@ public final class SambaServer implements AutoCloseable {
       ProcessTree.sleep(50);
     }
     kill();
-    throw failure("smbd gave no SMB2 answer on " + host() + ":" + port + " within " + spec.startTimeout.toMillis()
-        + " ms; last probe: " + (last == null ? "none" : last.message()));
+    throw failure(
+        "smbd gave no SMB2 answer on "
+            + host()
+            + ":"
+            + port
+            + " within "
+            + spec.startTimeout.toMillis()
+            + " ms; last probe: "
+            + (last == null ? "none" : last.message()));
   }
 
   private IllegalStateException failure(String what) {
-    return new IllegalStateException(what + "\nconfig " + configFile() + "\n--- smbd log ---\n" + tail(log(), 40));
+    return new IllegalStateException(
+        what + "\nconfig " + configFile() + "\n--- smbd log ---\n" + tail(log(), 40));
   }
 
   private static String tail(String text, int lines) {
@@ -293,27 +359,38 @@ public final class SambaServer implements AutoCloseable {
     return String.join("\n", List.of(all).subList(Math.max(0, all.length - lines), all.length));
   }
 
-  /** Adds {@code name} as a system user without home or shell, once; it is left in place for later runs. */
+  /**
+   * Adds {@code name} as a system user without home or shell, once; it is left in place for later
+   * runs.
+   */
   private static synchronized void ensureSystemUser(String name) {
     if (TestFiles.read(Path.of("/etc/passwd")).lines().anyMatch(l -> l.startsWith(name + ":"))) {
       return;
     }
-    Command.Result result = Command.run(Duration.ofSeconds(30), USERADD.toString(), "-M", "-s", "/usr/sbin/nologin", name);
+    Command.Result result =
+        Command.run(
+            Duration.ofSeconds(30), USERADD.toString(), "-M", "-s", "/usr/sbin/nologin", name);
     if (result.exitCode() != 0 && result.exitCode() != 9) { // 9: another process added it meanwhile
       result.orThrow();
     }
   }
 
-  /** Pids of live processes whose command line mentions {@code config}: smbd and every helper it started. */
+  /**
+   * Pids of live processes whose command line mentions {@code config}: smbd and every helper it
+   * started.
+   */
   private static List<Long> processesUsing(Path config) {
     List<Long> pids = new ArrayList<>();
     String needle = config.toString();
     try (DirectoryStream<Path> proc = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
       for (Path dir : proc) {
         try {
-          String cmdline = new String(Files.readAllBytes(dir.resolve("cmdline")), StandardCharsets.UTF_8);
+          String cmdline =
+              new String(Files.readAllBytes(dir.resolve("cmdline")), StandardCharsets.UTF_8);
           long pid = Long.parseLong(dir.getFileName().toString());
-          if (cmdline.contains(needle) && pid != ProcessHandle.current().pid() && ProcessTree.isAlive(pid)) {
+          if (cmdline.contains(needle)
+              && pid != ProcessHandle.current().pid()
+              && ProcessTree.isAlive(pid)) {
             pids.add(pid);
           }
         } catch (IOException e) {
@@ -338,7 +415,10 @@ public final class SambaServer implements AutoCloseable {
         p.destroyForcibly();
         throw new IllegalStateException("timed out: " + List.of(argv));
       }
-      return new Command.Result(List.of(argv), p.exitValue(), new String(out, StandardCharsets.UTF_8),
+      return new Command.Result(
+          List.of(argv),
+          p.exitValue(),
+          new String(out, StandardCharsets.UTF_8),
           new String(err, StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot run " + List.of(argv), e);
@@ -362,7 +442,8 @@ public final class SambaServer implements AutoCloseable {
   public static final class Builder {
     private static final Pattern SHARE = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final Pattern USER = Pattern.compile("portkeep-[a-z0-9-]{1,22}");
-    private static final Set<String> RESERVED_SHARES = Set.of("global", "homes", "printers", "ipc$");
+    private static final Set<String> RESERVED_SHARES =
+        Set.of("global", "homes", "printers", "ipc$");
     private String listenAddress = "127.0.0.1";
     private int port; // 0: pick a free one
     private String share = "files";
@@ -390,10 +471,13 @@ public final class SambaServer implements AutoCloseable {
       return this;
     }
 
-    /** A loopback address: any 127.x.y.z (Linux needs no alias for those) or ::1; default 127.0.0.1. */
+    /**
+     * A loopback address: any 127.x.y.z (Linux needs no alias for those) or ::1; default 127.0.0.1.
+     */
     public Builder listenAddress(String address) {
       if (!address.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}") && !address.equals("::1")) {
-        throw new IllegalArgumentException("test smbd listens on a loopback address only, not '" + address + "'");
+        throw new IllegalArgumentException(
+            "test smbd listens on a loopback address only, not '" + address + "'");
       }
       listenAddress = address;
       return this;
@@ -401,7 +485,8 @@ public final class SambaServer implements AutoCloseable {
 
     public Builder share(String name) {
       if (!SHARE.matcher(name).matches() || RESERVED_SHARES.contains(name.toLowerCase())) {
-        throw new IllegalArgumentException("share name must be 1-64 of [A-Za-z0-9_-] and not reserved, not '" + name + "'");
+        throw new IllegalArgumentException(
+            "share name must be 1-64 of [A-Za-z0-9_-] and not reserved, not '" + name + "'");
       }
       share = name;
       return this;
@@ -410,7 +495,8 @@ public final class SambaServer implements AutoCloseable {
     /** The SMB user; also added as a system user if missing, so it must start with "portkeep-". */
     public Builder user(String name) {
       if (!USER.matcher(name).matches()) {
-        throw new IllegalArgumentException("user must match " + USER + " (it becomes a system user), not '" + name + "'");
+        throw new IllegalArgumentException(
+            "user must match " + USER + " (it becomes a system user), not '" + name + "'");
       }
       user = name;
       return this;
@@ -441,15 +527,18 @@ public final class SambaServer implements AutoCloseable {
 
     /** Writes the config, adds the user, starts smbd and waits for its SMB2 answer. */
     public SambaServer start() {
-      missing().ifPresent(reason -> {
-        throw new IllegalStateException("cannot start Samba: " + reason);
-      });
+      missing()
+          .ifPresent(
+              reason -> {
+                throw new IllegalStateException("cannot start Samba: " + reason);
+              });
       SambaServer server = new SambaServer(this, TestFiles.tempDir("portkeep-smbd-"));
       LIVE.add(server);
       try {
         server.prepare();
         for (int attempt = 1; ; attempt++) {
-          server.port = port != 0 ? port : namespace != null ? FreePort.pick() : FreePort.pick(listenAddress);
+          server.port =
+              port != 0 ? port : namespace != null ? FreePort.pick() : FreePort.pick(listenAddress);
           server.writeConfig();
           if (attempt == 1) {
             server.setPassword(); // the passdb path does not depend on the port
@@ -458,7 +547,12 @@ public final class SambaServer implements AutoCloseable {
             return server;
           }
           if (port != 0 || attempt == START_ATTEMPTS) {
-            throw server.failure("smbd cannot bind " + listenAddress + ":" + server.port + ": address already in use");
+            throw server.failure(
+                "smbd cannot bind "
+                    + listenAddress
+                    + ":"
+                    + server.port
+                    + ": address already in use");
           }
         }
       } catch (RuntimeException e) {

@@ -2,7 +2,10 @@ package dev.portkeep.testing;
 
 import java.nio.file.Path;
 
-/** What every SSH server fixture offers, so one test can run against real OpenSSH and in-process MINA alike. */
+/**
+ * What every SSH server fixture offers, so one test can run against real OpenSSH and in-process
+ * MINA alike.
+ */
 public sealed interface SshTestServer extends AutoCloseable permits OpenSshServer, MinaSshServer {
   String host();
 

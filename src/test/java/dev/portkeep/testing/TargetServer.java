@@ -21,7 +21,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** A plain TCP server on 127.0.0.1 that stands behind a tunnel and plays one scripted role per connection. */
+/**
+ * A plain TCP server on 127.0.0.1 that stands behind a tunnel and plays one scripted role per
+ * connection.
+ */
 public final class TargetServer implements AutoCloseable {
   /** What the server does with one accepted connection; the server closes the socket afterwards. */
   @FunctionalInterface
@@ -47,7 +50,11 @@ public final class TargetServer implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot listen on 127.0.0.1 for target " + name, e);
     }
-    acceptor = Thread.ofPlatform().daemon().name("target-" + name + "-" + port()).unstarted(this::acceptLoop);
+    acceptor =
+        Thread.ofPlatform()
+            .daemon()
+            .name("target-" + name + "-" + port())
+            .unstarted(this::acceptLoop);
   }
 
   /** Starts a server that runs {@code behaviour} for each connection on a thread of its own. */
@@ -62,58 +69,74 @@ public final class TargetServer implements AutoCloseable {
     return server.run(server::echo);
   }
 
-  /** Reads to EOF, then replies with the 64-char hex SHA-256 of what it read and a newline, and closes. */
+  /**
+   * Reads to EOF, then replies with the 64-char hex SHA-256 of what it read and a newline, and
+   * closes.
+   */
   public static TargetServer sha256Sink() {
     TargetServer server = new TargetServer("sha256Sink");
-    return server.run(socket -> {
-      String hash = server.drain(socket.getInputStream());
-      socket.getOutputStream().write((hash + "\n").getBytes(StandardCharsets.US_ASCII));
-      socket.getOutputStream().flush();
-    });
+    return server.run(
+        socket -> {
+          String hash = server.drain(socket.getInputStream());
+          socket.getOutputStream().write((hash + "\n").getBytes(StandardCharsets.US_ASCII));
+          socket.getOutputStream().flush();
+        });
   }
 
-  /** Writes {@link Payloads} bytes {@code [0, bytes)} of {@code seed}, then closes without reading. */
+  /**
+   * Writes {@link Payloads} bytes {@code [0, bytes)} of {@code seed}, then closes without reading.
+   */
   public static TargetServer source(long bytes, long seed) {
     TargetServer server = new TargetServer("source");
     return server.run(socket -> Payloads.write(socket.getOutputStream(), bytes, seed));
   }
 
   /**
-   * Sends {@code bytes} payload bytes of {@code seed} and then its EOF while concurrently reading to the
-   * client's EOF; the SHA-256 of what it read goes to {@link #awaitReceivedHash}.
+   * Sends {@code bytes} payload bytes of {@code seed} and then its EOF while concurrently reading
+   * to the client's EOF; the SHA-256 of what it read goes to {@link #awaitReceivedHash}.
    */
   public static TargetServer duplexHash(long bytes, long seed) {
     TargetServer server = new TargetServer("duplexHash");
-    return server.run(socket -> {
-      Thread writer = Thread.ofPlatform().daemon().name(Thread.currentThread().getName() + "-writer").start(() -> {
-        try {
-          Payloads.write(socket.getOutputStream(), bytes, seed);
-          socket.shutdownOutput();
-        } catch (IOException e) {
-          server.errors.add(e);
-        }
-      });
-      server.drain(socket.getInputStream());
-      join(writer);
-    });
+    return server.run(
+        socket -> {
+          Thread writer =
+              Thread.ofPlatform()
+                  .daemon()
+                  .name(Thread.currentThread().getName() + "-writer")
+                  .start(
+                      () -> {
+                        try {
+                          Payloads.write(socket.getOutputStream(), bytes, seed);
+                          socket.shutdownOutput();
+                        } catch (IOException e) {
+                          server.errors.add(e);
+                        }
+                      });
+          server.drain(socket.getInputStream());
+          join(writer);
+        });
   }
 
-  /** Reads {@code n} bytes (or to EOF), then aborts the connection with SO_LINGER 0 so the peer sees a RST. */
+  /**
+   * Reads {@code n} bytes (or to EOF), then aborts the connection with SO_LINGER 0 so the peer sees
+   * a RST.
+   */
   public static TargetServer resetAfter(long n) {
     TargetServer server = new TargetServer("resetAfter");
-    return server.run(socket -> {
-      InputStream in = socket.getInputStream();
-      byte[] buf = new byte[8192];
-      for (long left = n; left > 0; ) {
-        int r = in.read(buf, 0, (int) Math.min(buf.length, left));
-        if (r < 0) {
-          break;
-        }
-        server.received.addAndGet(r);
-        left -= r;
-      }
-      socket.setSoLinger(true, 0);
-    });
+    return server.run(
+        socket -> {
+          InputStream in = socket.getInputStream();
+          byte[] buf = new byte[8192];
+          for (long left = n; left > 0; ) {
+            int r = in.read(buf, 0, (int) Math.min(buf.length, left));
+            if (r < 0) {
+              break;
+            }
+            server.received.addAndGet(r);
+            left -= r;
+          }
+          socket.setSoLinger(true, 0);
+        });
   }
 
   public String host() {
@@ -148,12 +171,16 @@ public final class TargetServer implements AutoCloseable {
     return List.copyOf(errors);
   }
 
-  /** The next SHA-256 (hex) recorded by {@code sha256Sink} or {@code duplexHash} when a connection hit EOF. */
+  /**
+   * The next SHA-256 (hex) recorded by {@code sha256Sink} or {@code duplexHash} when a connection
+   * hit EOF.
+   */
   public String awaitReceivedHash(Duration timeout) {
     try {
       String hash = receivedHashes.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
       if (hash == null) {
-        throw new IllegalStateException("no connection reached EOF within " + timeout.toMillis() + " ms on " + this);
+        throw new IllegalStateException(
+            "no connection reached EOF within " + timeout.toMillis() + " ms on " + this);
       }
       return hash;
     } catch (InterruptedException e) {
@@ -178,8 +205,21 @@ public final class TargetServer implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "target " + name + " " + host() + ":" + port() + " (accepted=" + accepted.get() + ", open="
-        + open.size() + ", bytesReceived=" + received.get() + ", errors=" + errors.size() + ")";
+    return "target "
+        + name
+        + " "
+        + host()
+        + ":"
+        + port()
+        + " (accepted="
+        + accepted.get()
+        + ", open="
+        + open.size()
+        + ", bytesReceived="
+        + received.get()
+        + ", errors="
+        + errors.size()
+        + ")";
   }
 
   private TargetServer run(Behaviour behaviour) {
@@ -194,7 +234,10 @@ public final class TargetServer implements AutoCloseable {
         Socket socket = listener.accept();
         int n = accepted.incrementAndGet();
         open.add(socket);
-        Thread.ofPlatform().daemon().name(acceptor.getName() + "-conn-" + n).start(() -> handle(socket));
+        Thread.ofPlatform()
+            .daemon()
+            .name(acceptor.getName() + "-conn-" + n)
+            .start(() -> handle(socket));
       } catch (IOException e) {
         if (!closed.get()) {
           errors.add(e);
@@ -238,7 +281,9 @@ public final class TargetServer implements AutoCloseable {
 
   private static boolean isPeerAbort(IOException e) {
     String message = String.valueOf(e.getMessage());
-    return message.contains("reset") || message.contains("Broken pipe") || message.contains("Socket closed");
+    return message.contains("reset")
+        || message.contains("Broken pipe")
+        || message.contains("Socket closed");
   }
 
   private static void closeQuietly(Socket socket) {

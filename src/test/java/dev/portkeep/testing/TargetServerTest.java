@@ -21,7 +21,8 @@ class TargetServerTest {
 
   @Test
   void echo_megabytesWrittenWhileReading_comeBackIdenticalThenEof() throws Exception {
-    try (TargetServer echo = TargetServer.echo(); Socket socket = connect(echo)) {
+    try (TargetServer echo = TargetServer.echo();
+        Socket socket = connect(echo)) {
       CompletableFuture<Void> writer = writeThenShutdown(socket, 3_000_000, 7);
 
       Payloads.Digest back = Payloads.sha256(socket.getInputStream());
@@ -49,7 +50,8 @@ class TargetServerTest {
 
   @Test
   void sha256Sink_clientHalfCloses_repliesAfterEofWithHashOfWhatItRead() throws Exception {
-    try (TargetServer sink = TargetServer.sha256Sink(); Socket socket = connect(sink)) {
+    try (TargetServer sink = TargetServer.sha256Sink();
+        Socket socket = connect(sink)) {
       Payloads.write(socket.getOutputStream(), 2_500_000, 11);
       socket.setSoTimeout(300);
       assertThatThrownBy(() -> socket.getInputStream().read())
@@ -67,7 +69,8 @@ class TargetServerTest {
 
   @Test
   void source_connect_sendsExactlyTheSeededBytesThenEof() throws Exception {
-    try (TargetServer source = TargetServer.source(1_234_567, 3); Socket socket = connect(source)) {
+    try (TargetServer source = TargetServer.source(1_234_567, 3);
+        Socket socket = connect(source)) {
       Payloads.Digest got = Payloads.sha256(socket.getInputStream());
 
       assertThat(got).isEqualTo(new Payloads.Digest(1_234_567, Payloads.sha256(1_234_567, 3)));
@@ -76,13 +79,15 @@ class TargetServerTest {
 
   @Test
   void duplexHash_bothSidesSendAtOnce_eachSideGetsTheOthersExactBytes() throws Exception {
-    try (TargetServer duplex = TargetServer.duplexHash(2_000_000, 5); Socket socket = connect(duplex)) {
+    try (TargetServer duplex = TargetServer.duplexHash(2_000_000, 5);
+        Socket socket = connect(duplex)) {
       CompletableFuture<Void> writer = writeThenShutdown(socket, 1_500_000, 6);
 
       Payloads.Digest fromServer = Payloads.sha256(socket.getInputStream());
 
       writer.get(10, TimeUnit.SECONDS);
-      assertThat(fromServer).isEqualTo(new Payloads.Digest(2_000_000, Payloads.sha256(2_000_000, 5)));
+      assertThat(fromServer)
+          .isEqualTo(new Payloads.Digest(2_000_000, Payloads.sha256(2_000_000, 5)));
       assertThat(duplex.awaitReceivedHash(WAIT)).isEqualTo(Payloads.sha256(1_500_000, 6));
       assertThat(duplex.errors()).isEmpty();
     }
@@ -90,7 +95,8 @@ class TargetServerTest {
 
   @Test
   void resetAfter_nBytesArrive_peerSeesConnectionReset() throws Exception {
-    try (TargetServer reset = TargetServer.resetAfter(1000); Socket socket = connect(reset)) {
+    try (TargetServer reset = TargetServer.resetAfter(1000);
+        Socket socket = connect(reset)) {
       socket.getOutputStream().write(Payloads.bytes(1000, 1));
 
       assertThatThrownBy(() -> socket.getInputStream().read())
@@ -122,15 +128,18 @@ class TargetServerTest {
 
       socket.setSoTimeout(5_000);
       assertThat(readOrReset(socket.getInputStream())).isEqualTo(-1);
-      assertThatThrownBy(() -> new Socket(echo.host(), echo.port())).isInstanceOf(IOException.class);
+      assertThatThrownBy(() -> new Socket(echo.host(), echo.port()))
+          .isInstanceOf(IOException.class);
     }
   }
 
   @Test
   void start_customBehaviour_runsPerConnection() throws Exception {
-    try (TargetServer hello = TargetServer.start("hello", s -> s.getOutputStream().write("hi\n".getBytes()));
+    try (TargetServer hello =
+            TargetServer.start("hello", s -> s.getOutputStream().write("hi\n".getBytes()));
         Socket socket = connect(hello)) {
-      assertThat(new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("hi\n");
+      assertThat(new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
+          .isEqualTo("hi\n");
     }
   }
 
@@ -141,15 +150,16 @@ class TargetServerTest {
   }
 
   static CompletableFuture<Void> writeThenShutdown(Socket socket, long bytes, long seed) {
-    return CompletableFuture.runAsync(() -> {
-      try {
-        OutputStream out = socket.getOutputStream();
-        Payloads.write(out, bytes, seed);
-        socket.shutdownOutput();
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    });
+    return CompletableFuture.runAsync(
+        () -> {
+          try {
+            OutputStream out = socket.getOutputStream();
+            Payloads.write(out, bytes, seed);
+            socket.shutdownOutput();
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
   }
 
   /** -1 for EOF or a reset: both mean the server side is gone. */

@@ -39,7 +39,8 @@ final class TestFiles {
 
   /** Opens a new file created with mode 0600 from the start, for private keys. */
   static OutputStream createPrivate(Path file) throws IOException {
-    Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.createFile(
+        file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     return Files.newOutputStream(file);
   }
 

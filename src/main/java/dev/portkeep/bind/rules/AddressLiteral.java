@@ -18,9 +18,10 @@ public final class AddressLiteral {
    * A non-numeric scope such as {@code %eth0} is dropped, since naming it would need the host.
    */
   public static InetAddress parse(String literal) {
-    String text = literal.startsWith("[") && literal.endsWith("]")
-        ? literal.substring(1, literal.length() - 1)
-        : literal;
+    String text =
+        literal.startsWith("[") && literal.endsWith("]")
+            ? literal.substring(1, literal.length() - 1)
+            : literal;
     boolean v4 = IPV4.matcher(text).matches();
     if (!v4 && !(text.indexOf(':') >= 0 && IPV6.matcher(text).matches())) {
       throw new IllegalArgumentException("not an IP literal: '" + literal + "'");

@@ -8,14 +8,22 @@ public enum BindError {
   EADDRNOTAVAIL(99, "Cannot assign requested address", "Cannot assign requested address"),
   EINVAL(22, "Invalid argument", "Invalid argument"),
   EAFNOSUPPORT(97, "Address family not supported by protocol", "Protocol family unavailable"),
-  WSAEADDRINUSE(10048, "Only one usage of each socket address is normally permitted",
+  WSAEADDRINUSE(
+      10048,
+      "Only one usage of each socket address is normally permitted",
       "Address already in use: bind"),
   /** The JDK rewrites this one to WSAEADDRINUSE at bind, so Java reports it as "in use". */
-  WSAEACCES(10013, "An attempt was made to access a socket in a way forbidden by its access"
-      + " permissions", "Address already in use: bind"),
-  WSAEADDRNOTAVAIL(10049, "The requested address is not valid in its context",
+  WSAEACCES(
+      10013,
+      "An attempt was made to access a socket in a way forbidden by its access" + " permissions",
+      "Address already in use: bind"),
+  WSAEADDRNOTAVAIL(
+      10049,
+      "The requested address is not valid in its context",
       "Cannot assign requested address: bind"),
-  WSAEAFNOSUPPORT(10047, "An address incompatible with the requested protocol was used",
+  WSAEAFNOSUPPORT(
+      10047,
+      "An address incompatible with the requested protocol was used",
       "Protocol family unavailable");
 
   private final int code;

@@ -25,7 +25,9 @@ public record HostFacts(
   public static HostFacts loopbackOnly() {
     return new HostFacts(
         Set.of(AddressLiteral.parse("127.0.0.1"), AddressLiteral.parse("::1")),
-        TriState.YES, LinuxSysctls.DEFAULTS, List.of());
+        TriState.YES,
+        LinuxSysctls.DEFAULTS,
+        List.of());
   }
 
   public HostFacts withLinux(LinuxSysctls sysctls) {

@@ -20,8 +20,8 @@ record Judgement(
     MAY_BLOCK
   }
 
-  static final Judgement APART = new Judgement(Effect.APART, Rule.PORT_FREE, BindError.NONE,
-      Stack.IPV4, "", "");
+  static final Judgement APART =
+      new Judgement(Effect.APART, Rule.PORT_FREE, BindError.NONE, Stack.IPV4, "", "");
 
   Judgement(Effect effect, Rule rule, BindError error, Stack stack, String sentence) {
     this(effect, rule, error, stack, sentence, "");

@@ -24,7 +24,8 @@ final class LinuxOverlap {
     boolean mineV4 = mine.isIpv4Address();
     boolean theirsV4 = theirs.isIpv4Address();
     if (mineV4 && theirsV4) {
-      return mine.address().isAnyLocalAddress() || theirs.address().isAnyLocalAddress()
+      return mine.address().isAnyLocalAddress()
+          || theirs.address().isAnyLocalAddress()
           || mine.address().equals(theirs.address());
     }
     if (mineV4) {
@@ -42,7 +43,8 @@ final class LinuxOverlap {
   }
 
   private static boolean sameIpv6(BindPoint a, BindPoint b) {
-    return a.address() instanceof Inet6Address x && b.address() instanceof Inet6Address y
+    return a.address() instanceof Inet6Address x
+        && b.address() instanceof Inet6Address y
         && java.util.Arrays.equals(x.getAddress(), y.getAddress());
   }
 }

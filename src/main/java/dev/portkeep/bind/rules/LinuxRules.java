@@ -22,8 +22,13 @@ public final class LinuxRules implements RuleSet {
       return early.get();
     }
     if (plan.at().port() == 0) {
-      return new Verdict(Outcome.BINDABLE, BindError.NONE, Rule.PORT_FREE,
-          "port 0 asks the kernel for a free ephemeral port.", List.of(), assumptions);
+      return new Verdict(
+          Outcome.BINDABLE,
+          BindError.NONE,
+          Rule.PORT_FREE,
+          "port 0 asks the kernel for a free ephemeral port.",
+          List.of(),
+          assumptions);
     }
     List<Verdicts.Finding> findings = new ArrayList<>();
     for (SocketEntry entry : table.onPort(plan.at().port())) {
@@ -34,12 +39,16 @@ public final class LinuxRules implements RuleSet {
 
   private static Possibilities<Judgement> judgeAll(PlannedBind plan, SocketEntry entry) {
     String who = entry.describe();
-    List<Possibilities.Fact> facts = List.of(
-        new Possibilities.Fact("whether " + who + " set IPV6_V6ONLY", entry.options().v6Only()),
-        new Possibilities.Fact("whether " + who + " set SO_REUSEADDR", entry.options().reuseAddr()),
-        new Possibilities.Fact("whether " + who + " set SO_REUSEPORT", entry.options().reusePort()),
-        new Possibilities.Fact("whether " + who + " belongs to the caller's uid",
-            entry.owner().sameAs(plan.caller().principal())));
+    List<Possibilities.Fact> facts =
+        List.of(
+            new Possibilities.Fact("whether " + who + " set IPV6_V6ONLY", entry.options().v6Only()),
+            new Possibilities.Fact(
+                "whether " + who + " set SO_REUSEADDR", entry.options().reuseAddr()),
+            new Possibilities.Fact(
+                "whether " + who + " set SO_REUSEPORT", entry.options().reusePort()),
+            new Possibilities.Fact(
+                "whether " + who + " belongs to the caller's uid",
+                entry.owner().sameAs(plan.caller().principal())));
     return Possibilities.judge(facts, world -> judge(plan, entry, world));
   }
 
@@ -53,36 +62,63 @@ public final class LinuxRules implements RuleSet {
     boolean timeWait = entry.state() == TcpState.TIME_WAIT;
     boolean bothReuseAddr = plan.options().reuseAddr() == TriState.YES && world[1];
     boolean bothReusePort = plan.options().reusePort() == TriState.YES && world[2];
-    String shares = Verdicts.name(plan) + " shares port " + plan.at().port() + " with "
-        + entry.describe() + " because both set ";
+    String shares =
+        Verdicts.name(plan)
+            + " shares port "
+            + plan.at().port()
+            + " with "
+            + entry.describe()
+            + " because both set ";
     if (bothReuseAddr && entry.state() != TcpState.LISTEN) {
-      return shares(Rule.SHARED_BY_REUSEADDR, stack, shares + "SO_REUSEADDR and it is not"
-          + " listening; whichever of the two calls listen() second fails.");
+      return shares(
+          Rule.SHARED_BY_REUSEADDR,
+          stack,
+          shares
+              + "SO_REUSEADDR and it is not"
+              + " listening; whichever of the two calls listen() second fails.");
     }
     if (bothReusePort && (timeWait || world[3])) {
-      return shares(Rule.SHARED_BY_REUSEPORT, stack, shares + "SO_REUSEPORT" + (timeWait
-          ? " and a TIME_WAIT leftover is exempt from the uid check." : " under one uid."));
+      return shares(
+          Rule.SHARED_BY_REUSEPORT,
+          stack,
+          shares
+              + "SO_REUSEPORT"
+              + (timeWait
+                  ? " and a TIME_WAIT leftover is exempt from the uid check."
+                  : " under one uid."));
     }
     return blocked(plan, entry, stack, bothReusePort);
   }
 
   /** Names why an overlapping socket that nothing lets us share with refuses the bind. */
-  private static Judgement blocked(PlannedBind plan, SocketEntry entry, Stack stack,
-      boolean bothReusePort) {
+  private static Judgement blocked(
+      PlannedBind plan, SocketEntry entry, Stack stack, boolean bothReusePort) {
     String head = Verdicts.name(plan) + " overlaps " + entry.describe();
     if (bothReusePort) {
-      return blocks(Rule.REUSEPORT_OTHER_USER, stack, head + "; both set SO_REUSEPORT, but the"
-          + " kernel shares a port only between sockets of one uid (it is owned by "
-          + entry.owner().describe() + ").");
+      return blocks(
+          Rule.REUSEPORT_OTHER_USER,
+          stack,
+          head
+              + "; both set SO_REUSEPORT, but the"
+              + " kernel shares a port only between sockets of one uid (it is owned by "
+              + entry.owner().describe()
+              + ").");
     }
     if (entry.state() == TcpState.LISTEN) {
-      return blocks(Rule.LISTENER_HOLDS_PORT, stack, head + ", and a listener refuses every"
-          + " overlapping bind unless both sockets set SO_REUSEPORT under one uid.");
+      return blocks(
+          Rule.LISTENER_HOLDS_PORT,
+          stack,
+          head
+              + ", and a listener refuses every"
+              + " overlapping bind unless both sockets set SO_REUSEPORT under one uid.");
     }
     boolean timeWait = entry.state() == TcpState.TIME_WAIT;
-    return blocks(timeWait ? Rule.TIME_WAIT_HOLDS_PORT : Rule.SOCKET_HOLDS_PORT, stack, head
-        + ", which keeps the port unless both sockets set SO_REUSEADDR, or both set SO_REUSEPORT"
-        + (timeWait ? "." : " under one uid."));
+    return blocks(
+        timeWait ? Rule.TIME_WAIT_HOLDS_PORT : Rule.SOCKET_HOLDS_PORT,
+        stack,
+        head
+            + ", which keeps the port unless both sockets set SO_REUSEADDR, or both set SO_REUSEPORT"
+            + (timeWait ? "." : " under one uid."));
   }
 
   private static Judgement shares(Rule rule, Stack stack, String sentence) {
@@ -95,7 +131,8 @@ public final class LinuxRules implements RuleSet {
 
   /** True for an IPv6 link-local address that carries no scope id. */
   static boolean lacksScope(BindPoint at) {
-    return at.address() instanceof Inet6Address v6 && v6.isLinkLocalAddress()
+    return at.address() instanceof Inet6Address v6
+        && v6.isLinkLocalAddress()
         && v6.getScopeId() == 0;
   }
 }

@@ -20,11 +20,12 @@ public record LinuxSysctls(
     requireNonNull(ipv4NonlocalBind, "ipv4NonlocalBind");
     requireNonNull(ipv6NonlocalBind, "ipv6NonlocalBind");
     requireNonNull(bindV6OnlyDefault, "bindV6OnlyDefault");
-    unprivilegedPortStart.ifPresent(start -> {
-      if (start < 0 || start > 65_536) {
-        throw new IllegalArgumentException(
-            "ip_unprivileged_port_start " + start + " is out of range");
-      }
-    });
+    unprivilegedPortStart.ifPresent(
+        start -> {
+          if (start < 0 || start > 65_536) {
+            throw new IllegalArgumentException(
+                "ip_unprivileged_port_start " + start + " is out of range");
+          }
+        });
   }
 }

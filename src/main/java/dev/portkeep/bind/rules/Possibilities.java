@@ -8,8 +8,8 @@ import java.util.function.Function;
 /**
  * Judges a pair of sockets once for every combination of the facts the table does not show.
  *
- * <p>Each {@link Fact} is YES, NO or UNKNOWN; unknown ones are tried both ways, false first, so
- * the first world is the one where nobody set anything unusual.
+ * <p>Each {@link Fact} is YES, NO or UNKNOWN; unknown ones are tried both ways, false first, so the
+ * first world is the one where nobody set anything unusual.
  */
 final class Possibilities<R> {
   /** One input of a judgement, with the question a user would ask if it were unknown. */

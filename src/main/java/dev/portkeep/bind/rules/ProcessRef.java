@@ -10,9 +10,7 @@ public sealed interface ProcessRef {
   /** How a message names it: {@code nginx (pid 812)}. */
   String describe();
 
-  /**
-   * A process we could see; {@code name} and {@code commandLine} are null when not readable.
-   */
+  /** A process we could see; {@code name} and {@code commandLine} are null when not readable. */
   record Seen(long pid, String name, String commandLine) implements ProcessRef {
     public Seen {
       if (pid < 0) {

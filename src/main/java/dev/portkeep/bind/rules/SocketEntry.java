@@ -20,15 +20,17 @@ public record SocketEntry(
 
   /** How a message names it: {@code the listener on 0.0.0.0:445 held by System (pid 4)}. */
   public String describe() {
-    String what = switch (state) {
-      case LISTEN -> "the listener on ";
-      case BOUND -> "the bound (not listening) socket on ";
-      case TIME_WAIT -> "the TIME_WAIT leftover on ";
-      default -> "the " + state.name().toLowerCase(java.util.Locale.ROOT) + " connection on ";
-    };
-    String who = process instanceof ProcessRef.Absent absent
-        ? " (" + absent.describe() + ")"
-        : " held by " + process.describe();
+    String what =
+        switch (state) {
+          case LISTEN -> "the listener on ";
+          case BOUND -> "the bound (not listening) socket on ";
+          case TIME_WAIT -> "the TIME_WAIT leftover on ";
+          default -> "the " + state.name().toLowerCase(java.util.Locale.ROOT) + " connection on ";
+        };
+    String who =
+        process instanceof ProcessRef.Absent absent
+            ? " (" + absent.describe() + ")"
+            : " held by " + process.describe();
     return what + local + who;
   }
 }

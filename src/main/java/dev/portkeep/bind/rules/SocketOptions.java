@@ -43,13 +43,21 @@ public record SocketOptions(
 
   /** True when no option is {@link TriState#UNKNOWN}. */
   public boolean isFullyKnown() {
-    return v6Only != TriState.UNKNOWN && reuseAddr != TriState.UNKNOWN
-        && reusePort != TriState.UNKNOWN && exclusiveAddrUse != TriState.UNKNOWN;
+    return v6Only != TriState.UNKNOWN
+        && reuseAddr != TriState.UNKNOWN
+        && reusePort != TriState.UNKNOWN
+        && exclusiveAddrUse != TriState.UNKNOWN;
   }
 
   @Override
   public String toString() {
-    return "v6only=" + v6Only + " reuseaddr=" + reuseAddr + " reuseport=" + reusePort
-        + " exclusiveaddruse=" + exclusiveAddrUse;
+    return "v6only="
+        + v6Only
+        + " reuseaddr="
+        + reuseAddr
+        + " reuseport="
+        + reusePort
+        + " exclusiveaddruse="
+        + exclusiveAddrUse;
   }
 }

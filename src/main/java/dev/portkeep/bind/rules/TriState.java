@@ -9,5 +9,4 @@ public enum TriState {
   public static TriState of(boolean value) {
     return value ? YES : NO;
   }
-
 }

@@ -11,8 +11,8 @@ import java.util.List;
  *     BindError#NONE} exactly when the outcome is bindable
  * @param explanation one sentence a user can read
  * @param holders the sockets that decided it: blockers, or sharers for a shared bind
- * @param assumptions what the verdict takes for granted, or what it could not know; never empty
- *     for an uncertain verdict
+ * @param assumptions what the verdict takes for granted, or what it could not know; never empty for
+ *     an uncertain verdict
  */
 public record Verdict(
     Outcome outcome,
@@ -43,8 +43,14 @@ public record Verdict(
 
   @Override
   public String toString() {
-    return outcome + (error == BindError.NONE ? "" : " " + error) + " [" + rule + "] " + explanation
-        + (assumptions.isEmpty() ? "" : " (assuming/unknown: " + String.join("; ", assumptions)
-        + ")");
+    return outcome
+        + (error == BindError.NONE ? "" : " " + error)
+        + " ["
+        + rule
+        + "] "
+        + explanation
+        + (assumptions.isEmpty()
+            ? ""
+            : " (assuming/unknown: " + String.join("; ", assumptions) + ")");
   }
 }

@@ -33,24 +33,28 @@ final class Verdicts {
     }
     Optional<Judgement> blocking = all.stream().filter(Judgement::mayBlock).findFirst();
     if (blocking.isEmpty()) {
-      Judgement shares = all.stream().filter(j -> j.effect() == Judgement.Effect.SHARES)
-          .findFirst().orElseThrow();
+      Judgement shares =
+          all.stream().filter(j -> j.effect() == Judgement.Effect.SHARES).findFirst().orElseThrow();
       return Optional.of(finding(Outcome.BINDABLE, shares, entry, List.of()));
     }
     Judgement first = blocking.get();
     if (all.stream().allMatch(Judgement::blocks)) {
-      List<String> codes = worlds.deciding(Judgement::error).stream()
-          .map(q -> "the error code depends on " + q).toList();
+      List<String> codes =
+          worlds.deciding(Judgement::error).stream()
+              .map(q -> "the error code depends on " + q)
+              .toList();
       return Optional.of(finding(Outcome.REFUSED, first, entry, codes));
     }
     List<String> unknowns = new ArrayList<>(worlds.deciding(Judgement::blocks));
-    all.stream().filter(j -> j.effect() == Judgement.Effect.MAY_BLOCK)
-        .findFirst().ifPresent(j -> unknowns.add(j.sentence()));
+    all.stream()
+        .filter(j -> j.effect() == Judgement.Effect.MAY_BLOCK)
+        .findFirst()
+        .ifPresent(j -> unknowns.add(j.sentence()));
     return Optional.of(finding(Outcome.UNCERTAIN, first, entry, unknowns));
   }
 
-  private static Finding finding(Outcome outcome, Judgement j, SocketEntry e,
-      List<String> unknowns) {
+  private static Finding finding(
+      Outcome outcome, Judgement j, SocketEntry e, List<String> unknowns) {
     List<String> notes = new ArrayList<>(unknowns);
     if (!j.caveat().isEmpty()) {
       notes.add(j.caveat());
@@ -59,17 +63,26 @@ final class Verdicts {
   }
 
   /** Combines findings: a refusal wins, then a doubt, then sharing; else the port is free. */
-  static Verdict combine(PlannedBind plan, SocketTable table, List<Finding> findings,
-      List<String> assumptions) {
-    List<Finding> sorted = findings.stream()
-        .sorted(Comparator.comparing(Finding::outcome, Comparator.comparing(Verdicts::rank)))
-        .toList();
+  static Verdict combine(
+      PlannedBind plan, SocketTable table, List<Finding> findings, List<String> assumptions) {
+    List<Finding> sorted =
+        findings.stream()
+            .sorted(Comparator.comparing(Finding::outcome, Comparator.comparing(Verdicts::rank)))
+            .toList();
     Set<String> notes = new LinkedHashSet<>(assumptions);
     if (sorted.isEmpty()) {
       addCoverage(table, notes);
-      return new Verdict(Outcome.BINDABLE, BindError.NONE, Rule.PORT_FREE,
-          "nothing else holds port " + plan.at().port() + " on an address that overlaps "
-              + plan.at().addressText() + ".", List.of(), List.copyOf(notes));
+      return new Verdict(
+          Outcome.BINDABLE,
+          BindError.NONE,
+          Rule.PORT_FREE,
+          "nothing else holds port "
+              + plan.at().port()
+              + " on an address that overlaps "
+              + plan.at().addressText()
+              + ".",
+          List.of(),
+          List.copyOf(notes));
     }
     Finding lead = sorted.get(0);
     List<Finding> same = sorted.stream().filter(f -> f.outcome() == lead.outcome()).toList();
@@ -78,11 +91,16 @@ final class Verdicts {
       addCoverage(table, notes);
     }
     Judgement j = lead.judgement();
-    String sentence = lead.outcome() == Outcome.UNCERTAIN
-        ? "this may fail, depending on what the table cannot show: " + j.sentence()
-        : j.sentence();
-    return new Verdict(lead.outcome(), lead.outcome() == Outcome.BINDABLE ? BindError.NONE
-        : j.error(), j.rule(), sentence, same.stream().map(Finding::holder).toList(),
+    String sentence =
+        lead.outcome() == Outcome.UNCERTAIN
+            ? "this may fail, depending on what the table cannot show: " + j.sentence()
+            : j.sentence();
+    return new Verdict(
+        lead.outcome(),
+        lead.outcome() == Outcome.BINDABLE ? BindError.NONE : j.error(),
+        j.rule(),
+        sentence,
+        same.stream().map(Finding::holder).toList(),
         List.copyOf(notes));
   }
 

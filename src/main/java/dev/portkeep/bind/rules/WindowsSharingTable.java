@@ -33,26 +33,16 @@ final class WindowsSharingTable {
   // reuseaddr/wildcard, reuseaddr/specific, exclusive/wildcard, exclusive/specific.
   // '+' success, 'U' WSAEADDRINUSE (10048), 'A' WSAEACCES (10013).
   private static final String[] SAME_ACCOUNT = {
-    "U+A+U+",
-    "+U+AUU",
-    "U+++U+",
-    "+U++UU",
-    "UAAAUA",
-    "+U+AUU",
+    "U+A+U+", "+U+AUU", "U+++U+", "+U++UU", "UAAAUA", "+U+AUU",
   };
   private static final String[] OTHER_ACCOUNT = {
-    "UAAAUA",
-    "+U+AUU",
-    "UA++UA",
-    "+U++UU",
-    "UAAAUA",
-    "+U+AUU",
+    "UAAAUA", "+U+AUU", "UA++UA", "+U++UU", "UAAAUA", "+U+AUU",
   };
 
   private WindowsSharingTable() {}
 
-  static Cell lookup(boolean sameAccount, Kind first, boolean firstWildcard, Kind second,
-      boolean secondWildcard) {
+  static Cell lookup(
+      boolean sameAccount, Kind first, boolean firstWildcard, Kind second, boolean secondWildcard) {
     String[] table = sameAccount ? SAME_ACCOUNT : OTHER_ACCOUNT;
     char cell = table[index(first, firstWildcard)].charAt(index(second, secondWildcard));
     return switch (cell) {

@@ -5,8 +5,8 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * The port spaces a Windows bind reserves: IPv4 for IPv4 and v4-mapped binds, IPv6 for IPv6
- * ones, and both for a dual-stack ({@code IPV6_V6ONLY} off) wildcard, which must pass both checks.
+ * The port spaces a Windows bind reserves: IPv4 for IPv4 and v4-mapped binds, IPv6 for IPv6 ones,
+ * and both for a dual-stack ({@code IPV6_V6ONLY} off) wildcard, which must pass both checks.
  */
 final class WindowsStacks {
   private static final InetAddress ANY4 = AddressLiteral.parse("0.0.0.0");
@@ -28,7 +28,8 @@ final class WindowsStacks {
 
   /** Two binds in one stack meet when either is the wildcard or both name the same address. */
   static boolean meet(InetAddress a, InetAddress b) {
-    return a.isAnyLocalAddress() || b.isAnyLocalAddress()
+    return a.isAnyLocalAddress()
+        || b.isAnyLocalAddress()
         || java.util.Arrays.equals(a.getAddress(), b.getAddress());
   }
 }

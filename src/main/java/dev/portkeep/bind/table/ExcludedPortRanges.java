@@ -25,8 +25,9 @@ public final class ExcludedPortRanges {
       if (m.matches()) {
         ExclusionKind kind =
             m.group(3) != null ? ExclusionKind.ADMINISTERED : ExclusionKind.DYNAMIC;
-        ranges.add(new ExcludedRange(family, Integer.parseInt(m.group(1)),
-            Integer.parseInt(m.group(2)), kind));
+        ranges.add(
+            new ExcludedRange(
+                family, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), kind));
       }
     }
     return ranges;

@@ -26,8 +26,8 @@ public final class LinuxCaller {
   }
 
   private static Caller fromStatusFile(Path status) throws IOException {
-    Map<Integer, String> users = LinuxProcSource.readIfPresent(Path.of("/etc/passwd"))
-        .map(Passwd::parse).orElse(Map.of());
+    Map<Integer, String> users =
+        LinuxProcSource.readIfPresent(Path.of("/etc/passwd")).map(Passwd::parse).orElse(Map.of());
     return fromStatus(new String(LinuxProcSource.readFully(status), StandardCharsets.UTF_8), users);
   }
 
@@ -45,8 +45,8 @@ public final class LinuxCaller {
     if (uid == null || caps == null) {
       throw new IllegalArgumentException("status text has no Uid: or CapEff: line");
     }
-    Privilege privilege = caps.testBit(CAP_NET_BIND_SERVICE)
-        ? Privilege.PRIVILEGED : Privilege.UNPRIVILEGED;
+    Privilege privilege =
+        caps.testBit(CAP_NET_BIND_SERVICE) ? Privilege.PRIVILEGED : Privilege.UNPRIVILEGED;
     return new Caller(new Principal.LinuxUser(uid, users.get(uid)), privilege);
   }
 }

@@ -1,6 +1,5 @@
 package dev.portkeep.bind.table;
 
-import java.util.function.IntPredicate;
 import dev.portkeep.bind.rules.Coverage;
 import dev.portkeep.bind.rules.Family;
 import dev.portkeep.bind.rules.HostFacts;
@@ -28,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.function.IntPredicate;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -36,8 +36,9 @@ import java.util.stream.Collectors;
  * change bind results, and the local addresses. The root is injectable so tests can fake a host.
  */
 public final class LinuxProcSource implements SocketTableSource {
-  static final String BOUND_ONLY_NOTE = "bound-but-not-listening sockets do not appear in"
-      + " /proc/net/tcp, yet they hold their port; portkeep cannot see them";
+  static final String BOUND_ONLY_NOTE =
+      "bound-but-not-listening sockets do not appear in"
+          + " /proc/net/tcp, yet they hold their port; portkeep cannot see them";
 
   private final Path root;
   private final Supplier<Set<InetAddress>> localAddresses;
@@ -67,30 +68,39 @@ public final class LinuxProcSource implements SocketTableSource {
     Optional<String> tcp6 = readIfPresent(proc.resolve("net/tcp6"));
     tcp6.ifPresent(text -> keep(ProcNetTcp.parse(text, Family.INET6), rows, notes));
     rows.removeIf(row -> !ports.test(row.local().port()));
-    Set<Long> inodes = rows.stream().map(ProcNetTcp.Row::inode).filter(i -> i != 0)
-        .collect(Collectors.toCollection(HashSet::new));
+    Set<Long> inodes =
+        rows.stream()
+            .map(ProcNetTcp.Row::inode)
+            .filter(i -> i != 0)
+            .collect(Collectors.toCollection(HashSet::new));
     SocketOwners.Scan scan = SocketOwners.scan(proc, inodes);
-    Map<Integer, String> users = readIfPresent(root.resolve("etc/passwd")).map(Passwd::parse)
-        .orElse(Map.of());
+    Map<Integer, String> users =
+        readIfPresent(root.resolve("etc/passwd")).map(Passwd::parse).orElse(Map.of());
     List<SocketEntry> entries = new ProcEntries(proc, scan, users).toEntries(rows);
     notes.add(BOUND_ONLY_NOTE);
     long hidden = entries.stream().filter(e -> e.process() instanceof ProcessRef.Hidden).count();
     if (hidden > 0) {
-      notes.add(hidden + " sockets belong to processes portkeep cannot see (run as root to name"
-          + " them); " + scan.unreadablePids().size() + " processes could not be inspected");
+      notes.add(
+          hidden
+              + " sockets belong to processes portkeep cannot see (run as root to name"
+              + " them); "
+              + scan.unreadablePids().size()
+              + " processes could not be inspected");
     }
     SocketTable table = new SocketTable(entries, Coverage.WITHOUT_BOUND_ONLY_SOCKETS);
     return new Snapshot(table, hostFacts(proc, tcp6.isPresent()), notes);
   }
 
-  private static void read(Path file, Family family, List<ProcNetTcp.Row> rows,
-      List<String> notes) throws IOException {
-    keep(ProcNetTcp.parse(new String(readFully(file), StandardCharsets.US_ASCII), family), rows,
+  private static void read(Path file, Family family, List<ProcNetTcp.Row> rows, List<String> notes)
+      throws IOException {
+    keep(
+        ProcNetTcp.parse(new String(readFully(file), StandardCharsets.US_ASCII), family),
+        rows,
         notes);
   }
 
-  private static void keep(ProcNetTcp.Parsed parsed, List<ProcNetTcp.Row> rows,
-      List<String> notes) {
+  private static void keep(
+      ProcNetTcp.Parsed parsed, List<ProcNetTcp.Row> rows, List<String> notes) {
     rows.addAll(parsed.rows());
     notes.addAll(parsed.problems());
   }
@@ -98,11 +108,12 @@ public final class LinuxProcSource implements SocketTableSource {
   private HostFacts hostFacts(Path proc, boolean tcp6Present) {
     Path ipv4 = proc.resolve("sys/net/ipv4");
     Path ipv6 = proc.resolve("sys/net/ipv6");
-    LinuxSysctls sysctls = new LinuxSysctls(
-        readInt(ipv4.resolve("ip_unprivileged_port_start")),
-        flag(ipv4.resolve("ip_nonlocal_bind")),
-        flag(ipv6.resolve("ip_nonlocal_bind")),
-        flag(ipv6.resolve("bindv6only")));
+    LinuxSysctls sysctls =
+        new LinuxSysctls(
+            readInt(ipv4.resolve("ip_unprivileged_port_start")),
+            flag(ipv4.resolve("ip_nonlocal_bind")),
+            flag(ipv6.resolve("ip_nonlocal_bind")),
+            flag(ipv6.resolve("bindv6only")));
     boolean hasIpv6 = tcp6Present || Files.isDirectory(ipv6);
     return new HostFacts(localAddresses.get(), TriState.of(hasIpv6), sysctls, List.of());
   }
@@ -114,8 +125,8 @@ public final class LinuxProcSource implements SocketTableSource {
 
   static OptionalInt readInt(Path file) {
     try {
-      return OptionalInt.of(Integer.parseInt(
-          new String(readFully(file), StandardCharsets.US_ASCII).strip()));
+      return OptionalInt.of(
+          Integer.parseInt(new String(readFully(file), StandardCharsets.US_ASCII).strip()));
     } catch (IOException | NumberFormatException e) {
       return OptionalInt.empty();
     }

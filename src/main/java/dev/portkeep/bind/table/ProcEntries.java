@@ -39,11 +39,10 @@ final class ProcEntries {
 
   private SocketEntry toEntry(ProcNetTcp.Row row) {
     boolean ownerless = row.inode() == 0;
-    Principal owner = ownerless
-        ? Principal.UNKNOWN
-        : new Principal.LinuxUser(row.uid(), users.get(row.uid()));
-    return new SocketEntry(row.local(), row.state(), visibleOptions(row.local()), owner,
-        process(row));
+    Principal owner =
+        ownerless ? Principal.UNKNOWN : new Principal.LinuxUser(row.uid(), users.get(row.uid()));
+    return new SocketEntry(
+        row.local(), row.state(), visibleOptions(row.local()), owner, process(row));
   }
 
   /**
@@ -51,8 +50,10 @@ final class ProcEntries {
    * specific IPv6 address, and it cannot be on for IPv4 or a v4-mapped address.
    */
   static SocketOptions visibleOptions(BindPoint local) {
-    TriState v6Only = local.family() == Family.INET || local.isMapped() ? TriState.NO
-        : local.isWildcard() ? TriState.UNKNOWN : TriState.YES;
+    TriState v6Only =
+        local.family() == Family.INET || local.isMapped()
+            ? TriState.NO
+            : local.isWildcard() ? TriState.UNKNOWN : TriState.YES;
     return new SocketOptions(v6Only, TriState.UNKNOWN, TriState.UNKNOWN, TriState.NO);
   }
 
@@ -69,10 +70,16 @@ final class ProcEntries {
 
   private ProcessRef describe(long pid) {
     Path dir = proc.resolve(Long.toString(pid));
-    String name = LinuxProcSource.readIfPresent(dir.resolve("comm")).map(String::strip)
-        .filter(s -> !s.isEmpty()).orElse(null);
-    String cmdline = LinuxProcSource.readIfPresent(dir.resolve("cmdline"))
-        .map(s -> s.replace('\0', ' ').strip()).filter(s -> !s.isEmpty()).orElse(null);
+    String name =
+        LinuxProcSource.readIfPresent(dir.resolve("comm"))
+            .map(String::strip)
+            .filter(s -> !s.isEmpty())
+            .orElse(null);
+    String cmdline =
+        LinuxProcSource.readIfPresent(dir.resolve("cmdline"))
+            .map(s -> s.replace('\0', ' ').strip())
+            .filter(s -> !s.isEmpty())
+            .orElse(null);
     return new ProcessRef.Seen(pid, name, cmdline);
   }
 }

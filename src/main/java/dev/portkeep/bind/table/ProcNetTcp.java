@@ -43,8 +43,14 @@ public final class ProcNetTcp {
       try {
         rows.add(parseLine(line, family));
       } catch (IllegalArgumentException e) {
-        problems.add("skipped a line of /proc/net/tcp" + (family == Family.INET6 ? "6" : "")
-            + " (" + e.getMessage() + "): '" + line.strip() + "'");
+        problems.add(
+            "skipped a line of /proc/net/tcp"
+                + (family == Family.INET6 ? "6" : "")
+                + " ("
+                + e.getMessage()
+                + "): '"
+                + line.strip()
+                + "'");
       }
     }
     return new Parsed(rows, problems);

@@ -13,8 +13,8 @@ public interface SocketTableSource {
   }
 
   /**
-   * Takes a snapshot of the sockets whose local port passes {@code ports} only. Finding owners is the
-   * costly part on a busy host, so a check looks only at the ports it may name.
+   * Takes a snapshot of the sockets whose local port passes {@code ports} only. Finding owners is
+   * the costly part on a busy host, so a check looks only at the ports it may name.
    */
   Snapshot snapshot(java.util.function.IntPredicate ports) throws IOException;
 
@@ -30,8 +30,9 @@ public interface SocketTableSource {
     if (os.startsWith("linux")) {
       return new LinuxProcSource();
     }
-    throw new UnsupportedOperationException("portkeep models Linux and Windows binds only, not '"
-        + System.getProperty("os.name") + "' (BSD and macOS share ports differently)");
+    throw new UnsupportedOperationException(
+        "portkeep models Linux and Windows binds only, not '"
+            + System.getProperty("os.name")
+            + "' (BSD and macOS share ports differently)");
   }
-
 }

@@ -63,30 +63,37 @@ public final class WindowsCommandSource implements SocketTableSource {
     }
     Map<Long, String> images = Tasklist.parse(runner.run(List.of("tasklist", "/fo", "csv", "/nh")));
     List<SocketEntry> entries = rows.stream().map(row -> toEntry(row, images)).toList();
-    notes.add("netstat does not show socket options or accounts, and without -q no bound-only"
-        + " sockets; verdicts that depend on them say so");
+    notes.add(
+        "netstat does not show socket options or accounts, and without -q no bound-only"
+            + " sockets; verdicts that depend on them say so");
     SocketTable table = new SocketTable(entries, Coverage.WITHOUT_BOUND_ONLY_SOCKETS);
     return new Snapshot(table, hostFacts(), notes);
   }
 
   private static SocketEntry toEntry(Netstat.Row row, Map<Long, String> images) {
-    ProcessRef process = row.pid() == 0 ? CLOSING
-        : new ProcessRef.Seen(row.pid(), images.get(row.pid()), null);
+    ProcessRef process =
+        row.pid() == 0 ? CLOSING : new ProcessRef.Seen(row.pid(), images.get(row.pid()), null);
     Principal owner = row.pid() == 4 ? Principal.WindowsAccount.SYSTEM : Principal.UNKNOWN;
-    return new SocketEntry(row.local(), row.state(), SocketOptions.UNKNOWN.withReusePort(false),
-        owner, process);
+    return new SocketEntry(
+        row.local(), row.state(), SocketOptions.UNKNOWN.withReusePort(false), owner, process);
   }
 
   private HostFacts hostFacts() throws IOException {
     List<ExcludedRange> ranges = new ArrayList<>();
-    ranges.addAll(ExcludedPortRanges.parse(runner.run(List.of("netsh", "int", "ipv4", "show",
-        "excludedportrange", "protocol=tcp")), Family.INET));
-    ranges.addAll(ExcludedPortRanges.parse(runner.run(List.of("netsh", "int", "ipv6", "show",
-        "excludedportrange", "protocol=tcp")), Family.INET6));
+    ranges.addAll(
+        ExcludedPortRanges.parse(
+            runner.run(
+                List.of("netsh", "int", "ipv4", "show", "excludedportrange", "protocol=tcp")),
+            Family.INET));
+    ranges.addAll(
+        ExcludedPortRanges.parse(
+            runner.run(
+                List.of("netsh", "int", "ipv6", "show", "excludedportrange", "protocol=tcp")),
+            Family.INET6));
     Set<InetAddress> addresses = localAddresses.get();
     boolean ipv6 = addresses.stream().anyMatch(a -> a instanceof Inet6Address);
-    LinuxSysctls none = new LinuxSysctls(OptionalInt.empty(), TriState.UNKNOWN,
-        TriState.UNKNOWN, TriState.UNKNOWN);
+    LinuxSysctls none =
+        new LinuxSysctls(OptionalInt.empty(), TriState.UNKNOWN, TriState.UNKNOWN, TriState.UNKNOWN);
     return new HostFacts(addresses, TriState.of(ipv6), none, ranges);
   }
 

@@ -74,7 +74,8 @@ record ConfigLine(Source source, String keyword, String rest, List<String> args)
       for (; i < n; i++) {
         c = text.charAt(i);
         char next = i + 1 < n ? text.charAt(i + 1) : 0;
-        if (c == '\\' && (next == '\'' || next == '"' || next == '\\' || (quote == 0 && next == ' '))) {
+        if (c == '\\'
+            && (next == '\'' || next == '"' || next == '\\' || (quote == 0 && next == ' '))) {
           word.append(next);
           i++;
         } else if (quote == 0 && (c == ' ' || c == '\t')) {

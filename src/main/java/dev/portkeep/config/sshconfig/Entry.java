@@ -24,8 +24,12 @@ sealed interface Entry {
 
   record MatchLine(Source source, MatchCondition condition) implements Entry {}
 
-  /** An {@code Include}: the files its patterns matched, in order, and the patterns that matched none. */
-  record IncludeLine(Source source, List<LoadedFile> files, List<String> unmatched) implements Entry {}
+  /**
+   * An {@code Include}: the files its patterns matched, in order, and the patterns that matched
+   * none.
+   */
+  record IncludeLine(Source source, List<LoadedFile> files, List<String> unmatched)
+      implements Entry {}
 
   /** Any other keyword, known to OpenSSH or not: judged when a host is resolved. */
   record Setting(ConfigLine line) implements Entry {}

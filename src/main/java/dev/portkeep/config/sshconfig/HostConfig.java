@@ -17,13 +17,14 @@ import java.util.Optional;
  *   <li>IdentityFile and UserKnownHostsFile have {@code ~} and the tokens {@link Tokens} lists
  *       expanded;
  *   <li>LocalForward and RemoteForward are joined into {@code -L}/{@code -R} form: the file's
- *       {@code 8080 db:5432} is {@code 8080:db:5432}; duplicates are dropped, as OpenSSH drops them;
+ *       {@code 8080 db:5432} is {@code 8080:db:5432}; duplicates are dropped, as OpenSSH drops
+ *       them;
  *   <li>ProxyJump is the raw text after the keyword (OpenSSH 9.2 does not unquote it) and may be
  *       {@code none}.
  * </ul>
  *
- * Values are not validated: portkeep's option parser does that, and {@link #where} says where a
- * bad one came from.
+ * Values are not validated: portkeep's option parser does that, and {@link #where} says where a bad
+ * one came from.
  */
 public final class HostConfig {
   /** One value and the place it came from, {@code file:line}. */
@@ -60,8 +61,8 @@ public final class HostConfig {
   }
 
   /**
-   * Where the first value of {@code keyword} came from, as {@code file:line} with the home directory
-   * shown as {@code ~}; for "bad value 'x' for Port at ~/.ssh/config:12".
+   * Where the first value of {@code keyword} came from, as {@code file:line} with the home
+   * directory shown as {@code ~}; for "bad value 'x' for Port at ~/.ssh/config:12".
    *
    * @throws IllegalArgumentException if the file set no value for it
    */
@@ -69,12 +70,14 @@ public final class HostConfig {
     return values(keyword).stream()
         .findFirst()
         .map(Value::where)
-        .orElseThrow(() -> new IllegalArgumentException("ssh config sets no " + keyword.canonical()));
+        .orElseThrow(
+            () -> new IllegalArgumentException("ssh config sets no " + keyword.canonical()));
   }
 
   /**
    * What the CLI shows with {@code -v}: keywords portkeep skipped, Match criteria it could not
-   * evaluate, tokens it left unexpanded, Includes that matched nothing. Each starts {@code file:line:}.
+   * evaluate, tokens it left unexpanded, Includes that matched nothing. Each starts {@code
+   * file:line:}.
    */
   public List<String> notes() {
     return notes;

@@ -34,7 +34,10 @@ final class Loader {
     this.env = env;
   }
 
-  /** The entries of {@code file}, which must exist; {@code checkPermissions} as for the default file. */
+  /**
+   * The entries of {@code file}, which must exist; {@code checkPermissions} as for the default
+   * file.
+   */
   Entry.LoadedFile load(Path file, boolean checkPermissions) {
     return read(file, null, checkPermissions);
   }
@@ -74,7 +77,8 @@ final class Loader {
         requireNoEmptyWord(line);
         yield new Entry.HostLine(source, line.args());
       }
-      case "match" -> new Entry.MatchLine(source, MatchCondition.parse(line.delimitedWords(), source));
+      case "match" ->
+          new Entry.MatchLine(source, MatchCondition.parse(line.delimitedWords(), source));
       case "include" -> include(line);
       default -> {
         checkArguments(line);
@@ -124,7 +128,9 @@ final class Loader {
       List<Path> cycle = new ArrayList<>(chain);
       Collections.reverse(cycle);
       String path =
-          cycle.subList(cycle.indexOf(real), cycle.size()).stream().map(this::shown).collect(Collectors.joining(" -> "));
+          cycle.subList(cycle.indexOf(real), cycle.size()).stream()
+              .map(this::shown)
+              .collect(Collectors.joining(" -> "));
       throw new UsageException(
           source.prefix() + " Include loop: " + path + " -> " + shown(file),
           "remove the Include that leads back to a file already being read");
@@ -151,7 +157,8 @@ final class Loader {
       case REMOTE_FORWARD -> requireCount(line, 1, 2);
       case USER_KNOWN_HOSTS_FILE -> {
         requireCount(line, 1, Integer.MAX_VALUE);
-        if (line.args().size() > 1 && line.args().stream().anyMatch(a -> a.equalsIgnoreCase("none"))) {
+        if (line.args().size() > 1
+            && line.args().stream().anyMatch(a -> a.equalsIgnoreCase("none"))) {
           throw new UsageException(
               line.source().prefix() + " UserKnownHostsFile 'none' must appear alone",
               "write 'UserKnownHostsFile none' on its own");
@@ -171,13 +178,19 @@ final class Loader {
     }
     if (args.size() > max) {
       throw new UsageException(
-          line.source().prefix() + " keyword " + keyword + " extra arguments at end of line: '"
-              + String.join(" ", args.subList(max, args.size())) + "'",
+          line.source().prefix()
+              + " keyword "
+              + keyword
+              + " extra arguments at end of line: '"
+              + String.join(" ", args.subList(max, args.size()))
+              + "'",
           "quote a value that contains spaces, or put '#' before a comment");
     }
   }
 
-  /** An empty word is an error; no word at all ({@code Host # comment}) is a block matching nothing. */
+  /**
+   * An empty word is an error; no word at all ({@code Host # comment}) is a block matching nothing.
+   */
   private static void requireNoEmptyWord(ConfigLine line) {
     if (line.args().stream().anyMatch(String::isEmpty)) {
       throw new UsageException(
@@ -190,7 +203,8 @@ final class Loader {
   private void requireNotWorldWritable(Path file, String shown) {
     PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class);
     try {
-      if (view != null && view.readAttributes().permissions().contains(PosixFilePermission.OTHERS_WRITE)) {
+      if (view != null
+          && view.readAttributes().permissions().contains(PosixFilePermission.OTHERS_WRITE)) {
         throw new UsageException(
             "bad permissions on ssh config " + shown + ": anyone may write to it",
             "run chmod o-w " + shown + "; OpenSSH refuses it too");

@@ -32,7 +32,16 @@ final class MatchCondition {
   /** Whether the line matched, and the first criterion portkeep could not evaluate, if reached. */
   record Outcome(boolean matched, String notEvaluated) {}
 
-  private enum Kind { ALL, CANONICAL, FINAL, HOST, ORIGINAL_HOST, USER, LOCAL_USER, NOT_EVALUATED }
+  private enum Kind {
+    ALL,
+    CANONICAL,
+    FINAL,
+    HOST,
+    ORIGINAL_HOST,
+    USER,
+    LOCAL_USER,
+    NOT_EVALUATED
+  }
 
   private record Criterion(Kind kind, boolean negated, String argument, String written) {}
 
@@ -72,7 +81,8 @@ final class MatchCondition {
         throw bad(source, "missing Match criteria for " + attribute);
       }
       String argument = words.get(++i);
-      criteria.add(new Criterion(kind(attribute, source), negated, argument, word + " " + argument));
+      criteria.add(
+          new Criterion(kind(attribute, source), negated, argument, word + " " + argument));
     }
     if (attributes == 0) {
       throw bad(source, "one or more attributes required for Match");
@@ -133,8 +143,10 @@ final class MatchCondition {
       case CANONICAL, FINAL -> facts.finalPass();
       case HOST -> Patterns.matchesHostList(facts.matchHost(), c.argument());
       case ORIGINAL_HOST -> Patterns.matchesHostList(facts.originalHost(), c.argument());
-      case USER -> Patterns.matchList(facts.remoteUser(), c.argument(), false) == Patterns.ListMatch.MATCH;
-      case LOCAL_USER -> Patterns.matchList(facts.localUser(), c.argument(), false) == Patterns.ListMatch.MATCH;
+      case USER ->
+          Patterns.matchList(facts.remoteUser(), c.argument(), false) == Patterns.ListMatch.MATCH;
+      case LOCAL_USER ->
+          Patterns.matchList(facts.localUser(), c.argument(), false) == Patterns.ListMatch.MATCH;
       case ALL, NOT_EVALUATED -> throw new IllegalStateException("handled by evaluate: " + c);
     };
   }

@@ -9,8 +9,8 @@ import java.util.Optional;
 /**
  * Every word OpenSSH's client accepts as a keyword in ssh_config, with what portkeep does with it.
  * The list is readconf.c's table from OpenSSH 9.2 (checked against Debian's ssh by {@code
- * SshConfigOpenSshParityTest}), plus the few keywords later 9.x and 10.x releases added, so a config
- * written for a newer ssh still loads, plus Debian's own additions.
+ * SshConfigOpenSshParityTest}), plus the few keywords later 9.x and 10.x releases added, so a
+ * config written for a newer ssh still loads, plus Debian's own additions.
  */
 final class OpenSshKeywords {
   /** What a keyword means to portkeep. */
@@ -25,7 +25,9 @@ final class OpenSshKeywords {
     DEPRECATED
   }
 
-  /** One accepted spelling: its canonical name for messages, its role, its portkeep keyword if used. */
+  /**
+   * One accepted spelling: its canonical name for messages, its role, its portkeep keyword if used.
+   */
   record Known(String canonical, Role role, Optional<Keyword> keyword) {}
 
   private static final Map<String, Known> BY_LOWER_NAME = new HashMap<>();
@@ -46,45 +48,133 @@ final class OpenSshKeywords {
     }
 
     notUsed(
-        "AddKeysToAgent", "AddressFamily", "BindAddress", "BindInterface", "CanonicalDomains",
-        "CanonicalizeFallbackLocal", "CanonicalizeHostname", "CanonicalizeMaxDots",
-        "CanonicalizePermittedCNAMEs", "CASignatureAlgorithms", "CertificateFile", "ChannelTimeout",
-        "CheckHostIP", "Ciphers", "ClearAllForwardings", "Compression", "ConnectionAttempts",
-        "ControlMaster", "ControlPath", "ControlPersist", "EnableEscapeCommandline",
-        "EnableSSHKeysign", "EscapeChar", "FingerprintHash", "ForkAfterAuthentication",
-        "ForwardAgent", "ForwardX11", "ForwardX11Timeout", "ForwardX11Trusted", "GatewayPorts",
-        "GlobalKnownHostsFile", "GSSAPIAuthentication", "GSSAPIDelegateCredentials",
-        "HashKnownHosts", "HostbasedAcceptedAlgorithms", "HostbasedAuthentication",
-        "HostKeyAlgorithms", "HostKeyAlias", "IdentitiesOnly", "IdentityAgent", "IPQoS",
-        "KbdInteractiveAuthentication", "KbdInteractiveDevices", "KexAlgorithms",
-        "KnownHostsCommand", "LocalCommand", "LogLevel", "LogVerbose", "MACs",
-        "NoHostAuthenticationForLocalhost", "NumberOfPasswordPrompts", "PasswordAuthentication",
-        "PermitLocalCommand", "PermitRemoteOpen", "PKCS11Provider", "PreferredAuthentications",
-        "ProxyCommand", "ProxyUseFdpass", "PubkeyAcceptedAlgorithms", "PubkeyAuthentication",
-        "RekeyLimit", "RemoteCommand", "RequestTTY", "RequiredRSASize", "RevokedHostKeys",
-        "SecurityKeyProvider", "SendEnv", "SessionType", "SetEnv", "SmartcardDevice", "StdinNull",
-        "StreamLocalBindMask", "StreamLocalBindUnlink", "SyslogFacility", "TCPKeepAlive", "Tunnel",
-        "TunnelDevice", "UpdateHostKeys", "VerifyHostKeyDNS", "VisualHostKey", "XAuthLocation");
+        "AddKeysToAgent",
+        "AddressFamily",
+        "BindAddress",
+        "BindInterface",
+        "CanonicalDomains",
+        "CanonicalizeFallbackLocal",
+        "CanonicalizeHostname",
+        "CanonicalizeMaxDots",
+        "CanonicalizePermittedCNAMEs",
+        "CASignatureAlgorithms",
+        "CertificateFile",
+        "ChannelTimeout",
+        "CheckHostIP",
+        "Ciphers",
+        "ClearAllForwardings",
+        "Compression",
+        "ConnectionAttempts",
+        "ControlMaster",
+        "ControlPath",
+        "ControlPersist",
+        "EnableEscapeCommandline",
+        "EnableSSHKeysign",
+        "EscapeChar",
+        "FingerprintHash",
+        "ForkAfterAuthentication",
+        "ForwardAgent",
+        "ForwardX11",
+        "ForwardX11Timeout",
+        "ForwardX11Trusted",
+        "GatewayPorts",
+        "GlobalKnownHostsFile",
+        "GSSAPIAuthentication",
+        "GSSAPIDelegateCredentials",
+        "HashKnownHosts",
+        "HostbasedAcceptedAlgorithms",
+        "HostbasedAuthentication",
+        "HostKeyAlgorithms",
+        "HostKeyAlias",
+        "IdentitiesOnly",
+        "IdentityAgent",
+        "IPQoS",
+        "KbdInteractiveAuthentication",
+        "KbdInteractiveDevices",
+        "KexAlgorithms",
+        "KnownHostsCommand",
+        "LocalCommand",
+        "LogLevel",
+        "LogVerbose",
+        "MACs",
+        "NoHostAuthenticationForLocalhost",
+        "NumberOfPasswordPrompts",
+        "PasswordAuthentication",
+        "PermitLocalCommand",
+        "PermitRemoteOpen",
+        "PKCS11Provider",
+        "PreferredAuthentications",
+        "ProxyCommand",
+        "ProxyUseFdpass",
+        "PubkeyAcceptedAlgorithms",
+        "PubkeyAuthentication",
+        "RekeyLimit",
+        "RemoteCommand",
+        "RequestTTY",
+        "RequiredRSASize",
+        "RevokedHostKeys",
+        "SecurityKeyProvider",
+        "SendEnv",
+        "SessionType",
+        "SetEnv",
+        "SmartcardDevice",
+        "StdinNull",
+        "StreamLocalBindMask",
+        "StreamLocalBindUnlink",
+        "SyslogFacility",
+        "TCPKeepAlive",
+        "Tunnel",
+        "TunnelDevice",
+        "UpdateHostKeys",
+        "VerifyHostKeyDNS",
+        "VisualHostKey",
+        "XAuthLocation");
     // Old spellings OpenSSH maps onto the keywords above.
     notUsed(
-        "ChallengeResponseAuthentication", "SkeyAuthentication", "TISAuthentication",
-        "DSAAuthentication", "KeepAlive", "HostbasedKeyTypes", "PubkeyAcceptedKeyTypes");
+        "ChallengeResponseAuthentication",
+        "SkeyAuthentication",
+        "TISAuthentication",
+        "DSAAuthentication",
+        "KeepAlive",
+        "HostbasedKeyTypes",
+        "PubkeyAcceptedKeyTypes");
     // Newer than 9.2: ObscureKeystrokeTiming (9.7), Tag (9.4), RefuseConnection (10.0),
     // WarnWeakCrypto (10.1). Debian's GSSAPI key exchange patch adds the GSSAPI* ones.
     notUsed(
-        "ObscureKeystrokeTiming", "Tag", "RefuseConnection", "WarnWeakCrypto",
-        "GSSAPIKeyExchange", "GSSAPIClientIdentity", "GSSAPIServerIdentity",
-        "GSSAPIRenewalForcesRekey", "GSSAPITrustDns", "GSSAPIKexAlgorithms");
+        "ObscureKeystrokeTiming",
+        "Tag",
+        "RefuseConnection",
+        "WarnWeakCrypto",
+        "GSSAPIKeyExchange",
+        "GSSAPIClientIdentity",
+        "GSSAPIServerIdentity",
+        "GSSAPIRenewalForcesRekey",
+        "GSSAPITrustDns",
+        "GSSAPIKexAlgorithms");
     deprecated(
-        "Protocol", "Cipher", "FallBackToRsh", "GlobalKnownHostsFile2", "RhostsAuthentication",
-        "UserKnownHostsFile2", "UseRoaming", "UseRsh", "UsePrivilegedPort", "UseBlacklistedKeys",
-        "AFSTokenPassing", "KerberosAuthentication", "KerberosTGTPassing", "RSAAuthentication",
-        "RhostsRSAAuthentication", "CompressionLevel");
+        "Protocol",
+        "Cipher",
+        "FallBackToRsh",
+        "GlobalKnownHostsFile2",
+        "RhostsAuthentication",
+        "UserKnownHostsFile2",
+        "UseRoaming",
+        "UseRsh",
+        "UsePrivilegedPort",
+        "UseBlacklistedKeys",
+        "AFSTokenPassing",
+        "KerberosAuthentication",
+        "KerberosTGTPassing",
+        "RSAAuthentication",
+        "RhostsRSAAuthentication",
+        "CompressionLevel");
   }
 
   private OpenSshKeywords() {}
 
-  /** The keyword spelled {@code word} in any case, or empty when OpenSSH would call it a bad option. */
+  /**
+   * The keyword spelled {@code word} in any case, or empty when OpenSSH would call it a bad option.
+   */
   static Optional<Known> lookup(String word) {
     return Optional.ofNullable(BY_LOWER_NAME.get(lower(word)));
   }

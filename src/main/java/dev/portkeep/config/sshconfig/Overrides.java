@@ -10,7 +10,8 @@ import java.util.Optional;
  * file's own values for these keywords are then not reported.
  */
 public record Overrides(Optional<String> user, Optional<String> port, Optional<String> hostName) {
-  public static final Overrides NONE = new Overrides(Optional.empty(), Optional.empty(), Optional.empty());
+  public static final Overrides NONE =
+      new Overrides(Optional.empty(), Optional.empty(), Optional.empty());
 
   public Overrides {
     Objects.requireNonNull(user, "user");

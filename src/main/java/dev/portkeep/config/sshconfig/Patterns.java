@@ -2,7 +2,9 @@ package dev.portkeep.config.sshconfig;
 
 import java.util.Locale;
 
-/** OpenSSH's match.c: {@code *} and {@code ?} wildcards, and comma-separated lists with {@code !}. */
+/**
+ * OpenSSH's match.c: {@code *} and {@code ?} wildcards, and comma-separated lists with {@code !}.
+ */
 final class Patterns {
   /** What a pattern list says about a string. */
   enum ListMatch {
@@ -26,7 +28,8 @@ final class Patterns {
     int starP = -1;
     int starT = 0;
     while (t < text.length()) {
-      if (p < pattern.length() && (pattern.charAt(p) == '?' || pattern.charAt(p) == text.charAt(t))) {
+      if (p < pattern.length()
+          && (pattern.charAt(p) == '?' || pattern.charAt(p) == text.charAt(t))) {
         t++;
         p++;
       } else if (p < pattern.length() && pattern.charAt(p) == '*') {

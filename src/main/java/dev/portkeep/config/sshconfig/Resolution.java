@@ -63,7 +63,9 @@ final class Resolution implements MatchCondition.Facts {
         case Entry.MatchLine match -> active = matches(match, neverMatch) && !neverMatch;
         case Entry.IncludeLine include -> {
           if (active) {
-            include.unmatched().forEach(p -> note(include.source(), "Include " + p + " matched no files"));
+            include
+                .unmatched()
+                .forEach(p -> note(include.source(), "Include " + p + " matched no files"));
           }
           for (Entry.LoadedFile file : include.files()) {
             walk(file.entries(), active, neverMatch || !active);
@@ -74,12 +76,19 @@ final class Resolution implements MatchCondition.Facts {
     }
   }
 
-  /** Evaluated even where it can never apply, as OpenSSH does: "final" still asks for the second pass. */
+  /**
+   * Evaluated even where it can never apply, as OpenSSH does: "final" still asks for the second
+   * pass.
+   */
   private boolean matches(Entry.MatchLine match, boolean neverMatch) {
     wantFinalPass |= match.condition().requestsFinalPass();
     MatchCondition.Outcome outcome = match.condition().evaluate(this);
     if (outcome.notEvaluated() != null && !neverMatch) {
-      note(match.source(), "Match " + outcome.notEvaluated() + " is not evaluated by portkeep; the block is skipped");
+      note(
+          match.source(),
+          "Match "
+              + outcome.notEvaluated()
+              + " is not evaluated by portkeep; the block is skipped");
     }
     return outcome.matched();
   }
@@ -117,7 +126,8 @@ final class Resolution implements MatchCondition.Facts {
 
   private void rejectUnknown(ConfigLine line, boolean active) {
     String lower = line.keyword().toLowerCase(Locale.ROOT);
-    if (ignoreUnknown != null && Patterns.matchList(lower, ignoreUnknown, true) == Patterns.ListMatch.MATCH) {
+    if (ignoreUnknown != null
+        && Patterns.matchList(lower, ignoreUnknown, true) == Patterns.ListMatch.MATCH) {
       if (active) {
         note(line.source(), line.keyword() + " is unknown to OpenSSH, skipped by IgnoreUnknown");
       }
@@ -127,7 +137,8 @@ final class Resolution implements MatchCondition.Facts {
     throw new UsageException(
         line.source().prefix() + " Bad configuration option: " + line.keyword(),
         ours
-            ? line.keyword() + " is portkeep's own option, which ssh would reject here: give it with -o"
+            ? line.keyword()
+                + " is portkeep's own option, which ssh would reject here: give it with -o"
             : "check the spelling; portkeep reads this file as OpenSSH does (IgnoreUnknown skips words on purpose)");
   }
 
@@ -159,7 +170,8 @@ final class Resolution implements MatchCondition.Facts {
         }
         addOnce(keyword, args.get(0), line.source());
       }
-      case LOCAL_FORWARD, REMOTE_FORWARD, DYNAMIC_FORWARD -> addOnce(keyword, String.join(":", args), line.source());
+      case LOCAL_FORWARD, REMOTE_FORWARD, DYNAMIC_FORWARD ->
+          addOnce(keyword, String.join(":", args), line.source());
       case USER_KNOWN_HOSTS_FILE -> {
         if (!values.containsKey(keyword)) {
           args.forEach(file -> add(keyword, file, line.source()));
@@ -167,11 +179,16 @@ final class Resolution implements MatchCondition.Facts {
       }
       case PROXY_JUMP -> {
         if (proxyCommand != null && !values.containsKey(keyword)) {
-          note(line.source(), "ProxyJump ignored: the ProxyCommand at " + proxyCommand + " came first, as OpenSSH decides");
+          note(
+              line.source(),
+              "ProxyJump ignored: the ProxyCommand at "
+                  + proxyCommand
+                  + " came first, as OpenSSH decides");
         }
         setFirst(keyword, proxyCommand == null, line.rawValue(), line.source());
       }
-      case HOST_NAME -> setFirst(keyword, !finalPass && given.hostName().isEmpty(), args.get(0), line.source());
+      case HOST_NAME ->
+          setFirst(keyword, !finalPass && given.hostName().isEmpty(), args.get(0), line.source());
       case USER -> setFirst(keyword, given.user().isEmpty(), args.get(0), line.source());
       case PORT -> setFirst(keyword, given.port().isEmpty(), args.get(0), line.source());
       default -> setFirst(keyword, true, args.get(0), line.source());
@@ -185,7 +202,8 @@ final class Resolution implements MatchCondition.Facts {
   }
 
   private void addOnce(Keyword keyword, String value, Source source) {
-    if (values.getOrDefault(keyword, List.of()).stream().noneMatch(raw -> raw.text().equals(value))) {
+    if (values.getOrDefault(keyword, List.of()).stream()
+        .noneMatch(raw -> raw.text().equals(value))) {
       add(keyword, value, source);
     }
   }
@@ -210,7 +228,8 @@ final class Resolution implements MatchCondition.Facts {
   /** ssh's host name after reading the files: HostName with %h expanded, lower-cased. */
   private String hostName() {
     if (given.hostName().isPresent()) {
-      return Tokens.hostName(given.hostName().get(), hostArgument, new Source("command line", 0)).toLowerCase(Locale.ROOT);
+      return Tokens.hostName(given.hostName().get(), hostArgument, new Source("command line", 0))
+          .toLowerCase(Locale.ROOT);
     }
     return firstRaw(Keyword.HOST_NAME)
         .map(raw -> Tokens.hostName(raw.text(), hostArgument, raw.source()))
@@ -272,13 +291,16 @@ final class Resolution implements MatchCondition.Facts {
 
   private String expand(Keyword keyword, Raw raw, Map<Character, String> tokens) {
     return switch (keyword) {
-      case HOST_NAME -> Tokens.hostName(raw.text(), hostArgument, raw.source()).toLowerCase(Locale.ROOT);
+      case HOST_NAME ->
+          Tokens.hostName(raw.text(), hostArgument, raw.source()).toLowerCase(Locale.ROOT);
       case IDENTITY_FILE, USER_KNOWN_HOSTS_FILE -> {
         String path = raw.text();
         if (path.equals("~") || path.startsWith("~/")) {
           path = env.expand(path).toString();
         } else if (path.startsWith("~")) {
-          note(raw.source(), keyword.canonical() + " '" + path + "': portkeep expands only ~/, not ~user/");
+          note(
+              raw.source(),
+              keyword.canonical() + " '" + path + "': portkeep expands only ~/, not ~user/");
         }
         yield Tokens.path(path, tokens, raw.source(), keyword.canonical(), note -> notes.add(note));
       }

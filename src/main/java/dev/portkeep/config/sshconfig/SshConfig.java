@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The user's OpenSSH client configuration, read as ssh reads it: {@code ~/.ssh/config} (or the
- * file given with {@code -F}) and everything it includes. Only this file is read, not {@code
+ * The user's OpenSSH client configuration, read as ssh reads it: {@code ~/.ssh/config} (or the file
+ * given with {@code -F}) and everything it includes. Only this file is read, not {@code
  * /etc/ssh/ssh_config}.
  *
  * <p>{@link #load} fails on what ssh rejects in any block (bad quotes, missing or extra arguments,
@@ -28,8 +28,8 @@ public final class SshConfig {
 
   /**
    * Reads {@code file} and its Includes. The default {@code ~/.ssh/config} may be missing (an empty
-   * configuration) and, like every included file, must not be writable by others; any other file
-   * is a {@code -F} file and must exist. {@code -F none} reads nothing, as in ssh.
+   * configuration) and, like every included file, must not be writable by others; any other file is
+   * a {@code -F} file and must exist. {@code -F none} reads nothing, as in ssh.
    */
   public static SshConfig load(Path file, Environment env) {
     Objects.requireNonNull(file, "file");
@@ -37,7 +37,8 @@ public final class SshConfig {
     if (file.toString().equalsIgnoreCase("none")) {
       return empty(env);
     }
-    boolean isDefault = file.toAbsolutePath().normalize().equals(defaultFile(env).toAbsolutePath().normalize());
+    boolean isDefault =
+        file.toAbsolutePath().normalize().equals(defaultFile(env).toAbsolutePath().normalize());
     if (!Files.exists(file)) {
       if (isDefault) {
         return empty(env);
@@ -62,12 +63,17 @@ public final class SshConfig {
     return env.sshDir().resolve("config");
   }
 
-  /** The values for {@code host}, the host part of the destination exactly as given (no user@, no :port). */
+  /**
+   * The values for {@code host}, the host part of the destination exactly as given (no user@, no
+   * :port).
+   */
   public HostConfig resolve(String host) {
     return resolve(host, Overrides.NONE);
   }
 
-  /** As {@link #resolve(String)}, with the values the command line fixed before the file is read. */
+  /**
+   * As {@link #resolve(String)}, with the values the command line fixed before the file is read.
+   */
   public HostConfig resolve(String host, Overrides given) {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(given, "given");

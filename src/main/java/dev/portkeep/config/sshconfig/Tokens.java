@@ -5,11 +5,11 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * OpenSSH's percent_expand() for the values portkeep reads. Expanded: {@code %h} (the host name
- * to connect to, lower-cased), {@code %n} (the host as given), {@code %p}, {@code %r} (remote
- * user), {@code %u} (local user), {@code %d} (home directory) and {@code %%}. OpenSSH's other
- * tokens for file names ({@code %C %i %j %k %L %l}) and {@code ${VAR}} are left as written, with a
- * note; a token OpenSSH does not know is an error, as in OpenSSH.
+ * OpenSSH's percent_expand() for the values portkeep reads. Expanded: {@code %h} (the host name to
+ * connect to, lower-cased), {@code %n} (the host as given), {@code %p}, {@code %r} (remote user),
+ * {@code %u} (local user), {@code %d} (home directory) and {@code %%}. OpenSSH's other tokens for
+ * file names ({@code %C %i %j %k %L %l}) and {@code ${VAR}} are left as written, with a note; a
+ * token OpenSSH does not know is an error, as in OpenSSH.
  */
 final class Tokens {
   /** The tokens OpenSSH's client accepts in IdentityFile and UserKnownHostsFile. */
@@ -23,15 +23,26 @@ final class Tokens {
   }
 
   /** IdentityFile and UserKnownHostsFile, after {@code ~} expansion. */
-  static String path(String value, Map<Character, String> values, Source source, String keyword, Consumer<String> notes) {
+  static String path(
+      String value,
+      Map<Character, String> values,
+      Source source,
+      String keyword,
+      Consumer<String> notes) {
     if (value.contains("${")) {
-      notes.accept(source + ": " + keyword + " '" + value + "': portkeep does not expand ${...} variables");
+      notes.accept(
+          source + ": " + keyword + " '" + value + "': portkeep does not expand ${...} variables");
     }
     return expand(value, values, CLIENT_TOKENS, source, keyword, notes);
   }
 
   private static String expand(
-      String value, Map<Character, String> values, String accepted, Source source, String keyword, Consumer<String> notes) {
+      String value,
+      Map<Character, String> values,
+      String accepted,
+      Source source,
+      String keyword,
+      Consumer<String> notes) {
     StringBuilder out = new StringBuilder(value.length());
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
@@ -51,7 +62,8 @@ final class Tokens {
         out.append(values.get(token));
       } else if (accepted.indexOf(token) >= 0) {
         out.append('%').append(token);
-        notes.accept(source + ": " + keyword + " '" + value + "': portkeep does not expand %" + token);
+        notes.accept(
+            source + ": " + keyword + " '" + value + "': portkeep does not expand %" + token);
       } else {
         throw new UsageException(
             source.prefix() + " unknown token '%" + token + "' in " + keyword + " '" + value + "'",

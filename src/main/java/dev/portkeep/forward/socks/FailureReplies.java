@@ -7,11 +7,14 @@ import java.util.Locale;
 
 /**
  * Chooses the SOCKS reply for a channel that did not open. RFC 4254 gives the server one code for
- * every failure to reach the target ({@code CONNECT_FAILED}), so the server's message, which OpenSSH
- * fills with {@code strerror} or {@code gai_strerror} text, tells refused from unresolvable.
+ * every failure to reach the target ({@code CONNECT_FAILED}), so the server's message, which
+ * OpenSSH fills with {@code strerror} or {@code gai_strerror} text, tells refused from
+ * unresolvable.
  */
 final class FailureReplies {
-  /** Words of getaddrinfo errors (glibc, musl, BSD) and of servers that say they could not resolve. */
+  /**
+   * Words of getaddrinfo errors (glibc, musl, BSD) and of servers that say they could not resolve.
+   */
   private static final List<String> NAME_FAILURES =
       List.of(
           "name or service not known",

@@ -1,13 +1,13 @@
 package dev.portkeep.forward.socks;
 
+import dev.portkeep.config.ForwardSpec;
 import dev.portkeep.forward.ChannelOpenFailure;
 import dev.portkeep.forward.ChannelOpener;
 import dev.portkeep.forward.Conduit;
-import dev.portkeep.config.ForwardSpec;
-import dev.portkeep.status.TunnelEvents;
 import dev.portkeep.forward.Pump;
 import dev.portkeep.forward.socks.SocksParser.Phase;
 import dev.portkeep.forward.socks.SocksParser.Step;
+import dev.portkeep.status.TunnelEvents;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -21,13 +21,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One SOCKS client, in order: read the handshake within the deadline, open the channel, reply, pump.
- * The caller closes the socket afterwards.
+ * One SOCKS client, in order: read the handshake within the deadline, open the channel, reply,
+ * pump. The caller closes the socket afterwards.
  */
 final class SocksConnection {
   private static final Logger log = LoggerFactory.getLogger(SocksForwarder.class);
-  /** After a refusal, how long and how much to read before closing, so no RST overtakes the reply. */
+
+  /**
+   * After a refusal, how long and how much to read before closing, so no RST overtakes the reply.
+   */
   private static final Duration LINGER = Duration.ofSeconds(1);
+
   private static final int LINGER_BYTES = 64 * 1024;
 
   private final String spec;
@@ -67,7 +71,11 @@ final class SocksConnection {
       }
     } catch (SocketTimeoutException e) {
       counters.rejected.increment();
-      log.debug("-D {}: {} sent no complete request within {} ms; closing", spec, client, handshakeTimeout.toMillis());
+      log.debug(
+          "-D {}: {} sent no complete request within {} ms; closing",
+          spec,
+          client,
+          handshakeTimeout.toMillis());
     } catch (IOException e) {
       log.debug("-D {}: connection from {} ends: {}", spec, client, e.toString());
     } catch (InterruptedException e) {
@@ -105,7 +113,11 @@ final class SocksConnection {
         }
         case Step.NoAcceptableMethod(String offered) -> {
           counters.rejected.increment();
-          log.debug("-D {}: {} offers no SOCKS5 method we take (offered: {}; we take 00)", spec, client, offered);
+          log.debug(
+              "-D {}: {} offers no SOCKS5 method we take (offered: {}; we take 00)",
+              spec,
+              client,
+              offered);
           refuse(new byte[] {5, (byte) 0xff});
           return null;
         }
@@ -128,7 +140,8 @@ final class SocksConnection {
       channelFailed(request, e);
       return;
     } catch (IllegalStateException e) {
-      // MINA refuses to register a channel on a closing session this way; the client still gets a reply.
+      // MINA refuses to register a channel on a closing session this way; the client still gets a
+      // reply.
       channelFailed(request, new IOException("SSH session is closing: " + e.getMessage(), e));
       return;
     }
@@ -149,7 +162,10 @@ final class SocksConnection {
     counters.refused.increment();
     boolean byServer = e instanceof ChannelOpenFailure;
     SocksReply reply = FailureReplies.forFailure(e);
-    String how = byServer ? "cannot reach {} for {} ({}): {}" : "cannot reach {} for {} ({}), no SSH session: {}";
+    String how =
+        byServer
+            ? "cannot reach {} for {} ({}): {}"
+            : "cannot reach {} for {} ({}), no SSH session: {}";
     if (reply == SocksReply.CONNECTION_REFUSED || reply == SocksReply.HOST_UNREACHABLE) {
       log.info("-D {}: " + how, spec, request.target(), client, request.version(), e.getMessage());
     } else {
@@ -159,7 +175,10 @@ final class SocksConnection {
     refuse(reply.encode(request.version()));
   }
 
-  /** Sends a final reply, then reads a little until the client closes, so its unread bytes cause no RST. */
+  /**
+   * Sends a final reply, then reads a little until the client closes, so its unread bytes cause no
+   * RST.
+   */
   private void refuse(byte[] reply) throws IOException {
     if (reply.length > 0) {
       write(reply);
@@ -178,7 +197,10 @@ final class SocksConnection {
     }
   }
 
-  /** Reads into the buffer; false at the client's EOF; {@link SocketTimeoutException} past the deadline. */
+  /**
+   * Reads into the buffer; false at the client's EOF; {@link SocketTimeoutException} past the
+   * deadline.
+   */
   private boolean readMore(long deadline) throws IOException {
     long left = Duration.ofNanos(deadline - System.nanoTime()).toMillis();
     if (left <= 0) {

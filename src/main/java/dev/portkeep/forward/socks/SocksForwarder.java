@@ -1,9 +1,9 @@
 package dev.portkeep.forward.socks;
 
 import dev.portkeep.bind.Listener;
+import dev.portkeep.config.ForwardSpec;
 import dev.portkeep.forward.Acceptor;
 import dev.portkeep.forward.ChannelOpener;
-import dev.portkeep.config.ForwardSpec;
 import dev.portkeep.forward.ForwardStats;
 import dev.portkeep.forward.LocalService;
 import dev.portkeep.status.TunnelEvents;
@@ -12,10 +12,10 @@ import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Serves one {@code -D} forward: a SOCKS4, SOCKS4a and SOCKS5 (CONNECT, no authentication) server on
- * its listener's sockets that opens a {@code direct-tcpip} channel per request, with host names left
- * for the SSH server to resolve. Closing stops accepting at once and gives open connections a grace
- * period before they are cut.
+ * Serves one {@code -D} forward: a SOCKS4, SOCKS4a and SOCKS5 (CONNECT, no authentication) server
+ * on its listener's sockets that opens a {@code direct-tcpip} channel per request, with host names
+ * left for the SSH server to resolve. Closing stops accepting at once and gives open connections a
+ * grace period before they are cut.
  */
 public final class SocksForwarder implements LocalService {
   /** How long a client has from connecting to completing its request. */
@@ -30,16 +30,19 @@ public final class SocksForwarder implements LocalService {
   private final Acceptor acceptor;
   private final Counters counters = new Counters();
 
-  /**
-   * {@code forward} is the {@code -D} it serves; its text is quoted in logs.
-   */
-  public SocksForwarder(ForwardSpec.Dynamic forward, Listener listener, ChannelOpener opener, TunnelEvents events) {
+  /** {@code forward} is the {@code -D} it serves; its text is quoted in logs. */
+  public SocksForwarder(
+      ForwardSpec.Dynamic forward, Listener listener, ChannelOpener opener, TunnelEvents events) {
     this(forward, listener, opener, events, DEFAULT_HANDSHAKE_TIMEOUT);
   }
 
   /** As above, with the time a client has from connecting to completing its request. */
   public SocksForwarder(
-      ForwardSpec.Dynamic forward, Listener listener, ChannelOpener opener, TunnelEvents events, Duration handshakeTimeout) {
+      ForwardSpec.Dynamic forward,
+      Listener listener,
+      ChannelOpener opener,
+      TunnelEvents events,
+      Duration handshakeTimeout) {
     this.forward = Objects.requireNonNull(forward, "forward");
     this.spec = forward.spec();
     this.listener = Objects.requireNonNull(listener, "listener");
@@ -47,14 +50,17 @@ public final class SocksForwarder implements LocalService {
     this.events = Objects.requireNonNull(events, "events");
     this.handshakeTimeout = Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
     if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
-      throw new IllegalArgumentException("handshake timeout " + handshakeTimeout + " must be positive");
+      throw new IllegalArgumentException(
+          "handshake timeout " + handshakeTimeout + " must be positive");
     }
     this.acceptor = new Acceptor(listener, "-D " + spec);
   }
 
   @Override
   public void start() {
-    acceptor.start(socket -> new SocksConnection(forward, socket, opener, events, handshakeTimeout, counters).run());
+    acceptor.start(
+        socket ->
+            new SocksConnection(forward, socket, opener, events, handshakeTimeout, counters).run());
   }
 
   @Override
@@ -92,5 +98,4 @@ public final class SocksForwarder implements LocalService {
   public void close(Duration grace) {
     acceptor.close(grace);
   }
-
 }

@@ -13,14 +13,17 @@ import java.util.HexFormat;
 /**
  * Parses SOCKS4, SOCKS4a and SOCKS5 CONNECT handshakes from the bytes received so far, without I/O.
  * The caller keeps one buffer of {@link #MAX_MESSAGE} bytes, appends what it reads and asks again
- * after {@link Step.NeedMore}; every input of {@code MAX_MESSAGE} bytes gets a decision, so the buffer
- * never grows. Bytes past {@code consumed} belong to the client's next message or its payload.
+ * after {@link Step.NeedMore}; every input of {@code MAX_MESSAGE} bytes gets a decision, so the
+ * buffer never grows. Bytes past {@code consumed} belong to the client's next message or its
+ * payload.
  */
 final class SocksParser {
   /** Longest SOCKS4 user id, including its terminating NUL (OpenSSH's 2014 bug class). */
   static final int MAX_USERID = 1024;
+
   /** Longest host name (SOCKS5's one-byte length; the same limit for SOCKS4a). */
   static final int MAX_HOST = 255;
+
   /** Longest message: a SOCKS4a request with the longest user id and host name. */
   static final int MAX_MESSAGE = 8 + MAX_USERID + MAX_HOST + 1;
 
@@ -29,7 +32,9 @@ final class SocksParser {
 
   private SocksParser() {}
 
-  /** Where the handshake stands: the first message, or a SOCKS5 request after the method was chosen. */
+  /**
+   * Where the handshake stands: the first message, or a SOCKS5 request after the method was chosen.
+   */
   enum Phase {
     FIRST,
     SOCKS5_REQUEST
@@ -40,7 +45,9 @@ final class SocksParser {
     /** The message is incomplete; read more and ask again. */
     record NeedMore() implements Step {}
 
-    /** A SOCKS5 greeting offering "no authentication": reply {@code 05 00}, then parse the request. */
+    /**
+     * A SOCKS5 greeting offering "no authentication": reply {@code 05 00}, then parse the request.
+     */
     record MethodChosen(int consumed) implements Step {}
 
     /** A complete CONNECT request. */
@@ -49,14 +56,19 @@ final class SocksParser {
     /** A well-framed request we turn down: send {@code reply}, then close. */
     record Reject(SocksVersion version, SocksReply reply, String why) implements Step {}
 
-    /** A SOCKS5 greeting without "no authentication" among its methods: reply {@code 05 FF}, close. */
+    /**
+     * A SOCKS5 greeting without "no authentication" among its methods: reply {@code 05 FF}, close.
+     */
     record NoAcceptableMethod(String offered) implements Step {}
 
     /** The first byte is no SOCKS version: close without a word. */
     record NotSocks(int firstByte) implements Step {}
   }
 
-  /** Parses {@code data[0, length)}, which holds everything received since the last consumed message. */
+  /**
+   * Parses {@code data[0, length)}, which holds everything received since the last consumed
+   * message.
+   */
   static Step parse(Phase phase, byte[] data, int length) {
     if (length > data.length || length > MAX_MESSAGE) {
       throw new IllegalArgumentException("length " + length + " exceeds the buffer");
@@ -92,7 +104,9 @@ final class SocksParser {
 
   private static Step socks5Request(byte[] data, int length) {
     if (data[0] != 5) {
-      return reject5(SocksReply.GENERAL_FAILURE, "request version " + (data[0] & 0xff) + " after a SOCKS5 greeting");
+      return reject5(
+          SocksReply.GENERAL_FAILURE,
+          "request version " + (data[0] & 0xff) + " after a SOCKS5 greeting");
     }
     if (length < 4) {
       return NEED_MORE;
@@ -129,10 +143,14 @@ final class SocksParser {
     if (host == null) {
       return reject5(SocksReply.GENERAL_FAILURE, "host name with control characters or bad UTF-8");
     }
-    return new Step.Connect(SocksVersion.SOCKS5, new Endpoint(host, port(data, addressEnd)), addressEnd + 2);
+    return new Step.Connect(
+        SocksVersion.SOCKS5, new Endpoint(host, port(data, addressEnd)), addressEnd + 2);
   }
 
-  /** {@code VN CD DSTPORT DSTIP USERID NUL}, and for 4a, DSTIP 0.0.0.x with {@code HOST NUL} after it. */
+  /**
+   * {@code VN CD DSTPORT DSTIP USERID NUL}, and for 4a, DSTIP 0.0.0.x with {@code HOST NUL} after
+   * it.
+   */
   private static Step socks4(byte[] data, int length) {
     if (length < 8) {
       return NEED_MORE;
@@ -163,7 +181,9 @@ final class SocksParser {
       host = ipLiteral(data, 4, 8);
     }
     if (data[1] != CONNECT) {
-      return reject4(version, "command " + (data[1] == 2 ? "BIND" : "0x" + HexFormat.of().toHexDigits(data[1])));
+      return reject4(
+          version,
+          "command " + (data[1] == 2 ? "BIND" : "0x" + HexFormat.of().toHexDigits(data[1])));
     }
     if (host == null) {
       return reject4(version, "host name with control characters or bad UTF-8");
@@ -187,7 +207,12 @@ final class SocksParser {
   /** Dotted IPv4 or IPv6 text, built without any name lookup. */
   private static String ipLiteral(byte[] data, int from, int to) {
     if (to - from == 4) {
-      return (data[from] & 0xff) + "." + (data[from + 1] & 0xff) + "." + (data[from + 2] & 0xff) + "."
+      return (data[from] & 0xff)
+          + "."
+          + (data[from + 1] & 0xff)
+          + "."
+          + (data[from + 2] & 0xff)
+          + "."
           + (data[from + 3] & 0xff);
     }
     try {
@@ -198,7 +223,10 @@ final class SocksParser {
     }
   }
 
-  /** The name as UTF-8 text, or null if it is not valid UTF-8 or holds a control character (NUL included). */
+  /**
+   * The name as UTF-8 text, or null if it is not valid UTF-8 or holds a control character (NUL
+   * included).
+   */
   private static String hostName(byte[] data, int from, int to) {
     for (int i = from; i < to; i++) {
       if ((data[i] & 0xff) < 0x20 || data[i] == 0x7f) {

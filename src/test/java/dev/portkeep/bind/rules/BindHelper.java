@@ -19,8 +19,8 @@ final class BindHelper implements AutoCloseable {
   enum Role {
     SELF(List.of()),
     NOBODY(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups")),
-    SELF_WITHOUT_CAP_NET_BIND_SERVICE(List.of("setpriv", "--bounding-set=-net_bind_service",
-        "--inh-caps=-net_bind_service"));
+    SELF_WITHOUT_CAP_NET_BIND_SERVICE(
+        List.of("setpriv", "--bounding-set=-net_bind_service", "--inh-caps=-net_bind_service"));
 
     final List<String> prefix;
 
@@ -36,8 +36,8 @@ final class BindHelper implements AutoCloseable {
 
   private BindHelper(Process process) throws IOException {
     this.process = process;
-    this.replies = new BufferedReader(
-        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    this.replies =
+        new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     this.requests = process.outputWriter(StandardCharsets.UTF_8);
     call("open 4 0 0 0"); // proves the helper runs before we read its status
     this.caller = LinuxCaller.ofProcess(process.pid());
@@ -46,8 +46,8 @@ final class BindHelper implements AutoCloseable {
   static BindHelper start(Role role) throws IOException {
     List<String> command = new ArrayList<>(role.prefix);
     command.addAll(List.of(python(), "-c", script()));
-    Process process = new ProcessBuilder(command)
-        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    Process process =
+        new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     return new BindHelper(process);
   }
 
@@ -83,8 +83,16 @@ final class BindHelper implements AutoCloseable {
   }
 
   int open(Family family, SocketOptions options) throws IOException {
-    String reply = call("open " + (family == Family.INET6 ? 6 : 4) + " "
-        + bit(options.v6Only()) + " " + bit(options.reuseAddr()) + " " + bit(options.reusePort()));
+    String reply =
+        call(
+            "open "
+                + (family == Family.INET6 ? 6 : 4)
+                + " "
+                + bit(options.v6Only())
+                + " "
+                + bit(options.reuseAddr())
+                + " "
+                + bit(options.reusePort()));
     return Integer.parseInt(reply.split(" ")[1]);
   }
 

@@ -37,9 +37,20 @@ final class FirstSocket implements AutoCloseable {
     TruthCase.Side side = first.side();
     BindPoint at = side.at(port);
     if (first.state() == TcpState.TIME_WAIT || first.state() == TcpState.ESTABLISHED) {
-      String reply = helper.call("leftover " + first.state() + " "
-          + (at.family() == Family.INET6 ? 6 : 4) + " " + BindHelper.literal(at) + " " + port
-          + " " + (side.reuseAddr() ? 1 : 0) + " " + (side.reusePort() ? 1 : 0));
+      String reply =
+          helper.call(
+              "leftover "
+                  + first.state()
+                  + " "
+                  + (at.family() == Family.INET6 ? 6 : 4)
+                  + " "
+                  + BindHelper.literal(at)
+                  + " "
+                  + port
+                  + " "
+                  + (side.reuseAddr() ? 1 : 0)
+                  + " "
+                  + (side.reusePort() ? 1 : 0));
       if (!reply.startsWith("ok")) {
         return null;
       }
@@ -52,8 +63,8 @@ final class FirstSocket implements AutoCloseable {
     }
     int id = helper.open(at.family(), side.options());
     FirstSocket socket = new FirstSocket(first, at, helper, List.of(id));
-    String bound = BindHelper.result(helper.call("bind " + id + " " + BindHelper.literal(at)
-        + " " + port));
+    String bound =
+        BindHelper.result(helper.call("bind " + id + " " + BindHelper.literal(at) + " " + port));
     if (bound.equals("OK") && first.state() == TcpState.LISTEN) {
       bound = BindHelper.result(helper.call("listen " + id));
     }
@@ -71,7 +82,9 @@ final class FirstSocket implements AutoCloseable {
   Optional<SocketTable> table(LinuxProcSource reader, int port) throws IOException {
     Snapshot snapshot = reader.snapshot();
     long deadline = System.nanoTime() + TIME_WAIT_DEADLINE_NANOS;
-    while (first != null && first.state() == TcpState.TIME_WAIT && !hasOurs(snapshot, port)
+    while (first != null
+        && first.state() == TcpState.TIME_WAIT
+        && !hasOurs(snapshot, port)
         && System.nanoTime() < deadline) {
       sleepBriefly();
       snapshot = reader.snapshot();
@@ -88,8 +101,13 @@ final class FirstSocket implements AutoCloseable {
       }
     }
     if (first != null && first.state() == TcpState.BOUND) {
-      entries.add(new SocketEntry(at, TcpState.BOUND, first.side().options(),
-          helper.caller().principal(), new ProcessRef.Seen(helper.pid(), "python3", null)));
+      entries.add(
+          new SocketEntry(
+              at,
+              TcpState.BOUND,
+              first.side().options(),
+              helper.caller().principal(),
+              new ProcessRef.Seen(helper.pid(), "python3", null)));
     } else if (first != null && !hasOurs(snapshot, port)) {
       throw new AssertionError("the reader does not show our " + first + " on port " + port);
     }
@@ -116,8 +134,9 @@ final class FirstSocket implements AutoCloseable {
       assertThat(entry.process()).isInstanceOf(ProcessRef.Absent.class);
       return;
     }
-    assertThat(entry.process()).isInstanceOfSatisfying(ProcessRef.Seen.class,
-        seen -> assertThat(seen.pid()).isEqualTo(helper.pid()));
+    assertThat(entry.process())
+        .isInstanceOfSatisfying(
+            ProcessRef.Seen.class, seen -> assertThat(seen.pid()).isEqualTo(helper.pid()));
     assertThat(entry.owner()).isEqualTo(helper.caller().principal());
   }
 

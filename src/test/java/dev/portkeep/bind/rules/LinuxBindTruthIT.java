@@ -24,9 +24,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Asks the model about a bind, then makes that bind for real on this Linux box and compares.
  *
- * <p>python3 helpers create the sockets (Java cannot set IPV6_V6ONLY); the first socket's state
- * is read back from /proc through {@link LinuxProcSource}, and only the options the test set,
- * which /proc cannot show, are filled in by hand.
+ * <p>python3 helpers create the sockets (Java cannot set IPV6_V6ONLY); the first socket's state is
+ * read back from /proc through {@link LinuxProcSource}, and only the options the test set, which
+ * /proc cannot show, are filled in by hand.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LinuxBindTruthIT {
@@ -42,8 +42,9 @@ class LinuxBindTruthIT {
     assumeTrue(System.getProperty("os.name").startsWith("Linux"), "needs Linux");
     start(Role.SELF);
     assumeTrue(helpers.containsKey(Role.SELF), "needs python3 to create sockets with V6ONLY");
-    root = helpers.get(Role.SELF).caller().principal() instanceof Principal.LinuxUser user
-        && user.uid() == 0;
+    root =
+        helpers.get(Role.SELF).caller().principal() instanceof Principal.LinuxUser user
+            && user.uid() == 0;
     if (root) {
       start(Role.NOBODY);
       start(Role.SELF_WITHOUT_CAP_NET_BIND_SERVICE);
@@ -74,14 +75,15 @@ class LinuxBindTruthIT {
     for (Role role : roles(c)) {
       assumeTrue(helpers.containsKey(role), "needs root and setpriv to run a helper as " + role);
     }
-    assumeTrue(!c.privilegedPort() || c.second().role() != Role.SELF || root,
+    assumeTrue(
+        !c.privilegedPort() || c.second().role() != Role.SELF || root,
         "needs root: a privileged port must be bindable by the test's own user");
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
       int port = c.privilegedPort() ? random(600, 1024) : random(20000, 32000);
       Optional<Trial> trial = tryOnce(c, port);
       if (trial.isPresent()) {
-        assertThat(trial.get().actual()).as("%s on port %d; model said: %s", c, port,
-                trial.get().verdict())
+        assertThat(trial.get().actual())
+            .as("%s on port %d; model said: %s", c, port, trial.get().verdict())
             .isEqualTo(predicted(trial.get().verdict()));
         return;
       }
@@ -104,10 +106,18 @@ class LinuxBindTruthIT {
             .equals("OK")) {
           continue;
         }
-        SocketEntry bound = new SocketEntry(at, TcpState.BOUND, reuse,
-            self.caller().principal(), new ProcessRef.Seen(self.pid(), "python3", null));
-        Verdict verdict = rules.verdict(SocketTable.of(bound),
-            new PlannedBind(at, reuse, self.caller()), HostFacts.loopbackOnly());
+        SocketEntry bound =
+            new SocketEntry(
+                at,
+                TcpState.BOUND,
+                reuse,
+                self.caller().principal(),
+                new ProcessRef.Seen(self.pid(), "python3", null));
+        Verdict verdict =
+            rules.verdict(
+                SocketTable.of(bound),
+                new PlannedBind(at, reuse, self.caller()),
+                HostFacts.loopbackOnly());
 
         assertThat(verdict.rule()).isEqualTo(Rule.SHARED_BY_REUSEADDR);
         assertThat(verdict.explanation()).contains("listen() second fails");
@@ -123,7 +133,6 @@ class LinuxBindTruthIT {
     throw new IllegalStateException("no quiet port found in " + ATTEMPTS + " tries");
   }
 
-
   /** One run on one port; empty when the port turned out to be busy or shared with strangers. */
   private Optional<Trial> tryOnce(TruthCase c, int port) throws Exception {
     try (FirstSocket first = FirstSocket.create(c.first(), port, helpers)) {
@@ -136,8 +145,8 @@ class LinuxBindTruthIT {
       }
       Snapshot snapshot = reader.snapshot();
       BindHelper second = helpers.get(c.second().role());
-      PlannedBind plan = new PlannedBind(c.second().at(port), c.second().options(),
-          second.caller());
+      PlannedBind plan =
+          new PlannedBind(c.second().at(port), c.second().options(), second.caller());
       Verdict verdict = rules.verdict(table.get(), plan, snapshot.host());
       String actual = second.bindAndListen(plan.at(), plan.options(), true);
       return Optional.of(new Trial(verdict, actual));

@@ -20,16 +20,16 @@ class LinuxRulesTest {
   private static final SocketOptions JAVA = SocketOptions.NONE.withReuseAddr(true);
   private static final HostFacts HOST = HostFacts.loopbackOnly();
 
-  private static Verdict verdict(SocketTable table, String literal, int port, SocketOptions o,
-      Caller caller, HostFacts host) {
+  private static Verdict verdict(
+      SocketTable table, String literal, int port, SocketOptions o, Caller caller, HostFacts host) {
     return RULES.verdict(table, new PlannedBind(at(literal, port), o, caller), host);
   }
 
   /** A socket as /proc shows it: options unknown except what the address implies. */
   private static SocketEntry fromProc(String literal, TcpState state) {
     BindPoint point = at(literal, Sockets.PORT);
-    TriState v6Only = point.isIpv4Address() ? TriState.NO
-        : point.isWildcard() ? TriState.UNKNOWN : TriState.YES;
+    TriState v6Only =
+        point.isIpv4Address() ? TriState.NO : point.isWildcard() ? TriState.UNKNOWN : TriState.YES;
     SocketOptions o = new SocketOptions(v6Only, TriState.UNKNOWN, TriState.UNKNOWN, TriState.NO);
     Principal owner = state == TcpState.TIME_WAIT ? Principal.UNKNOWN : ROOT;
     return new SocketEntry(point, state, o, owner, NGINX);
@@ -56,14 +56,14 @@ class LinuxRulesTest {
 
   @Test
   void verdict_portAtUnprivilegedStart_isBindable() {
-    assertThat(verdict(SocketTable.of(), "127.0.0.1", 1024, JAVA, NOBODY_CALLER, HOST)
-        .isBindable()).isTrue();
+    assertThat(verdict(SocketTable.of(), "127.0.0.1", 1024, JAVA, NOBODY_CALLER, HOST).isBindable())
+        .isTrue();
   }
 
   @Test
   void verdict_privilegedPortsDisabledBySysctl_isBindable() {
-    HostFacts host = HOST.withLinux(new LinuxSysctls(OptionalInt.of(0), TriState.NO, TriState.NO,
-        TriState.NO));
+    HostFacts host =
+        HOST.withLinux(new LinuxSysctls(OptionalInt.of(0), TriState.NO, TriState.NO, TriState.NO));
 
     assertThat(verdict(SocketTable.of(), "::1", 80, JAVA, NOBODY_CALLER, host).isBindable())
         .isTrue();
@@ -71,8 +71,9 @@ class LinuxRulesTest {
 
   @Test
   void verdict_unreadableUnprivilegedStart_isUncertainBelow1024() {
-    HostFacts host = HOST.withLinux(new LinuxSysctls(OptionalInt.empty(), TriState.NO,
-        TriState.NO, TriState.NO));
+    HostFacts host =
+        HOST.withLinux(
+            new LinuxSysctls(OptionalInt.empty(), TriState.NO, TriState.NO, TriState.NO));
 
     Verdict verdict = verdict(SocketTable.of(), "127.0.0.1", 80, JAVA, NOBODY_CALLER, host);
 
@@ -97,8 +98,9 @@ class LinuxRulesTest {
 
   @Test
   void verdict_nonLocalAddressWithNonlocalBind_isBindableAndSaysWhy() {
-    HostFacts host = HOST.withLinux(new LinuxSysctls(OptionalInt.of(1024), TriState.YES,
-        TriState.NO, TriState.NO));
+    HostFacts host =
+        HOST.withLinux(
+            new LinuxSysctls(OptionalInt.of(1024), TriState.YES, TriState.NO, TriState.NO));
 
     Verdict verdict = verdict(SocketTable.of(), "198.51.100.7", 8080, JAVA, ROOT_CALLER, host);
 
@@ -114,8 +116,9 @@ class LinuxRulesTest {
 
   @Test
   void verdict_mappedAddressOnV6OnlySocket_refusesWithEinval() {
-    Verdict verdict = verdict(SocketTable.of(), "::ffff:127.0.0.1", 8080,
-        JAVA.withV6Only(true), ROOT_CALLER, HOST);
+    Verdict verdict =
+        verdict(
+            SocketTable.of(), "::ffff:127.0.0.1", 8080, JAVA.withV6Only(true), ROOT_CALLER, HOST);
 
     assertThat(verdict.error()).isEqualTo(BindError.EINVAL);
     assertThat(verdict.rule()).isEqualTo(Rule.MAPPED_ADDRESS_ON_V6ONLY);
@@ -130,8 +133,9 @@ class LinuxRulesTest {
 
   @Test
   void verdict_ipv6MissingOnHost_refusesWithEafnosupport() {
-    Verdict verdict = verdict(SocketTable.of(), "::1", 8080, JAVA, ROOT_CALLER,
-        HOST.withIpv6Present(TriState.NO));
+    Verdict verdict =
+        verdict(
+            SocketTable.of(), "::1", 8080, JAVA, ROOT_CALLER, HOST.withIpv6Present(TriState.NO));
 
     assertThat(verdict.error()).isEqualTo(BindError.EAFNOSUPPORT);
   }
@@ -152,12 +156,13 @@ class LinuxRulesTest {
   void verdict_listenerWithUnknownReusePort_isUncertainWhenPlanSetsIt() {
     SocketTable table = SocketTable.of(fromProc("127.0.0.1", TcpState.LISTEN));
 
-    Verdict verdict = verdict(table, "127.0.0.1", 8080, JAVA.withReusePort(true), ROOT_CALLER,
-        HOST);
+    Verdict verdict =
+        verdict(table, "127.0.0.1", 8080, JAVA.withReusePort(true), ROOT_CALLER, HOST);
 
     assertThat(verdict.outcome()).isEqualTo(Outcome.UNCERTAIN);
     assertThat(verdict.error()).isEqualTo(BindError.EADDRINUSE);
-    assertThat(verdict.assumptions()).anyMatch(a -> a.contains("SO_REUSEPORT"))
+    assertThat(verdict.assumptions())
+        .anyMatch(a -> a.contains("SO_REUSEPORT"))
         .noneMatch(a -> a.contains("SO_REUSEADDR"));
   }
 
@@ -194,12 +199,13 @@ class LinuxRulesTest {
 
   @Test
   void verdict_reusePortWithUnknownCaller_isUncertainAboutTheUid() {
-    SocketTable table = SocketTable.of(entry("127.0.0.1", TcpState.LISTEN,
-        SocketOptions.NONE.withReusePort(true), ROOT));
+    SocketTable table =
+        SocketTable.of(
+            entry("127.0.0.1", TcpState.LISTEN, SocketOptions.NONE.withReusePort(true), ROOT));
     Caller stranger = new Caller(Principal.UNKNOWN, Privilege.PRIVILEGED);
 
-    Verdict verdict = verdict(table, "127.0.0.1", 8080, SocketOptions.NONE.withReusePort(true),
-        stranger, HOST);
+    Verdict verdict =
+        verdict(table, "127.0.0.1", 8080, SocketOptions.NONE.withReusePort(true), stranger, HOST);
 
     assertThat(verdict.outcome()).isEqualTo(Outcome.UNCERTAIN);
     assertThat(verdict.assumptions()).anyMatch(a -> a.contains("caller's uid"));
@@ -210,8 +216,8 @@ class LinuxRulesTest {
     SocketEntry sharer = entry("127.0.0.1", TcpState.BOUND, JAVA, ROOT);
     SocketEntry listener = entry("0.0.0.0", TcpState.LISTEN, JAVA, ROOT);
 
-    Verdict verdict = verdict(SocketTable.of(sharer, listener), "127.0.0.1", 8080, JAVA,
-        ROOT_CALLER, HOST);
+    Verdict verdict =
+        verdict(SocketTable.of(sharer, listener), "127.0.0.1", 8080, JAVA, ROOT_CALLER, HOST);
 
     assertThat(verdict.rule()).isEqualTo(Rule.LISTENER_HOLDS_PORT);
     assertThat(verdict.holders()).extracting(Holder::entry).containsExactly(listener);
@@ -236,8 +242,8 @@ class LinuxRulesTest {
 
   @Test
   void verdict_exclusiveAddrUseOnLinux_isRejectedAsABug() {
-    PlannedBind plan = plan("127.0.0.1", SocketOptions.NONE.withExclusiveAddrUse(true),
-        ROOT_CALLER);
+    PlannedBind plan =
+        plan("127.0.0.1", SocketOptions.NONE.withExclusiveAddrUse(true), ROOT_CALLER);
 
     assertThatThrownBy(() -> RULES.verdict(SocketTable.of(), plan, HOST))
         .isInstanceOf(IllegalArgumentException.class)

@@ -22,16 +22,23 @@ record TruthCase(String group, First first, Side second, boolean privilegedPort)
     }
 
     SocketOptions options() {
-      return SocketOptions.NONE.withV6Only(v6Only).withReuseAddr(reuseAddr)
+      return SocketOptions.NONE
+          .withV6Only(v6Only)
+          .withReuseAddr(reuseAddr)
           .withReusePort(reusePort);
     }
 
     @Override
     public String toString() {
-      String name = address.equals("::") ? "[::]" + (v6Only ? " v6only" : " dual")
-          : address.contains(":") ? "[" + address + "]" + (v6Only ? " v6only" : "") : address;
-      return name + (reuseAddr ? " +REUSEADDR" : "") + (reusePort ? " +REUSEPORT" : "")
-          + " as " + role.name().toLowerCase(java.util.Locale.ROOT);
+      String name =
+          address.equals("::")
+              ? "[::]" + (v6Only ? " v6only" : " dual")
+              : address.contains(":") ? "[" + address + "]" + (v6Only ? " v6only" : "") : address;
+      return name
+          + (reuseAddr ? " +REUSEADDR" : "")
+          + (reusePort ? " +REUSEPORT" : "")
+          + " as "
+          + role.name().toLowerCase(java.util.Locale.ROOT);
     }
   }
 
@@ -45,14 +52,20 @@ record TruthCase(String group, First first, Side second, boolean privilegedPort)
 
   @Override
   public String toString() {
-    return group + ": " + (first == null ? "nothing" : first) + " | then " + second
+    return group
+        + ": "
+        + (first == null ? "nothing" : first)
+        + " | then "
+        + second
         + (privilegedPort ? " on a port below 1024" : "");
   }
 
-  private static final String[] ADDRESSES = {"0.0.0.0", "127.0.0.1", ":: dual", ":: v6only",
-      "::1", "::ffff:127.0.0.1"};
-  private static final boolean[][] OPTIONS = {{false, false}, {true, false}, {false, true},
-      {true, true}};
+  private static final String[] ADDRESSES = {
+    "0.0.0.0", "127.0.0.1", ":: dual", ":: v6only", "::1", "::ffff:127.0.0.1"
+  };
+  private static final boolean[][] OPTIONS = {
+    {false, false}, {true, false}, {false, true}, {true, true}
+  };
 
   private static Side side(String spec, boolean[] options, Role role) {
     String address = spec.split(" ")[0];
@@ -78,14 +91,19 @@ record TruthCase(String group, First first, Side second, boolean privilegedPort)
 
   /** L1: state x options on both sides, on the same address and across a wildcard. */
   private static void optionMatrix(List<TruthCase> cases) {
-    String[][] pairs = {{"127.0.0.1", "127.0.0.1"}, {"0.0.0.0", "127.0.0.1"},
-        {"127.0.0.1", "0.0.0.0"}, {"::1", "::1"}};
+    String[][] pairs = {
+      {"127.0.0.1", "127.0.0.1"}, {"0.0.0.0", "127.0.0.1"}, {"127.0.0.1", "0.0.0.0"}, {"::1", "::1"}
+    };
     for (String[] pair : pairs) {
       for (TcpState state : List.of(TcpState.LISTEN, TcpState.BOUND)) {
         for (boolean[] mine : OPTIONS) {
           for (boolean[] theirs : OPTIONS) {
-            cases.add(new TruthCase("L1 options", new First(state,
-                side(pair[0], mine, Role.SELF)), side(pair[1], theirs, Role.SELF), false));
+            cases.add(
+                new TruthCase(
+                    "L1 options",
+                    new First(state, side(pair[0], mine, Role.SELF)),
+                    side(pair[1], theirs, Role.SELF),
+                    false));
           }
         }
       }
@@ -98,12 +116,24 @@ record TruthCase(String group, First first, Side second, boolean privilegedPort)
     seconds.add("127.0.0.2");
     for (String first : ADDRESSES) {
       for (String second : seconds) {
-        cases.add(new TruthCase("L2 overlap", new First(TcpState.LISTEN,
-            side(first, OPTIONS[0], Role.SELF)), side(second, OPTIONS[0], Role.SELF), false));
-        cases.add(new TruthCase("L2 overlap", new First(TcpState.LISTEN,
-            side(first, OPTIONS[1], Role.SELF)), side(second, OPTIONS[1], Role.SELF), false));
-        cases.add(new TruthCase("L2 overlap", new First(TcpState.BOUND,
-            side(first, OPTIONS[0], Role.SELF)), side(second, OPTIONS[0], Role.SELF), false));
+        cases.add(
+            new TruthCase(
+                "L2 overlap",
+                new First(TcpState.LISTEN, side(first, OPTIONS[0], Role.SELF)),
+                side(second, OPTIONS[0], Role.SELF),
+                false));
+        cases.add(
+            new TruthCase(
+                "L2 overlap",
+                new First(TcpState.LISTEN, side(first, OPTIONS[1], Role.SELF)),
+                side(second, OPTIONS[1], Role.SELF),
+                false));
+        cases.add(
+            new TruthCase(
+                "L2 overlap",
+                new First(TcpState.BOUND, side(first, OPTIONS[0], Role.SELF)),
+                side(second, OPTIONS[0], Role.SELF),
+                false));
       }
     }
   }
@@ -113,14 +143,22 @@ record TruthCase(String group, First first, Side second, boolean privilegedPort)
     for (TcpState state : List.of(TcpState.TIME_WAIT, TcpState.ESTABLISHED)) {
       for (boolean[] old : OPTIONS) {
         for (boolean[] fresh : OPTIONS) {
-          cases.add(new TruthCase("L3 leftover", new First(state,
-              side("127.0.0.1", old, Role.SELF)), side("127.0.0.1", fresh, Role.SELF), false));
+          cases.add(
+              new TruthCase(
+                  "L3 leftover",
+                  new First(state, side("127.0.0.1", old, Role.SELF)),
+                  side("127.0.0.1", fresh, Role.SELF),
+                  false));
         }
       }
       for (String first : List.of("::1", "::ffff:127.0.0.1")) {
         for (String second : List.of("127.0.0.1", "0.0.0.0", ":: dual", "::1")) {
-          cases.add(new TruthCase("L3 leftover", new First(state,
-              side(first, OPTIONS[1], Role.SELF)), side(second, OPTIONS[1], Role.SELF), false));
+          cases.add(
+              new TruthCase(
+                  "L3 leftover",
+                  new First(state, side(first, OPTIONS[1], Role.SELF)),
+                  side(second, OPTIONS[1], Role.SELF),
+                  false));
         }
       }
     }
@@ -133,8 +171,12 @@ record TruthCase(String group, First first, Side second, boolean privilegedPort)
       for (TcpState state : List.of(TcpState.LISTEN, TcpState.BOUND, TcpState.TIME_WAIT)) {
         for (boolean[] mine : new boolean[][] {OPTIONS[2], OPTIONS[3]}) {
           for (boolean[] theirs : OPTIONS) {
-            cases.add(new TruthCase("other uid", new First(state,
-                side("127.0.0.1", mine, roles[0])), side("127.0.0.1", theirs, roles[1]), false));
+            cases.add(
+                new TruthCase(
+                    "other uid",
+                    new First(state, side("127.0.0.1", mine, roles[0])),
+                    side("127.0.0.1", theirs, roles[1]),
+                    false));
           }
         }
       }
@@ -151,13 +193,24 @@ record TruthCase(String group, First first, Side second, boolean privilegedPort)
       }
     }
     for (String address : List.of("127.0.0.1", "::ffff:127.0.0.1", "::1")) {
-      cases.add(new TruthCase("privileged port", new First(TcpState.LISTEN,
-          side("0.0.0.0", OPTIONS[0], Role.SELF)), side(address, OPTIONS[0], Role.NOBODY), true));
+      cases.add(
+          new TruthCase(
+              "privileged port",
+              new First(TcpState.LISTEN, side("0.0.0.0", OPTIONS[0], Role.SELF)),
+              side(address, OPTIONS[0], Role.NOBODY),
+              true));
     }
-    cases.add(new TruthCase("mapped on v6only", new First(TcpState.LISTEN,
-        side("0.0.0.0", OPTIONS[0], Role.SELF)), side("::ffff:127.0.0.1 v6only", OPTIONS[0],
-        Role.SELF), false));
-    cases.add(new TruthCase("mapped on v6only", null, side("::ffff:127.0.0.1 v6only",
-        OPTIONS[0], Role.SELF), false));
+    cases.add(
+        new TruthCase(
+            "mapped on v6only",
+            new First(TcpState.LISTEN, side("0.0.0.0", OPTIONS[0], Role.SELF)),
+            side("::ffff:127.0.0.1 v6only", OPTIONS[0], Role.SELF),
+            false));
+    cases.add(
+        new TruthCase(
+            "mapped on v6only",
+            null,
+            side("::ffff:127.0.0.1 v6only", OPTIONS[0], Role.SELF),
+            false));
   }
 }

@@ -11,13 +11,15 @@ class ValuesTest {
   @Test
   void bindPoint_portAbove65535_rejectsNamingThePort() {
     assertThatThrownBy(() -> BindPoint.of(Family.INET, "127.0.0.1", 70000))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("70000");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("70000");
   }
 
   @Test
   void bindPoint_ipv6AddressOnInetSocket_rejects() {
     assertThatThrownBy(() -> BindPoint.of(Family.INET, "::1", 80))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("INET");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("INET");
   }
 
   @Test
@@ -42,7 +44,8 @@ class ValuesTest {
   @Test
   void addressLiteral_hostName_isRejectedWithoutResolving() {
     assertThatThrownBy(() -> AddressLiteral.parse("localhost"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'localhost'");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'localhost'");
   }
 
   @Test
@@ -53,34 +56,52 @@ class ValuesTest {
 
   @Test
   void plannedBind_unknownOption_rejects() {
-    assertThatThrownBy(() -> new PlannedBind(BindPoint.of(Family.INET, "127.0.0.1", 80),
-        SocketOptions.UNKNOWN, new Caller(Principal.UNKNOWN, Privilege.PRIVILEGED)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("decide every option");
+    assertThatThrownBy(
+            () ->
+                new PlannedBind(
+                    BindPoint.of(Family.INET, "127.0.0.1", 80),
+                    SocketOptions.UNKNOWN,
+                    new Caller(Principal.UNKNOWN, Privilege.PRIVILEGED)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("decide every option");
   }
 
   @Test
   void socketOptions_reuseAddrWithExclusive_rejects() {
     assertThatThrownBy(() -> SocketOptions.NONE.withReuseAddr(true).withExclusiveAddrUse(true))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("SO_EXCLUSIVEADDRUSE");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("SO_EXCLUSIVEADDRUSE");
   }
 
   @Test
   void verdict_uncertainWithoutAssumptions_rejects() {
-    assertThatThrownBy(() -> new Verdict(Outcome.UNCERTAIN, BindError.EADDRINUSE,
-        Rule.LISTENER_HOLDS_PORT, "x", List.of(), List.of()))
+    assertThatThrownBy(
+            () ->
+                new Verdict(
+                    Outcome.UNCERTAIN,
+                    BindError.EADDRINUSE,
+                    Rule.LISTENER_HOLDS_PORT,
+                    "x",
+                    List.of(),
+                    List.of()))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void verdict_bindableWithError_rejects() {
-    assertThatThrownBy(() -> new Verdict(Outcome.BINDABLE, BindError.EACCES, Rule.PORT_FREE, "x",
-        List.of(), List.of())).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () ->
+                new Verdict(
+                    Outcome.BINDABLE, BindError.EACCES, Rule.PORT_FREE, "x", List.of(), List.of()))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void principal_windowsAccounts_compareIgnoringCase() {
-    assertThat(new Principal.WindowsAccount("HOST\\Alice")
-        .sameAs(new Principal.WindowsAccount("host\\alice"))).isEqualTo(TriState.YES);
+    assertThat(
+            new Principal.WindowsAccount("HOST\\Alice")
+                .sameAs(new Principal.WindowsAccount("host\\alice")))
+        .isEqualTo(TriState.YES);
     assertThat(Principal.UNKNOWN.sameAs(Sockets.ROOT)).isEqualTo(TriState.UNKNOWN);
   }
 

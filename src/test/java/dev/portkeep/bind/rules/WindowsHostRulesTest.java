@@ -22,16 +22,20 @@ class WindowsHostRulesTest {
   private static SocketEntry seen(String literal, int port, TcpState state, ProcessRef process) {
     Family family = literal.contains(":") ? Family.INET6 : Family.INET;
     Principal owner = process.equals(SYSTEM) ? Principal.WindowsAccount.SYSTEM : Principal.UNKNOWN;
-    return new SocketEntry(BindPoint.of(family, literal, port), state,
-        SocketOptions.UNKNOWN.withReusePort(false), owner, process);
+    return new SocketEntry(
+        BindPoint.of(family, literal, port),
+        state,
+        SocketOptions.UNKNOWN.withReusePort(false),
+        owner,
+        process);
   }
 
   @Test
   void verdict_port445HeldBySystem_refusesWith10013EvenOnAnotherLoopbackAddress() {
     SocketTable table = SocketTable.of(seen("0.0.0.0", 445, TcpState.LISTEN, SYSTEM));
 
-    Verdict verdict = RULES.verdict(table, plan(Family.INET, "127.0.0.2", 445, JAVA),
-        HostFacts.loopbackOnly());
+    Verdict verdict =
+        RULES.verdict(table, plan(Family.INET, "127.0.0.2", 445, JAVA), HostFacts.loopbackOnly());
 
     assertThat(verdict.outcome()).isEqualTo(Outcome.REFUSED);
     assertThat(verdict.error()).isEqualTo(BindError.WSAEACCES);
@@ -42,11 +46,13 @@ class WindowsHostRulesTest {
 
   @Test
   void verdict_portInDynamicExcludedRange_refusesWith10013() {
-    HostFacts host = HostFacts.loopbackOnly().withExcludedRanges(
-        List.of(new ExcludedRange(Family.INET, 49709, 49808, ExclusionKind.DYNAMIC)));
+    HostFacts host =
+        HostFacts.loopbackOnly()
+            .withExcludedRanges(
+                List.of(new ExcludedRange(Family.INET, 49709, 49808, ExclusionKind.DYNAMIC)));
 
-    Verdict verdict = RULES.verdict(SocketTable.of(), plan(Family.INET, "127.0.0.1", 49750, JAVA),
-        host);
+    Verdict verdict =
+        RULES.verdict(SocketTable.of(), plan(Family.INET, "127.0.0.1", 49750, JAVA), host);
 
     assertThat(verdict.error()).isEqualTo(BindError.WSAEACCES);
     assertThat(verdict.rule()).isEqualTo(Rule.EXCLUDED_PORT_RANGE);
@@ -55,8 +61,10 @@ class WindowsHostRulesTest {
 
   @Test
   void verdict_dualStackBindInIpv6OnlyExcludedRange_refusesNamingIpv6() {
-    HostFacts host = HostFacts.loopbackOnly().withExcludedRanges(
-        List.of(new ExcludedRange(Family.INET6, 50000, 50000, ExclusionKind.DYNAMIC)));
+    HostFacts host =
+        HostFacts.loopbackOnly()
+            .withExcludedRanges(
+                List.of(new ExcludedRange(Family.INET6, 50000, 50000, ExclusionKind.DYNAMIC)));
 
     Verdict verdict = RULES.verdict(SocketTable.of(), plan(Family.INET6, "::", 50000, JAVA), host);
 
@@ -66,22 +74,26 @@ class WindowsHostRulesTest {
 
   @Test
   void verdict_ipv4BindInIpv6ExcludedRange_isBindable() {
-    HostFacts host = HostFacts.loopbackOnly().withExcludedRanges(
-        List.of(new ExcludedRange(Family.INET6, 50000, 50000, ExclusionKind.DYNAMIC)));
+    HostFacts host =
+        HostFacts.loopbackOnly()
+            .withExcludedRanges(
+                List.of(new ExcludedRange(Family.INET6, 50000, 50000, ExclusionKind.DYNAMIC)));
 
-    Verdict verdict = RULES.verdict(SocketTable.of(), plan(Family.INET, "127.0.0.1", 50000, JAVA),
-        host);
+    Verdict verdict =
+        RULES.verdict(SocketTable.of(), plan(Family.INET, "127.0.0.1", 50000, JAVA), host);
 
     assertThat(verdict.isBindable()).isTrue();
   }
 
   @Test
   void verdict_portInAdministeredRange_isBindableButSaysItAssumes() {
-    HostFacts host = HostFacts.loopbackOnly().withExcludedRanges(
-        List.of(new ExcludedRange(Family.INET, 50000, 50059, ExclusionKind.ADMINISTERED)));
+    HostFacts host =
+        HostFacts.loopbackOnly()
+            .withExcludedRanges(
+                List.of(new ExcludedRange(Family.INET, 50000, 50059, ExclusionKind.ADMINISTERED)));
 
-    Verdict verdict = RULES.verdict(SocketTable.of(), plan(Family.INET, "127.0.0.1", 50010, JAVA),
-        host);
+    Verdict verdict =
+        RULES.verdict(SocketTable.of(), plan(Family.INET, "127.0.0.1", 50010, JAVA), host);
 
     assertThat(verdict.outcome()).isEqualTo(Outcome.BINDABLE);
     assertThat(verdict.assumptions()).anyMatch(a -> a.contains("administered"));
@@ -89,11 +101,12 @@ class WindowsHostRulesTest {
 
   @Test
   void verdict_netstatListenerOnWildcardAndExclusivePlanOnWildcard_refusesWithoutDoubt() {
-    SocketTable table = SocketTable.of(seen("0.0.0.0", 9000, TcpState.LISTEN,
-        new ProcessRef.Seen(2200, "java.exe", null)));
+    SocketTable table =
+        SocketTable.of(
+            seen("0.0.0.0", 9000, TcpState.LISTEN, new ProcessRef.Seen(2200, "java.exe", null)));
 
-    Verdict verdict = RULES.verdict(table, plan(Family.INET, "0.0.0.0", 9000, JAVA),
-        HostFacts.loopbackOnly());
+    Verdict verdict =
+        RULES.verdict(table, plan(Family.INET, "0.0.0.0", 9000, JAVA), HostFacts.loopbackOnly());
 
     assertThat(verdict.outcome()).isEqualTo(Outcome.REFUSED);
     assertThat(verdict.error()).isEqualTo(BindError.WSAEADDRINUSE);
@@ -102,11 +115,12 @@ class WindowsHostRulesTest {
 
   @Test
   void verdict_netstatListenerOnWildcardAndPlanOnSpecific_isUncertainNamingWhatIsUnknown() {
-    SocketTable table = SocketTable.of(seen("0.0.0.0", 9000, TcpState.LISTEN,
-        new ProcessRef.Seen(2200, "java.exe", null)));
+    SocketTable table =
+        SocketTable.of(
+            seen("0.0.0.0", 9000, TcpState.LISTEN, new ProcessRef.Seen(2200, "java.exe", null)));
 
-    Verdict verdict = RULES.verdict(table, plan(Family.INET, "127.0.0.1", 9000, JAVA),
-        HostFacts.loopbackOnly());
+    Verdict verdict =
+        RULES.verdict(table, plan(Family.INET, "127.0.0.1", 9000, JAVA), HostFacts.loopbackOnly());
 
     assertThat(verdict.outcome()).isEqualTo(Outcome.UNCERTAIN);
     assertThat(verdict.assumptions())
@@ -116,11 +130,16 @@ class WindowsHostRulesTest {
 
   @Test
   void verdict_connectionsWithoutListener_areUncertain() {
-    SocketTable table = SocketTable.of(seen("127.0.0.1", 9000, TcpState.TIME_WAIT,
-        new ProcessRef.Absent("no process: a closing connection")));
+    SocketTable table =
+        SocketTable.of(
+            seen(
+                "127.0.0.1",
+                9000,
+                TcpState.TIME_WAIT,
+                new ProcessRef.Absent("no process: a closing connection")));
 
-    Verdict verdict = RULES.verdict(table, plan(Family.INET, "127.0.0.1", 9000, JAVA),
-        HostFacts.loopbackOnly());
+    Verdict verdict =
+        RULES.verdict(table, plan(Family.INET, "127.0.0.1", 9000, JAVA), HostFacts.loopbackOnly());
 
     assertThat(verdict.outcome()).isEqualTo(Outcome.UNCERTAIN);
     assertThat(verdict.rule()).isEqualTo(Rule.LINGERING_CONNECTION);
@@ -130,22 +149,27 @@ class WindowsHostRulesTest {
   @Test
   void verdict_connectionsOfLiveListener_leaveTheListenerToDecide() {
     ProcessRef server = new ProcessRef.Seen(2200, "server.exe", null);
-    SocketTable table = SocketTable.of(
-        seen("0.0.0.0", 9000, TcpState.LISTEN, server),
-        seen("127.0.0.1", 9000, TcpState.ESTABLISHED, server));
+    SocketTable table =
+        SocketTable.of(
+            seen("0.0.0.0", 9000, TcpState.LISTEN, server),
+            seen("127.0.0.1", 9000, TcpState.ESTABLISHED, server));
 
-    Verdict verdict = RULES.verdict(table, plan(Family.INET, "0.0.0.0", 9000, JAVA),
-        HostFacts.loopbackOnly());
+    Verdict verdict =
+        RULES.verdict(table, plan(Family.INET, "0.0.0.0", 9000, JAVA), HostFacts.loopbackOnly());
 
     assertThat(verdict.outcome()).isEqualTo(Outcome.REFUSED);
-    assertThat(verdict.holders()).singleElement()
+    assertThat(verdict.holders())
+        .singleElement()
         .satisfies(h -> assertThat(h.entry().state()).isEqualTo(TcpState.LISTEN));
   }
 
   @Test
   void verdict_addressNotOnHost_refusesWith10049() {
-    Verdict verdict = RULES.verdict(SocketTable.of(), plan(Family.INET, "198.51.100.7", 9000, JAVA),
-        HostFacts.loopbackOnly());
+    Verdict verdict =
+        RULES.verdict(
+            SocketTable.of(),
+            plan(Family.INET, "198.51.100.7", 9000, JAVA),
+            HostFacts.loopbackOnly());
 
     assertThat(verdict.error()).isEqualTo(BindError.WSAEADDRNOTAVAIL);
     assertThat(verdict.explanation()).contains("198.51.100.7");

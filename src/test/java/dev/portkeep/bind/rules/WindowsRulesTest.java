@@ -16,9 +16,14 @@ import org.junit.jupiter.params.provider.MethodSource;
 class WindowsRulesTest {
   // Copied from "Using SO_REUSEADDR and SO_EXCLUSIVEADDRUSE" (Server 2003 and later).
   // Rows: first bind; columns: second bind, in the order of HEADS.
-  private static final String[] HEADS = {"Default/Wildcard", "Default/Specific",
-      "SO_REUSEADDR/Wildcard", "SO_REUSEADDR/Specific", "SO_EXCLUSIVEADDRUSE/Wildcard",
-      "SO_EXCLUSIVEADDRUSE/Specific"};
+  private static final String[] HEADS = {
+    "Default/Wildcard",
+    "Default/Specific",
+    "SO_REUSEADDR/Wildcard",
+    "SO_REUSEADDR/Specific",
+    "SO_EXCLUSIVEADDRUSE/Wildcard",
+    "SO_EXCLUSIVEADDRUSE/Specific"
+  };
   private static final String[][] TABLE_B = {
     {"INUSE", "Success", "ACCESS", "Success", "INUSE", "Success"},
     {"Success", "INUSE", "Success", "ACCESS", "INUSE", "INUSE"},
@@ -54,13 +59,21 @@ class WindowsRulesTest {
 
   @ParameterizedTest(name = "table {0} on {1}: first {2}, second {3} -> {4}")
   @MethodSource("cells")
-  void verdict_tableCell_matchesMicrosoft(String table, String stack, String first,
-      String second, String expected) {
-    SocketEntry holder = new SocketEntry(point(stack, first), TcpState.LISTEN,
-        options(stack, first), ALICE, new ProcessRef.Seen(1234, "server.exe", null));
+  void verdict_tableCell_matchesMicrosoft(
+      String table, String stack, String first, String second, String expected) {
+    SocketEntry holder =
+        new SocketEntry(
+            point(stack, first),
+            TcpState.LISTEN,
+            options(stack, first),
+            ALICE,
+            new ProcessRef.Seen(1234, "server.exe", null));
     Principal caller = table.equals("B") ? ALICE : BOB;
-    PlannedBind plan = new PlannedBind(point(stack, second), options(stack, second),
-        new Caller(caller, Privilege.UNPRIVILEGED));
+    PlannedBind plan =
+        new PlannedBind(
+            point(stack, second),
+            options(stack, second),
+            new Caller(caller, Privilege.UNPRIVILEGED));
 
     Verdict verdict = RULES.verdict(SocketTable.of(holder), plan, HostFacts.loopbackOnly());
 
@@ -88,30 +101,49 @@ class WindowsRulesTest {
     "default, SO_REUSEADDR, 127.0.0.1, NONE, IPV4",
     "SO_REUSEADDR, default, 0.0.0.0, WSAEACCES, IPV4",
   })
-  void verdict_dualStackWildcard_checksBothStacksAndNamesTheFailingOne(String planOption,
-      String holderOption, String holderAddress, BindError expected, Stack stack) {
+  void verdict_dualStackWildcard_checksBothStacksAndNamesTheFailingOne(
+      String planOption,
+      String holderOption,
+      String holderAddress,
+      BindError expected,
+      Stack stack) {
     Family family = holderAddress.contains(":") ? Family.INET6 : Family.INET;
-    SocketEntry holder = new SocketEntry(BindPoint.of(family, holderAddress, PORT),
-        TcpState.LISTEN, options(family == Family.INET6 ? "IPv6" : "IPv4", holderOption + "/"),
-        ALICE, new ProcessRef.Seen(77, "svc.exe", null));
-    PlannedBind plan = new PlannedBind(BindPoint.of(Family.INET6, "::", PORT),
-        options("IPv4", planOption + "/").withV6Only(false),
-        new Caller(ALICE, Privilege.UNPRIVILEGED));
+    SocketEntry holder =
+        new SocketEntry(
+            BindPoint.of(family, holderAddress, PORT),
+            TcpState.LISTEN,
+            options(family == Family.INET6 ? "IPv6" : "IPv4", holderOption + "/"),
+            ALICE,
+            new ProcessRef.Seen(77, "svc.exe", null));
+    PlannedBind plan =
+        new PlannedBind(
+            BindPoint.of(Family.INET6, "::", PORT),
+            options("IPv4", planOption + "/").withV6Only(false),
+            new Caller(ALICE, Privilege.UNPRIVILEGED));
 
     Verdict verdict = RULES.verdict(SocketTable.of(holder), plan, HostFacts.loopbackOnly());
 
     assertThat(verdict.error()).isEqualTo(expected);
     assertThat(verdict.holders()).extracting(Holder::stack).containsExactly(stack);
-    assertThat(verdict.explanation()).contains("dual-stack [::]:8080")
+    assertThat(verdict.explanation())
+        .contains("dual-stack [::]:8080")
         .contains("on the " + (stack == Stack.IPV4 ? "IPv4" : "IPv6") + " stack");
   }
 
   @Test
   void verdict_dualStackConflictOnIpv4Side_flagsTheDisputedErrorCode() {
-    SocketEntry holder = new SocketEntry(BindPoint.of(Family.INET, "127.0.0.1", PORT),
-        TcpState.LISTEN, SocketOptions.NONE, ALICE, new ProcessRef.Seen(77, "svc.exe", null));
-    PlannedBind plan = new PlannedBind(BindPoint.of(Family.INET6, "::", PORT),
-        SocketOptions.NONE.withExclusiveAddrUse(true), new Caller(ALICE, Privilege.UNPRIVILEGED));
+    SocketEntry holder =
+        new SocketEntry(
+            BindPoint.of(Family.INET, "127.0.0.1", PORT),
+            TcpState.LISTEN,
+            SocketOptions.NONE,
+            ALICE,
+            new ProcessRef.Seen(77, "svc.exe", null));
+    PlannedBind plan =
+        new PlannedBind(
+            BindPoint.of(Family.INET6, "::", PORT),
+            SocketOptions.NONE.withExclusiveAddrUse(true),
+            new Caller(ALICE, Privilege.UNPRIVILEGED));
 
     Verdict verdict = RULES.verdict(SocketTable.of(holder), plan, HostFacts.loopbackOnly());
 
@@ -121,12 +153,18 @@ class WindowsRulesTest {
 
   @Test
   void verdict_v6OnlyWildcard_ignoresIpv4Holders() {
-    SocketEntry holder = new SocketEntry(BindPoint.of(Family.INET, "0.0.0.0", PORT),
-        TcpState.LISTEN, SocketOptions.NONE.withExclusiveAddrUse(true), ALICE,
-        new ProcessRef.Seen(77, "svc.exe", null));
-    PlannedBind plan = new PlannedBind(BindPoint.of(Family.INET6, "::", PORT),
-        SocketOptions.NONE.withV6Only(true).withExclusiveAddrUse(true),
-        new Caller(ALICE, Privilege.UNPRIVILEGED));
+    SocketEntry holder =
+        new SocketEntry(
+            BindPoint.of(Family.INET, "0.0.0.0", PORT),
+            TcpState.LISTEN,
+            SocketOptions.NONE.withExclusiveAddrUse(true),
+            ALICE,
+            new ProcessRef.Seen(77, "svc.exe", null));
+    PlannedBind plan =
+        new PlannedBind(
+            BindPoint.of(Family.INET6, "::", PORT),
+            SocketOptions.NONE.withV6Only(true).withExclusiveAddrUse(true),
+            new Caller(ALICE, Privilege.UNPRIVILEGED));
 
     Verdict verdict = RULES.verdict(SocketTable.of(holder), plan, HostFacts.loopbackOnly());
 
@@ -136,11 +174,18 @@ class WindowsRulesTest {
 
   @Test
   void verdict_twoDifferentSpecificAddresses_neverConflict() {
-    SocketEntry holder = new SocketEntry(BindPoint.of(Family.INET, "127.0.0.1", PORT),
-        TcpState.LISTEN, SocketOptions.NONE.withExclusiveAddrUse(true), BOB,
-        new ProcessRef.Seen(77, "svc.exe", null));
-    PlannedBind plan = new PlannedBind(BindPoint.of(Family.INET, "127.0.0.2", PORT),
-        SocketOptions.NONE.withExclusiveAddrUse(true), new Caller(ALICE, Privilege.UNPRIVILEGED));
+    SocketEntry holder =
+        new SocketEntry(
+            BindPoint.of(Family.INET, "127.0.0.1", PORT),
+            TcpState.LISTEN,
+            SocketOptions.NONE.withExclusiveAddrUse(true),
+            BOB,
+            new ProcessRef.Seen(77, "svc.exe", null));
+    PlannedBind plan =
+        new PlannedBind(
+            BindPoint.of(Family.INET, "127.0.0.2", PORT),
+            SocketOptions.NONE.withExclusiveAddrUse(true),
+            new Caller(ALICE, Privilege.UNPRIVILEGED));
 
     Verdict verdict = RULES.verdict(SocketTable.of(holder), plan, HostFacts.loopbackOnly());
 

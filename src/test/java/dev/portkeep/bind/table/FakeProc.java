@@ -35,8 +35,8 @@ final class FakeProc {
       Files.createDirectories(fd);
       Files.createSymbolicLink(fd.resolve("0"), Path.of("/dev/null"));
       for (int i = 0; i < inodes.length; i++) {
-        Files.createSymbolicLink(fd.resolve(Integer.toString(i + 3)),
-            Path.of("socket:[" + inodes[i] + "]"));
+        Files.createSymbolicLink(
+            fd.resolve(Integer.toString(i + 3)), Path.of("socket:[" + inodes[i] + "]"));
       }
       file("proc/" + pid + "/comm", comm + "\n");
       return file("proc/" + pid + "/cmdline", cmdline.replace(' ', '\0') + "\0");
@@ -46,8 +46,8 @@ final class FakeProc {
   }
 
   /**
-   * A process whose fd directory cannot be listed. Root reads through mode 000, so the fd entry
-   * is a plain file instead: listing it fails with an I/O error, as EACCES does for non-root.
+   * A process whose fd directory cannot be listed. Root reads through mode 000, so the fd entry is
+   * a plain file instead: listing it fails with an I/O error, as EACCES does for non-root.
    */
   FakeProc unreadableProcess(long pid) {
     file("proc/" + pid + "/comm", "secret\n");

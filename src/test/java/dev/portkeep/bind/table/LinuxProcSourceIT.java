@@ -32,8 +32,8 @@ class LinuxProcSourceIT {
   void snapshot_sysctls_matchWhatCatPrints() throws Exception {
     Snapshot snapshot = new LinuxProcSource().snapshot();
 
-    assertThat(snapshot.host().linux().unprivilegedPortStart()).hasValue(
-        Integer.parseInt(cat("/proc/sys/net/ipv4/ip_unprivileged_port_start")));
+    assertThat(snapshot.host().linux().unprivilegedPortStart())
+        .hasValue(Integer.parseInt(cat("/proc/sys/net/ipv4/ip_unprivileged_port_start")));
     assertThat(snapshot.host().linux().ipv4NonlocalBind().name())
         .isEqualTo(cat("/proc/sys/net/ipv4/ip_nonlocal_bind").equals("0") ? "NO" : "YES");
   }
@@ -44,13 +44,18 @@ class LinuxProcSourceIT {
       server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
       int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
 
-      SocketEntry entry = new LinuxProcSource().snapshot().table().onPort(port).stream()
-          .filter(e -> e.state() == TcpState.LISTEN).findFirst().orElseThrow();
+      SocketEntry entry =
+          new LinuxProcSource()
+              .snapshot().table().onPort(port).stream()
+                  .filter(e -> e.state() == TcpState.LISTEN)
+                  .findFirst()
+                  .orElseThrow();
 
-      assertThat(entry.local().toString()).isIn("127.0.0.1:" + port,
-          "[::ffff:127.0.0.1]:" + port);
-      assertThat(entry.process()).isInstanceOfSatisfying(ProcessRef.Seen.class,
-          seen -> assertThat(seen.pid()).isEqualTo(ProcessHandle.current().pid()));
+      assertThat(entry.local().toString()).isIn("127.0.0.1:" + port, "[::ffff:127.0.0.1]:" + port);
+      assertThat(entry.process())
+          .isInstanceOfSatisfying(
+              ProcessRef.Seen.class,
+              seen -> assertThat(seen.pid()).isEqualTo(ProcessHandle.current().pid()));
       assertThat(entry.owner()).isEqualTo(LinuxCaller.current().principal());
     }
   }

@@ -25,9 +25,11 @@ class LinuxProcSourceScaleTest {
     for (int i = 0; i < SOCKETS; i++) {
       StringBuilder table = i % 2 == 0 ? tcp : tcp6;
       String address = i % 2 == 0 ? "0100007F" : "00000000000000000000000001000000";
-      table.append(String.format("%4d: %s:%04X %s:0000 0A 00000000:00000000 00:00000000 "
-          + "00000000  1000        0 %d 1 0000000000000000 100 0 0 10 0%n",
-          i, address, 20000 + i, address, 500_000 + i));
+      table.append(
+          String.format(
+              "%4d: %s:%04X %s:0000 0A 00000000:00000000 00:00000000 "
+                  + "00000000  1000        0 %d 1 0000000000000000 100 0 0 10 0%n",
+              i, address, 20000 + i, address, 500_000 + i));
     }
     proc.file("proc/net/tcp", tcp.toString()).file("proc/net/tcp6", tcp6.toString());
     for (int p = 0; p < PROCESSES; p++) {
@@ -42,7 +44,8 @@ class LinuxProcSourceScaleTest {
     Snapshot snapshot = new LinuxProcSource(temp, Set::of).snapshot();
     Duration took = Duration.ofNanos(System.nanoTime() - start);
 
-    assertThat(snapshot.table().entries()).hasSize(SOCKETS)
+    assertThat(snapshot.table().entries())
+        .hasSize(SOCKETS)
         .allMatch(e -> e.process() instanceof ProcessRef.Seen);
     assertThat(snapshot.table().entries().get(SOCKETS - 1).process().describe())
         .isEqualTo("worker99 (pid 1099)");

@@ -6,10 +6,10 @@ import dev.portkeep.bind.rules.AddressLiteral;
 import dev.portkeep.bind.rules.BindPoint;
 import dev.portkeep.bind.rules.Caller;
 import dev.portkeep.bind.rules.Family;
+import dev.portkeep.bind.rules.PlannedBind;
 import dev.portkeep.bind.rules.Principal;
 import dev.portkeep.bind.rules.Privilege;
 import dev.portkeep.bind.rules.ProcessRef;
-import dev.portkeep.bind.rules.PlannedBind;
 import dev.portkeep.bind.rules.Rule;
 import dev.portkeep.bind.rules.SocketEntry;
 import dev.portkeep.bind.rules.SocketOptions;
@@ -23,9 +23,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class LinuxProcSourceTest {
-  private static final String PASSWD = "root:x:0:0:root:/root:/bin/bash\n"
-      + "alice:x:1000:1000::/home/alice:/bin/bash\n"
-      + "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n";
+  private static final String PASSWD =
+      "root:x:0:0:root:/root:/bin/bash\n"
+          + "alice:x:1000:1000::/home/alice:/bin/bash\n"
+          + "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n";
 
   @TempDir Path temp;
 
@@ -40,14 +41,17 @@ class LinuxProcSourceTest {
   }
 
   private Snapshot snapshot(FakeProc proc) throws IOException {
-    return new LinuxProcSource(proc.root(), () -> Set.of(AddressLiteral.parse("127.0.0.1"),
-        AddressLiteral.parse("::1"))).snapshot();
+    return new LinuxProcSource(
+            proc.root(),
+            () -> Set.of(AddressLiteral.parse("127.0.0.1"), AddressLiteral.parse("::1")))
+        .snapshot();
   }
 
   private static SocketEntry on(Snapshot snapshot, String point, TcpState state) {
     return snapshot.table().entries().stream()
         .filter(e -> e.local().toString().equals(point) && e.state() == state)
-        .findFirst().orElseThrow(() -> new AssertionError("no " + state + " on " + point));
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no " + state + " on " + point));
   }
 
   @Test
@@ -123,12 +127,14 @@ class LinuxProcSourceTest {
   @Test
   void snapshot_thenVerdict_namesTheProcessInTheWay() throws IOException {
     Snapshot snapshot = snapshot(host());
-    PlannedBind plan = new PlannedBind(BindPoint.of(Family.INET, "0.0.0.0", 8080),
-        SocketOptions.NONE.withReuseAddr(true),
-        new Caller(new Principal.LinuxUser(1000, "alice"), Privilege.UNPRIVILEGED));
+    PlannedBind plan =
+        new PlannedBind(
+            BindPoint.of(Family.INET, "0.0.0.0", 8080),
+            SocketOptions.NONE.withReuseAddr(true),
+            new Caller(new Principal.LinuxUser(1000, "alice"), Privilege.UNPRIVILEGED));
 
-    Verdict verdict = new LinuxProcSource().rules().verdict(snapshot.table(), plan,
-        snapshot.host());
+    Verdict verdict =
+        new LinuxProcSource().rules().verdict(snapshot.table(), plan, snapshot.host());
 
     assertThat(verdict.rule()).isEqualTo(Rule.LISTENER_HOLDS_PORT);
     assertThat(verdict.explanation()).contains("python3 (pid 100)");

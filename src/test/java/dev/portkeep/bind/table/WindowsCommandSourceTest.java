@@ -23,9 +23,14 @@ import org.junit.jupiter.api.Test;
 /** The Windows source on recorded command output, through to verdicts a user would see. */
 class WindowsCommandSourceTest {
   private final List<String> commands = new ArrayList<>();
-  private final WindowsCommandSource source = new WindowsCommandSource(this::run,
-      () -> Set.of(AddressLiteral.parse("127.0.0.1"), AddressLiteral.parse("::1"),
-          AddressLiteral.parse("192.168.1.20")));
+  private final WindowsCommandSource source =
+      new WindowsCommandSource(
+          this::run,
+          () ->
+              Set.of(
+                  AddressLiteral.parse("127.0.0.1"),
+                  AddressLiteral.parse("::1"),
+                  AddressLiteral.parse("192.168.1.20")));
 
   private String run(List<String> command) {
     commands.add(String.join(" ", command));
@@ -47,8 +52,11 @@ class WindowsCommandSourceTest {
     Snapshot snapshot = source.snapshot();
     Family family = literal.contains(":") ? Family.INET6 : Family.INET;
     SocketOptions options = SocketOptions.NONE.withExclusiveAddrUse(true);
-    PlannedBind plan = new PlannedBind(BindPoint.of(family, literal, port), options,
-        new Caller(new Principal.WindowsAccount("HOST\\alice"), Privilege.UNPRIVILEGED));
+    PlannedBind plan =
+        new PlannedBind(
+            BindPoint.of(family, literal, port),
+            options,
+            new Caller(new Principal.WindowsAccount("HOST\\alice"), Privilege.UNPRIVILEGED));
     return source.rules().verdict(snapshot.table(), plan, snapshot.host());
   }
 

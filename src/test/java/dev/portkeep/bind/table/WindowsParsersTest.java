@@ -18,8 +18,9 @@ class WindowsParsersTest {
 
     assertThat(parsed.problems()).isEmpty();
     assertThat(parsed.rows()).hasSize(13);
-    assertThat(parsed.rows()).extracting(r -> r.local().toString(), Netstat.Row::state,
-        Netstat.Row::pid).contains(
+    assertThat(parsed.rows())
+        .extracting(r -> r.local().toString(), Netstat.Row::state, Netstat.Row::pid)
+        .contains(
             tuple("0.0.0.0:445", TcpState.LISTEN, 4L),
             tuple("127.0.0.1:9000", TcpState.TIME_WAIT, 0L),
             tuple("192.168.1.20:52202", TcpState.FIN_WAIT2, 6884L),
@@ -31,9 +32,16 @@ class WindowsParsersTest {
     Netstat.Parsed parsed = Netstat.parse(Resources.text("netstat-tcpv6.txt"));
 
     assertThat(parsed.problems()).isEmpty();
-    assertThat(parsed.rows()).extracting(r -> r.local().toString()).containsExactly(
-        "[::]:135", "[::]:445", "[::]:49664", "[::1]:5432", "[::1]:5432", "[::1]:52300",
-        "[fe80::3c1a:7e2f:9b4d:1a2b%12]:52310");
+    assertThat(parsed.rows())
+        .extracting(r -> r.local().toString())
+        .containsExactly(
+            "[::]:135",
+            "[::]:445",
+            "[::]:49664",
+            "[::1]:5432",
+            "[::1]:5432",
+            "[::1]:52300",
+            "[fe80::3c1a:7e2f:9b4d:1a2b%12]:52310");
     assertThat(parsed.rows().get(1).local().family()).isEqualTo(Family.INET6);
     assertThat(parsed.rows().get(1).local().isWildcard()).isTrue();
   }
@@ -43,16 +51,21 @@ class WindowsParsersTest {
     Netstat.Parsed parsed = Netstat.parse(Resources.text("netstat-tcp-german.txt"));
 
     assertThat(parsed.rows()).isEmpty();
-    assertThat(parsed.problems()).hasSize(2).first().asString()
-        .contains("unknown state 'ABHÖREN'").contains("0.0.0.0:135");
+    assertThat(parsed.problems())
+        .hasSize(2)
+        .first()
+        .asString()
+        .contains("unknown state 'ABHÖREN'")
+        .contains("0.0.0.0:135");
   }
 
   @Test
   void netstat_mappedAddress_staysMapped() {
-    Netstat.Parsed parsed = Netstat.parse(
-        "  TCP    [::ffff:127.0.0.1]:8080  [::]:0   LISTENING   1200\n");
+    Netstat.Parsed parsed =
+        Netstat.parse("  TCP    [::ffff:127.0.0.1]:8080  [::]:0   LISTENING   1200\n");
 
-    assertThat(parsed.rows()).singleElement()
+    assertThat(parsed.rows())
+        .singleElement()
         .satisfies(r -> assertThat(r.local().isMapped()).isTrue());
   }
 
@@ -61,7 +74,8 @@ class WindowsParsersTest {
     List<ExcludedRange> ranges =
         ExcludedPortRanges.parse(Resources.text("excludedportrange-ipv4.txt"), Family.INET);
 
-    assertThat(ranges).extracting(ExcludedRange::first, ExcludedRange::last, ExcludedRange::kind)
+    assertThat(ranges)
+        .extracting(ExcludedRange::first, ExcludedRange::last, ExcludedRange::kind)
         .containsExactly(
             tuple(5357, 5357, ExclusionKind.DYNAMIC),
             tuple(49709, 49808, ExclusionKind.DYNAMIC),
@@ -82,8 +96,11 @@ class WindowsParsersTest {
   void tasklist_csvSample_mapsPidsToImagesIncludingQuotedCommas() {
     Map<Long, String> images = Tasklist.parse(Resources.text("tasklist.csv"));
 
-    assertThat(images).containsEntry(4L, "System").containsEntry(10244L, "java.exe")
-        .containsEntry(11920L, "Tool, \"beta\".exe").hasSize(9);
+    assertThat(images)
+        .containsEntry(4L, "System")
+        .containsEntry(10244L, "java.exe")
+        .containsEntry(11920L, "Tool, \"beta\".exe")
+        .hasSize(9);
   }
 
   @Test

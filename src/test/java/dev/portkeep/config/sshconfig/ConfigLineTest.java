@@ -23,7 +23,8 @@ class ConfigLineTest {
 
   @Test
   void parse_equalsForms_allSplitTheSame() {
-    for (String text : List.of("Port 2", "Port=2", "Port = 2", "Port =2", "Port= 2", "  Port\t2\r")) {
+    for (String text :
+        List.of("Port 2", "Port=2", "Port = 2", "Port =2", "Port= 2", "  Port\t2\r")) {
       ConfigLine line = parse(text);
       assertThat(line.keyword()).as(text).isEqualTo("Port");
       assertThat(line.args()).as(text).containsExactly("2");
@@ -37,18 +38,22 @@ class ConfigLineTest {
 
   @Test
   void parse_quotesEscapesAndComments() {
-    assertThat(parse("Host \"a b\" 'c d' e\\ f g\\\"h # i").args()).containsExactly("a b", "c d", "e f", "g\"h");
+    assertThat(parse("Host \"a b\" 'c d' e\\ f g\\\"h # i").args())
+        .containsExactly("a b", "c d", "e f", "g\"h");
     assertThat(parse("Host a#b").args()).containsExactly("a#b");
   }
 
   @Test
   void parse_unterminatedQuote_isInvalid() {
-    assertThatThrownBy(() -> parse("Host 'a")).isInstanceOf(UsageException.class).hasMessage("f: line 1: invalid quotes");
+    assertThatThrownBy(() -> parse("Host 'a"))
+        .isInstanceOf(UsageException.class)
+        .hasMessage("f: line 1: invalid quotes");
   }
 
   @Test
   void delimitedWords_splitAtEqualsAndHonourDoubleQuotes() {
-    assertThat(parse("Match host=a exec \"x y\"").delimitedWords()).containsExactly("host", "a", "exec", "x y");
+    assertThat(parse("Match host=a exec \"x y\"").delimitedWords())
+        .containsExactly("host", "a", "exec", "x y");
   }
 
   @Test

@@ -15,14 +15,18 @@ class GlobTest {
 
   @BeforeEach
   void files() throws IOException {
-    for (String name : List.of("a1.conf", "a2.conf", "b.conf", ".hidden.conf", "sub/x.conf", "sub/y.txt", "star*")) {
+    for (String name :
+        List.of(
+            "a1.conf", "a2.conf", "b.conf", ".hidden.conf", "sub/x.conf", "sub/y.txt", "star*")) {
       Files.createDirectories(dir.resolve(name).getParent());
       Files.writeString(dir.resolve(name), "");
     }
   }
 
   private List<String> expand(String pattern) {
-    return Glob.expand(dir + "/" + pattern, dir.getFileSystem()).stream().map(p -> dir.relativize(p).toString()).toList();
+    return Glob.expand(dir + "/" + pattern, dir.getFileSystem()).stream()
+        .map(p -> dir.relativize(p).toString())
+        .toList();
   }
 
   @Test

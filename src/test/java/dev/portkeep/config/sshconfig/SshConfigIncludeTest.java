@@ -94,7 +94,8 @@ class SshConfigIncludeTest {
   void selfInclude_isALoopError() {
     assertThatThrownBy(() -> home.config("Include config\n"))
         .isInstanceOf(UsageException.class)
-        .hasMessageContaining("~/.ssh/config: line 1: Include loop: ~/.ssh/config -> ~/.ssh/config");
+        .hasMessageContaining(
+            "~/.ssh/config: line 1: Include loop: ~/.ssh/config -> ~/.ssh/config");
   }
 
   @Test

@@ -29,7 +29,8 @@ class SshConfigMatchTest {
 
   @Test
   void matchHost_seesTheHostNameSetEarlier() {
-    String text = """
+    String text =
+        """
         Host db
           HostName db.internal.example
         Match host *.internal.example
@@ -55,7 +56,8 @@ class SshConfigMatchTest {
 
   @Test
   void matchOriginalHost_ignoresTheHostName() {
-    String text = "HostName real.example\nMatch originalhost alias\n  Port 2\nMatch host alias\n  User u\n";
+    String text =
+        "HostName real.example\nMatch originalhost alias\n  Port 2\nMatch host alias\n  User u\n";
     HostConfig host = home.resolve(text, "alias");
     assertThat(host.first(PORT)).contains("2");
     assertThat(host.first(USER)).isEmpty();
@@ -80,7 +82,8 @@ class SshConfigMatchTest {
 
   @Test
   void matchUser_seesAnEarlierUserLine_caseSensitively() {
-    String text = "Host x\n  User deploy\nMatch user deploy\n  Port 2\nMatch user DEPLOY\n  ConnectTimeout 3\n";
+    String text =
+        "Host x\n  User deploy\nMatch user deploy\n  Port 2\nMatch user DEPLOY\n  ConnectTimeout 3\n";
     HostConfig host = home.resolve(text, "x");
     assertThat(host.first(PORT)).contains("2");
     assertThat(host.first(CONNECT_TIMEOUT)).isEmpty();
@@ -99,7 +102,8 @@ class SshConfigMatchTest {
 
   @Test
   void matchLocalUser_seesTheLocalUser() {
-    String text = "User remote\nMatch localuser ann\n  Port 2\nMatch localuser remote\n  ConnectTimeout 3\n";
+    String text =
+        "User remote\nMatch localuser ann\n  Port 2\nMatch localuser remote\n  ConnectTimeout 3\n";
     HostConfig host = home.resolve(text, "x");
     assertThat(host.first(PORT)).contains("2");
     assertThat(host.first(CONNECT_TIMEOUT)).isEmpty();
@@ -117,8 +121,9 @@ class SshConfigMatchTest {
     String text = "Match host x exec \"test -e /tmp/vpn\"\n  Port 2\n";
     HostConfig host = home.resolve(text, "x");
     assertThat(host.first(PORT)).isEmpty();
-    assertThat(host.notes()).containsExactly(
-        "~/.ssh/config:1: Match exec test -e /tmp/vpn is not evaluated by portkeep; the block is skipped");
+    assertThat(host.notes())
+        .containsExactly(
+            "~/.ssh/config:1: Match exec test -e /tmp/vpn is not evaluated by portkeep; the block is skipped");
   }
 
   @Test
@@ -138,7 +143,10 @@ class SshConfigMatchTest {
   void matchNewerCriterion_isNotEvaluated_withANote() {
     HostConfig host = home.resolve("Match tagged work\n  Port 2\n", "x");
     assertThat(host.first(PORT)).isEmpty();
-    assertThat(host.notes()).singleElement().asString().contains("Match tagged work is not evaluated");
+    assertThat(host.notes())
+        .singleElement()
+        .asString()
+        .contains("Match tagged work is not evaluated");
   }
 
   @Test
@@ -151,7 +159,8 @@ class SshConfigMatchTest {
 
   @Test
   void matchFinal_readsTheFileAgain_matchingHostLinesAgainstTheHostName() {
-    String text = """
+    String text =
+        """
         Host alias
           HostName Real.Example
         Host real.example
@@ -176,7 +185,8 @@ class SshConfigMatchTest {
   @Test
   void matchFinal_inAnIncludeUnderAnInactiveBlock_stillCausesTheSecondPass() {
     home.write(".ssh/final.conf", "Match final\n  User never\n");
-    String text = "Host alias\n  HostName real.example\nHost nomatch\n  Include final.conf\nHost real.example\n  Port 2\n";
+    String text =
+        "Host alias\n  HostName real.example\nHost nomatch\n  Include final.conf\nHost real.example\n  Port 2\n";
     HostConfig host = home.resolve(text, "alias");
     assertThat(host.first(PORT)).contains("2");
     assertThat(host.first(USER)).isEmpty();
@@ -187,7 +197,8 @@ class SshConfigMatchTest {
     String text = "CanonicalizeHostname yes\nMatch canonical\n  Port 2\n";
     HostConfig host = home.resolve(text, "a.b.c");
     assertThat(host.first(PORT)).contains("2");
-    assertThat(host.notes()).contains("~/.ssh/config:1: CanonicalizeHostname is not used by portkeep");
+    assertThat(host.notes())
+        .contains("~/.ssh/config:1: CanonicalizeHostname is not used by portkeep");
   }
 
   @Test
@@ -199,12 +210,14 @@ class SshConfigMatchTest {
   void matchAll_beforeAnotherCriterion_isABadMatchCondition() {
     assertThatThrownBy(() -> home.config("Match all host x\n"))
         .isInstanceOf(UsageException.class)
-        .hasMessageContaining("~/.ssh/config: line 1: Bad Match condition: 'all' cannot be combined");
+        .hasMessageContaining(
+            "~/.ssh/config: line 1: Bad Match condition: 'all' cannot be combined");
   }
 
   @Test
   void matchCriterionWithoutArgument_isABadMatchCondition() {
-    assertThatThrownBy(() -> home.config("Match host\n")).hasMessageContaining("missing Match criteria for host");
+    assertThatThrownBy(() -> home.config("Match host\n"))
+        .hasMessageContaining("missing Match criteria for host");
   }
 
   @Test
@@ -216,7 +229,8 @@ class SshConfigMatchTest {
 
   @Test
   void matchOnlyAComment_needsAnAttribute() {
-    assertThatThrownBy(() -> home.config("Match # nothing\n")).hasMessageContaining("one or more attributes");
+    assertThatThrownBy(() -> home.config("Match # nothing\n"))
+        .hasMessageContaining("one or more attributes");
   }
 
   @Test

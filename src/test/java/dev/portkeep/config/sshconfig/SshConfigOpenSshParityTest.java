@@ -9,7 +9,6 @@ import dev.portkeep.config.sshconfig.OpenSshKeywords.Role;
 import dev.portkeep.error.UsageException;
 import dev.portkeep.testing.Command;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,16 +35,22 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SshConfigOpenSshParityTest {
   private static final Path SSH = Path.of("/usr/bin/ssh");
-  /** Keywords this table accepts that OpenSSH 9.2, the version Debian 12 ships, does not know yet. */
+
+  /**
+   * Keywords this table accepts that OpenSSH 9.2, the version Debian 12 ships, does not know yet.
+   */
   private static final Set<String> NEWER_THAN_9_2 =
-      Set.of("channeltimeout", "obscurekeystroketiming", "tag", "refuseconnection", "warnweakcrypto");
+      Set.of(
+          "channeltimeout", "obscurekeystroketiming", "tag", "refuseconnection", "warnweakcrypto");
 
   @TempDir static Path samples;
   static Environment env;
 
   @BeforeAll
   static void copySamplesAndLearnTheUser() throws IOException, URISyntaxException {
-    assumeTrue(Files.isExecutable(SSH), "needs OpenSSH's ssh at " + SSH + " (apt-get install openssh-client)");
+    assumeTrue(
+        Files.isExecutable(SSH),
+        "needs OpenSSH's ssh at " + SSH + " (apt-get install openssh-client)");
     Path source = Path.of(SshConfigOpenSshParityTest.class.getResource("parity").toURI());
     try (Stream<Path> files = Files.walk(source)) {
       for (Path file : files.toList()) {
@@ -58,7 +63,8 @@ class SshConfigOpenSshParityTest {
       }
     }
     // ssh takes the home directory and user from the password database, not $HOME: ask it.
-    String probe = ssh("-G", "-F", "/dev/null", "-o", "UserKnownHostsFile=%d %u", "probe").orThrow().stdout();
+    String probe =
+        ssh("-G", "-F", "/dev/null", "-o", "UserKnownHostsFile=%d %u", "probe").orThrow().stdout();
     List<String> homeAndUser = GOutput.parse(probe).all("userknownhostsfile");
     env = new Environment(Path.of(homeAndUser.get(0)), homeAndUser.get(1), false);
   }
@@ -71,10 +77,14 @@ class SshConfigOpenSshParityTest {
         for (String line : Files.readAllLines(config)) {
           if (line.startsWith("# host: ")) {
             Invocation call = Invocation.parse(line.substring("# host: ".length()));
-            tests.add(DynamicTest.dynamicTest(config.getFileName() + " " + call, () -> agrees(config, call)));
+            tests.add(
+                DynamicTest.dynamicTest(
+                    config.getFileName() + " " + call, () -> agrees(config, call)));
           } else if (line.startsWith("# error: ")) {
             Invocation call = Invocation.parse(line.substring("# error: ".length()));
-            tests.add(DynamicTest.dynamicTest(config.getFileName() + " " + call + " fails", () -> bothFail(config, call)));
+            tests.add(
+                DynamicTest.dynamicTest(
+                    config.getFileName() + " " + call + " fails", () -> bothFail(config, call)));
           }
         }
       }
@@ -115,8 +125,12 @@ class SshConfigOpenSshParityTest {
       if (entry.getValue().role() == Role.STRUCTURE || NEWER_THAN_9_2.contains(entry.getKey())) {
         continue;
       }
-      Path config = Files.writeString(samples.resolve("keyword.txt"), "Host nomatch-at-all\n  " + entry.getKey() + " x\n");
-      if (ssh("-G", "-F", config.toString(), "host").stderr().contains("Bad configuration option")) {
+      Path config =
+          Files.writeString(
+              samples.resolve("keyword.txt"), "Host nomatch-at-all\n  " + entry.getKey() + " x\n");
+      if (ssh("-G", "-F", config.toString(), "host")
+          .stderr()
+          .contains("Bad configuration option")) {
         rejected.add(entry.getKey());
       }
     }
@@ -128,7 +142,9 @@ class SshConfigOpenSshParityTest {
     for (String word : List.of("Reconnect", "ReconnectHold", "UseKeychain", "ServerAlive")) {
       assertThat(OpenSshKeywords.lookup(word)).as(word).isEmpty();
       Path config = Files.writeString(samples.resolve("unknown.txt"), word + " x\n");
-      assertThat(ssh("-G", "-F", config.toString(), "host").stderr()).as(word).contains("Bad configuration option");
+      assertThat(ssh("-G", "-F", config.toString(), "host").stderr())
+          .as(word)
+          .contains("Bad configuration option");
     }
   }
 
@@ -157,7 +173,8 @@ class SshConfigOpenSshParityTest {
               default -> throw new IllegalArgumentException("unsupported flag in sample: " + text);
             };
       }
-      return new Invocation(words.subList(0, words.size() - 1), words.get(words.size() - 1), overrides);
+      return new Invocation(
+          words.subList(0, words.size() - 1), words.get(words.size() - 1), overrides);
     }
 
     List<String> argv(Path config) {

@@ -34,7 +34,8 @@ class SshConfigTest {
 
   @Test
   void hostPatterns_starQuestionAndSeveralPerLine_match() {
-    String text = """
+    String text =
+        """
         Host db? web*.example.com
           Port 2201
         Host *
@@ -48,7 +49,8 @@ class SshConfigTest {
 
   @Test
   void hostPatterns_negationMatching_excludesTheBlockEvenWhenAnotherPatternMatches() {
-    String text = """
+    String text =
+        """
         Host *.corp !build.corp
           ProxyJump bastion.corp
         """;
@@ -77,7 +79,8 @@ class SshConfigTest {
 
   @Test
   void hostPatterns_matchTheHostAsGivenNotTheHostName() {
-    String text = """
+    String text =
+        """
         Host short
           HostName long.example.com
         Host long.example.com
@@ -95,7 +98,8 @@ class SshConfigTest {
 
   @Test
   void firstValue_wins_acrossBlocks() {
-    String text = """
+    String text =
+        """
         Host gw
           Port 2201
           User alice
@@ -113,7 +117,8 @@ class SshConfigTest {
 
   @Test
   void identityFileAndForwards_accumulateInOrder_withoutDuplicates() {
-    String text = """
+    String text =
+        """
         Host gw
           IdentityFile /keys/a
           LocalForward 8080 db:5432
@@ -143,7 +148,8 @@ class SshConfigTest {
 
   @Test
   void lineForms_equalsSpacesTabsCaseAndComments_allRead() {
-    String text = """
+    String text =
+        """
         # a comment
 
         \tport=2201
@@ -162,14 +168,16 @@ class SshConfigTest {
 
   @Test
   void quotedValues_keepTheirSpaces() {
-    String text = """
+    String text =
+        """
         IdentityFile "/keys/my key"
         IdentityFile '/keys/single quoted'
         IdentityFile /keys/escaped\\ space
         IdentityFile /keys/mid"dle part"
         """;
     assertThat(home.resolve(text, "x").all(IDENTITY_FILE))
-        .containsExactly("/keys/my key", "/keys/single quoted", "/keys/escaped space", "/keys/middle part");
+        .containsExactly(
+            "/keys/my key", "/keys/single quoted", "/keys/escaped space", "/keys/middle part");
   }
 
   @Test
@@ -198,7 +206,8 @@ class SshConfigTest {
   @Test
   void unknownKeyword_inABlockThatDoesNotApply_isStillAnError() {
     SshConfig config = home.config("Host other\n  Prot 2\n");
-    assertThatThrownBy(() -> config.resolve("x")).hasMessageContaining("line 2: Bad configuration option: Prot");
+    assertThatThrownBy(() -> config.resolve("x"))
+        .hasMessageContaining("line 2: Bad configuration option: Prot");
   }
 
   @Test
@@ -212,7 +221,8 @@ class SshConfigTest {
 
   @Test
   void ignoreUnknown_patternsCoverMatchingWordsCaseInsensitively() {
-    String text = """
+    String text =
+        """
         IgnoreUnknown UseKeychain,Add*
         Host *
           usekeychain yes
@@ -221,25 +231,30 @@ class SshConfigTest {
         """;
     HostConfig host = home.resolve(text, "x");
     assertThat(host.first(PORT)).contains("2");
-    assertThat(host.notes()).anySatisfy(n -> assertThat(n).contains("usekeychain").contains("IgnoreUnknown"));
+    assertThat(host.notes())
+        .anySatisfy(n -> assertThat(n).contains("usekeychain").contains("IgnoreUnknown"));
   }
 
   @Test
   void ignoreUnknown_mustComeBeforeTheWord() {
     SshConfig config = home.config("UseKeychain yes\nIgnoreUnknown UseKeychain\n");
-    assertThatThrownBy(() -> config.resolve("x")).hasMessageContaining("line 1: Bad configuration option");
+    assertThatThrownBy(() -> config.resolve("x"))
+        .hasMessageContaining("line 1: Bad configuration option");
   }
 
   @Test
   void ignoreUnknown_inABlockThatDoesNotApply_coversNothing() {
-    SshConfig config = home.config("Host mac\n  IgnoreUnknown UseKeychain\nHost *\n  UseKeychain yes\n");
+    SshConfig config =
+        home.config("Host mac\n  IgnoreUnknown UseKeychain\nHost *\n  UseKeychain yes\n");
     assertThat(config.resolve("mac").notes()).isNotEmpty();
-    assertThatThrownBy(() -> config.resolve("linux")).hasMessageContaining("line 4: Bad configuration option");
+    assertThatThrownBy(() -> config.resolve("linux"))
+        .hasMessageContaining("line 4: Bad configuration option");
   }
 
   @Test
   void unusedOpenSshKeywords_areSkippedWithANote() {
-    String text = """
+    String text =
+        """
         Host *
           ForwardAgent yes
           Ciphers aes128-ctr
@@ -250,8 +265,11 @@ class SshConfigTest {
     HostConfig host = home.resolve(text, "x");
     assertThat(host.first(PORT)).contains("2");
     assertThat(host.notes())
-        .contains("~/.ssh/config:2: ForwardAgent is not used by portkeep", "~/.ssh/config:3: Ciphers is not used by portkeep")
-        .anySatisfy(n -> assertThat(n).startsWith("~/.ssh/config:4: UseRoaming is not used by portkeep"));
+        .contains(
+            "~/.ssh/config:2: ForwardAgent is not used by portkeep",
+            "~/.ssh/config:3: Ciphers is not used by portkeep")
+        .anySatisfy(
+            n -> assertThat(n).startsWith("~/.ssh/config:4: UseRoaming is not used by portkeep"));
   }
 
   @Test
@@ -261,7 +279,8 @@ class SshConfigTest {
 
   @Test
   void proxyCommandFirst_winsOverALaterProxyJump_asInOpenSsh() {
-    String text = """
+    String text =
+        """
         Host bastion
           ProxyCommand none
         Host *
@@ -269,7 +288,8 @@ class SshConfigTest {
         """;
     SshConfig config = home.config(text);
     assertThat(config.resolve("bastion").first(PROXY_JUMP)).isEmpty();
-    assertThat(config.resolve("bastion").notes()).anySatisfy(n -> assertThat(n).contains("ProxyJump ignored"));
+    assertThat(config.resolve("bastion").notes())
+        .anySatisfy(n -> assertThat(n).contains("ProxyJump ignored"));
     assertThat(config.resolve("db").first(PROXY_JUMP)).contains("bastion");
   }
 
@@ -295,17 +315,20 @@ class SshConfigTest {
 
   @Test
   void localForwardWithOneWord_isMissingItsTarget() {
-    assertThatThrownBy(() -> home.config("LocalForward 8080\n")).hasMessageContaining("missing target argument");
+    assertThatThrownBy(() -> home.config("LocalForward 8080\n"))
+        .hasMessageContaining("missing target argument");
   }
 
   @Test
   void unbalancedQuote_isAnError() {
-    assertThatThrownBy(() -> home.config("IdentityFile \"/keys/a\n")).hasMessageContaining("line 1: invalid quotes");
+    assertThatThrownBy(() -> home.config("IdentityFile \"/keys/a\n"))
+        .hasMessageContaining("line 1: invalid quotes");
   }
 
   @Test
   void emptyHostPattern_isAnError() {
-    assertThatThrownBy(() -> home.config("Host \"\"\n")).hasMessageContaining("keyword Host empty argument");
+    assertThatThrownBy(() -> home.config("Host \"\"\n"))
+        .hasMessageContaining("keyword Host empty argument");
   }
 
   @Test
@@ -338,7 +361,8 @@ class SshConfigTest {
   @Test
   void worldWritableDefaultFile_isRefused() throws Exception {
     Path file = home.write(".ssh/config", "Port 2\n");
-    java.nio.file.Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
+    java.nio.file.Files.setPosixFilePermissions(
+        file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw-rw-"));
     assertThatThrownBy(() -> SshConfig.loadDefault(home.env))
         .isInstanceOf(UsageException.class)
         .hasMessageContaining("bad permissions on ssh config ~/.ssh/config");
@@ -348,7 +372,8 @@ class SshConfigTest {
   void overrides_fixUserPortAndHostName_beforeTheFile() {
     String text = "User fromfile\nPort 2\nHostName file.example\n";
     HostConfig host =
-        home.config(text).resolve("x", Overrides.NONE.withUser("cli").withPort("3").withHostName("cli.example"));
+        home.config(text)
+            .resolve("x", Overrides.NONE.withUser("cli").withPort("3").withHostName("cli.example"));
     assertThat(host.first(USER)).isEmpty();
     assertThat(host.first(PORT)).isEmpty();
     assertThat(host.first(HOST_NAME)).isEmpty();

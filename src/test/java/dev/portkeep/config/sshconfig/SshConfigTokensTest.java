@@ -23,7 +23,8 @@ class SshConfigTokensTest {
 
   @Test
   void identityFile_expandsTildeAndEveryPortkeepToken() {
-    String text = """
+    String text =
+        """
         Host Alias
           HostName Real.Example
           User bob
@@ -45,7 +46,8 @@ class SshConfigTokensTest {
 
   @Test
   void tokens_withoutConfigValues_useDefaultsAndTheHostLowerCased() {
-    assertThat(home.resolve("IdentityFile /k/%r@%h:%p\n", "MyHost").first(IDENTITY_FILE)).contains("/k/ann@myhost:22");
+    assertThat(home.resolve("IdentityFile /k/%r@%h:%p\n", "MyHost").first(IDENTITY_FILE))
+        .contains("/k/ann@myhost:22");
   }
 
   @Test
@@ -63,7 +65,8 @@ class SshConfigTokensTest {
 
   @Test
   void hostName_expandsPercentHWithTheHostAsGiven_andIsLowerCased() {
-    assertThat(home.resolve("HostName %h.Corp.example.%%\n", "Git").first(HOST_NAME)).contains("git.corp.example.%");
+    assertThat(home.resolve("HostName %h.Corp.example.%%\n", "Git").first(HOST_NAME))
+        .contains("git.corp.example.%");
   }
 
   @Test
@@ -72,13 +75,17 @@ class SshConfigTokensTest {
     assertThatThrownBy(() -> config.resolve("x"))
         .isInstanceOf(UsageException.class)
         .hasMessageContaining("~/.ssh/config: line 2: unknown token '%p' in HostName '%p.example'")
-        .satisfies(e -> assertThat(((UsageException) e).hint()).isEqualTo("HostName accepts only %h and %%"));
+        .satisfies(
+            e ->
+                assertThat(((UsageException) e).hint())
+                    .isEqualTo("HostName accepts only %h and %%"));
   }
 
   @Test
   void unknownToken_isAnError() {
     SshConfig config = home.config("IdentityFile /k/%Z\n");
-    assertThatThrownBy(() -> config.resolve("x")).hasMessageContaining("unknown token '%Z' in IdentityFile");
+    assertThatThrownBy(() -> config.resolve("x"))
+        .hasMessageContaining("unknown token '%Z' in IdentityFile");
   }
 
   @Test
@@ -110,7 +117,8 @@ class SshConfigTokensTest {
 
   @Test
   void otherValues_areLeftAsWritten() {
-    assertThat(home.resolve("ProxyJump %h-jump\n", "x").first(dev.portkeep.config.Keyword.PROXY_JUMP))
+    assertThat(
+            home.resolve("ProxyJump %h-jump\n", "x").first(dev.portkeep.config.Keyword.PROXY_JUMP))
         .contains("%h-jump");
   }
 }

@@ -28,13 +28,16 @@ class FailureRepliesTest {
     "UNKNOWN_CHANNEL_TYPE, unknown channel type, GENERAL_FAILURE",
     "OTHER, '', GENERAL_FAILURE",
   })
-  void forFailure_serverRefusal_mapsReasonAndMessage(Reason reason, String message, SocksReply expected) {
-    assertThat(FailureReplies.forFailure(new ChannelOpenFailure(reason, message))).isEqualTo(expected);
+  void forFailure_serverRefusal_mapsReasonAndMessage(
+      Reason reason, String message, SocksReply expected) {
+    assertThat(FailureReplies.forFailure(new ChannelOpenFailure(reason, message)))
+        .isEqualTo(expected);
   }
 
   @ParameterizedTest
   @CsvSource({"Session is being closed", "Connection reset"})
   void forFailure_sessionGone_generalFailure(String message) {
-    assertThat(FailureReplies.forFailure(new IOException(message))).isEqualTo(SocksReply.GENERAL_FAILURE);
+    assertThat(FailureReplies.forFailure(new IOException(message)))
+        .isEqualTo(SocksReply.GENERAL_FAILURE);
   }
 }

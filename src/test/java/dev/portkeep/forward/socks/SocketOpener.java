@@ -12,7 +12,9 @@ import java.nio.channels.WritableByteChannel;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** A channel opener without SSH: each "channel" is a plain loopback TCP connection to the target. */
+/**
+ * A channel opener without SSH: each "channel" is a plain loopback TCP connection to the target.
+ */
 final class SocketOpener implements ChannelOpener {
   final List<Endpoint> targets = new CopyOnWriteArrayList<>();
 

@@ -31,7 +31,10 @@ final class SocksBytes {
   }
 
   static byte[] socks4a(int command, String host, int port) {
-    return concat(socks4(command, new int[] {0, 0, 0, 1}, port, "portkeep"), host.getBytes(StandardCharsets.UTF_8), new byte[] {0});
+    return concat(
+        socks4(command, new int[] {0, 0, 0, 1}, port, "portkeep"),
+        host.getBytes(StandardCharsets.UTF_8),
+        new byte[] {0});
   }
 
   static byte[] greeting(int... methods) {
@@ -45,7 +48,10 @@ final class SocksBytes {
   }
 
   static byte[] socks5(int command, int addressType, byte[] address, int port) {
-    return concat(new byte[] {5, (byte) command, 0, (byte) addressType}, address, new byte[] {(byte) (port >> 8), (byte) port});
+    return concat(
+        new byte[] {5, (byte) command, 0, (byte) addressType},
+        address,
+        new byte[] {(byte) (port >> 8), (byte) port});
   }
 
   static byte[] socks5Ipv4(int command, int port) {

@@ -19,7 +19,10 @@ import java.util.concurrent.Future;
 final class SocksClient {
   private SocksClient() {}
 
-  /** Greets offering only "no authentication", expects it chosen, sends {@code request}; returns the reply. */
+  /**
+   * Greets offering only "no authentication", expects it chosen, sends {@code request}; returns the
+   * reply.
+   */
   static byte[] socks5(Socket socket, byte[] request) throws IOException {
     socket.getOutputStream().write(SocksBytes.greeting(0));
     assertThat(socket.getInputStream().readNBytes(2)).as("method selection").containsExactly(5, 0);
@@ -34,7 +37,8 @@ final class SocksClient {
   }
 
   /** Writes {@code bytes} one byte per packet, {@code gap} apart. */
-  static void dribble(Socket socket, byte[] bytes, Duration gap) throws IOException, InterruptedException {
+  static void dribble(Socket socket, byte[] bytes, Duration gap)
+      throws IOException, InterruptedException {
     OutputStream out = socket.getOutputStream();
     for (byte b : bytes) {
       out.write(b);
@@ -56,7 +60,8 @@ final class SocksClient {
    * Against {@link TargetServer#duplexHash}: uploads {@code size} bytes of seed 11 and half-closes
    * while reading what the target sends; both directions must arrive intact.
    */
-  static void assertDuplexIntact(Socket socket, TargetServer target, long size, long targetSeed) throws Exception {
+  static void assertDuplexIntact(Socket socket, TargetServer target, long size, long targetSeed)
+      throws Exception {
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
       Future<?> upload =
           pool.submit(
@@ -68,11 +73,14 @@ final class SocksClient {
       Payloads.Digest received = Payloads.sha256(socket.getInputStream());
       upload.get();
       assertThat(received).isEqualTo(new Payloads.Digest(size, Payloads.sha256(size, targetSeed)));
-      assertThat(target.awaitReceivedHash(Duration.ofSeconds(60))).isEqualTo(Payloads.sha256(size, 11));
+      assertThat(target.awaitReceivedHash(Duration.ofSeconds(60)))
+          .isEqualTo(Payloads.sha256(size, 11));
     }
   }
 
-  /** Against an echo target: writes {@code size} bytes while reading as many back; they must match. */
+  /**
+   * Against an echo target: writes {@code size} bytes while reading as many back; they must match.
+   */
   static void assertEchoIntact(Socket socket, long size, long seed) throws Exception {
     try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
       Future<?> upload =

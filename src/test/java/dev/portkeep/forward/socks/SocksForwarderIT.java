@@ -23,7 +23,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The SOCKS forwarder against a real OpenSSH sshd: data, fragmentation, pipelining and every reply code. */
+/**
+ * The SOCKS forwarder against a real OpenSSH sshd: data, fragmentation, pipelining and every reply
+ * code.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(120)
 class SocksForwarderIT {
@@ -50,33 +53,41 @@ class SocksForwarderIT {
 
   @Test
   void socks4_connectIpv4_carries4MiBEachWayIntact() throws Exception {
-    try (TargetServer target = TargetServer.duplexHash(SIZE, 7); Socket s = tunnel.connect()) {
-      assertThat(SocksClient.socks4(s, SocksBytes.socks4Connect("127.0.0.1", target.port()))).isEqualTo(socks4Reply(0x5A));
+    try (TargetServer target = TargetServer.duplexHash(SIZE, 7);
+        Socket s = tunnel.connect()) {
+      assertThat(SocksClient.socks4(s, SocksBytes.socks4Connect("127.0.0.1", target.port())))
+          .isEqualTo(socks4Reply(0x5A));
       SocksClient.assertDuplexIntact(s, target, SIZE, 7);
     }
   }
 
   @Test
   void socks4a_connectLocalhost_carries4MiBEachWayIntact() throws Exception {
-    try (TargetServer target = TargetServer.duplexHash(SIZE, 8); Socket s = tunnel.connect()) {
-      assertThat(SocksClient.socks4(s, SocksBytes.socks4a(1, "localhost", target.port()))).isEqualTo(socks4Reply(0x5A));
+    try (TargetServer target = TargetServer.duplexHash(SIZE, 8);
+        Socket s = tunnel.connect()) {
+      assertThat(SocksClient.socks4(s, SocksBytes.socks4a(1, "localhost", target.port())))
+          .isEqualTo(socks4Reply(0x5A));
       SocksClient.assertDuplexIntact(s, target, SIZE, 8);
     }
   }
 
   @Test
   void socks5_connectDomainLocalhost_carries4MiBEachWayIntact() throws Exception {
-    try (TargetServer target = TargetServer.duplexHash(SIZE, 9); Socket s = tunnel.connect()) {
-      assertThat(SocksClient.socks5(s, SocksBytes.socks5Domain(1, "localhost", target.port()))).isEqualTo(socks5Reply(0));
+    try (TargetServer target = TargetServer.duplexHash(SIZE, 9);
+        Socket s = tunnel.connect()) {
+      assertThat(SocksClient.socks5(s, SocksBytes.socks5Domain(1, "localhost", target.port())))
+          .isEqualTo(socks5Reply(0));
       SocksClient.assertDuplexIntact(s, target, SIZE, 9);
     }
   }
 
   @Test
   void socks5_connectIpv6Loopback_echoesIntact() throws Exception {
-    try (ServerSocket v6 = new ServerSocket(0, 1, InetAddress.getByName("::1")); Socket s = tunnel.connect()) {
+    try (ServerSocket v6 = new ServerSocket(0, 1, InetAddress.getByName("::1"));
+        Socket s = tunnel.connect()) {
       Thread echo = Thread.ofVirtual().start(() -> echoOnce(v6));
-      assertThat(SocksClient.socks5(s, SocksBytes.socks5Ipv6Loopback(1, v6.getLocalPort()))).isEqualTo(socks5Reply(0));
+      assertThat(SocksClient.socks5(s, SocksBytes.socks5Ipv6Loopback(1, v6.getLocalPort())))
+          .isEqualTo(socks5Reply(0));
       SocksClient.assertEchoIntact(s, 1 << 20, 3);
       s.shutdownOutput();
       echo.join(Duration.ofSeconds(10));
@@ -85,7 +96,8 @@ class SocksForwarderIT {
 
   @Test
   void socks5_requestOneByteAtATime_connectsAndEchoes() throws Exception {
-    try (TargetServer echo = TargetServer.echo(); Socket s = tunnel.connect()) {
+    try (TargetServer echo = TargetServer.echo();
+        Socket s = tunnel.connect()) {
       SocksClient.dribble(s, SocksBytes.greeting(0), Duration.ofMillis(10));
       assertThat(s.getInputStream().readNBytes(2)).containsExactly(5, 0);
       SocksClient.dribble(s, SocksBytes.socks5Ipv4(1, echo.port()), Duration.ofMillis(10));
@@ -97,12 +109,15 @@ class SocksForwarderIT {
   @Test
   void socks5_greetingRequestAnd64KiBInOneWrite_targetGetsThePayloadExactlyOnce() throws Exception {
     byte[] payload = Payloads.bytes(64 * 1024, 21);
-    try (TargetServer sink = TargetServer.sha256Sink(); Socket s = tunnel.connect()) {
-      s.getOutputStream().write(concat(SocksBytes.socks5Connect(SocksBytes.socks5Ipv4(1, sink.port())), payload));
+    try (TargetServer sink = TargetServer.sha256Sink();
+        Socket s = tunnel.connect()) {
+      s.getOutputStream()
+          .write(concat(SocksBytes.socks5Connect(SocksBytes.socks5Ipv4(1, sink.port())), payload));
       s.shutdownOutput();
       byte[] answer = s.getInputStream().readAllBytes();
       assertThat(answer).startsWith(concat(new byte[] {5, 0}, socks5Reply(0)));
-      assertThat(new String(answer, 12, answer.length - 12, StandardCharsets.US_ASCII)).isEqualTo(Payloads.sha256(payload) + "\n");
+      assertThat(new String(answer, 12, answer.length - 12, StandardCharsets.US_ASCII))
+          .isEqualTo(Payloads.sha256(payload) + "\n");
       assertThat(sink.bytesReceived()).isEqualTo(payload.length);
     }
   }
@@ -110,12 +125,14 @@ class SocksForwarderIT {
   @Test
   void socks4a_requestAnd64KiBInOneWrite_targetGetsThePayloadExactlyOnce() throws Exception {
     byte[] payload = Payloads.bytes(64 * 1024, 22);
-    try (TargetServer sink = TargetServer.sha256Sink(); Socket s = tunnel.connect()) {
+    try (TargetServer sink = TargetServer.sha256Sink();
+        Socket s = tunnel.connect()) {
       s.getOutputStream().write(concat(SocksBytes.socks4a(1, "localhost", sink.port()), payload));
       s.shutdownOutput();
       byte[] answer = s.getInputStream().readAllBytes();
       assertThat(answer).startsWith(socks4Reply(0x5A));
-      assertThat(new String(answer, 8, answer.length - 8, StandardCharsets.US_ASCII)).isEqualTo(Payloads.sha256(payload) + "\n");
+      assertThat(new String(answer, 8, answer.length - 8, StandardCharsets.US_ASCII))
+          .isEqualTo(Payloads.sha256(payload) + "\n");
     }
   }
 
@@ -123,7 +140,8 @@ class SocksForwarderIT {
   @ValueSource(ints = {2, 3})
   void socks5_bindOrUdpAssociate_commandNotSupportedThenClosed(int command) throws Exception {
     try (Socket s = tunnel.connect()) {
-      assertThat(SocksClient.socks5(s, SocksBytes.socks5Ipv4(command, 80))).isEqualTo(socks5Reply(0x07));
+      assertThat(SocksClient.socks5(s, SocksBytes.socks5Ipv4(command, 80)))
+          .isEqualTo(socks5Reply(0x07));
       assertThat(SocksClient.closedByServer(s)).isTrue();
     }
   }
@@ -150,7 +168,8 @@ class SocksForwarderIT {
   void socks5_closedPortOnLoopback_connectionRefused() throws Exception {
     int closed = FreePort.pick();
     try (Socket s = tunnel.connect()) {
-      assertThat(SocksClient.socks5(s, SocksBytes.socks5Ipv4(1, closed))).isEqualTo(socks5Reply(0x05));
+      assertThat(SocksClient.socks5(s, SocksBytes.socks5Ipv4(1, closed)))
+          .isEqualTo(socks5Reply(0x05));
       assertThat(SocksClient.closedByServer(s)).isTrue();
     }
     System.out.println("OpenSSH refused connect: " + tunnel.refusals().getLast());
@@ -160,7 +179,8 @@ class SocksForwarderIT {
   @Test
   void socks4_closedPortOnLoopback_rejected5B() throws Exception {
     try (Socket s = tunnel.connect()) {
-      assertThat(SocksClient.socks4(s, SocksBytes.socks4Connect("127.0.0.1", FreePort.pick()))).isEqualTo(socks4Reply(0x5B));
+      assertThat(SocksClient.socks4(s, SocksBytes.socks4Connect("127.0.0.1", FreePort.pick())))
+          .isEqualTo(socks4Reply(0x5B));
       assertThat(SocksClient.closedByServer(s)).isTrue();
     }
   }
@@ -168,7 +188,8 @@ class SocksForwarderIT {
   @Test
   void socks5_unresolvableName_hostUnreachable() throws Exception {
     try (Socket s = tunnel.connect()) {
-      assertThat(SocksClient.socks5(s, SocksBytes.socks5Domain(1, "no-such-host.invalid", 80))).isEqualTo(socks5Reply(0x04));
+      assertThat(SocksClient.socks5(s, SocksBytes.socks5Domain(1, "no-such-host.invalid", 80)))
+          .isEqualTo(socks5Reply(0x04));
     }
     System.out.println("OpenSSH unresolvable name: " + tunnel.refusals().getLast());
     assertThat(tunnel.refusals().getLast()).contains("connect failed");
@@ -176,11 +197,13 @@ class SocksForwarderIT {
 
   @Test
   void socks5_permitOpenForbidsTheTarget_notAllowed() throws Exception {
-    try (OpenSshServer strict = OpenSshServer.builder().extraConfig("PermitOpen 127.0.0.1:1").start();
+    try (OpenSshServer strict =
+            OpenSshServer.builder().extraConfig("PermitOpen 127.0.0.1:1").start();
         SocksTunnel limited = SocksTunnel.open(strict);
         TargetServer echo = TargetServer.echo();
         Socket s = limited.connect()) {
-      assertThat(SocksClient.socks5(s, SocksBytes.socks5Ipv4(1, echo.port()))).isEqualTo(socks5Reply(0x02));
+      assertThat(SocksClient.socks5(s, SocksBytes.socks5Ipv4(1, echo.port())))
+          .isEqualTo(socks5Reply(0x02));
       assertThat(SocksClient.closedByServer(s)).isTrue();
       System.out.println("OpenSSH PermitOpen refusal: " + limited.refusals().getLast());
       assertThat(limited.refusals().getLast()).contains("administratively prohibited");
@@ -202,12 +225,15 @@ class SocksForwarderIT {
   void garbage_closedAndTheNextClientIsServed() throws Exception {
     long rejectedBefore = tunnel.forwarder().stats().rejected();
     try (Socket s = tunnel.connect()) {
-      s.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream()
+          .write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
       assertThat(SocksClient.closedByServer(s)).isTrue();
     }
     assertThat(tunnel.forwarder().stats().rejected()).isEqualTo(rejectedBefore + 1);
-    try (TargetServer echo = TargetServer.echo(); Socket s = tunnel.connect()) {
-      assertThat(SocksClient.socks5(s, SocksBytes.socks5Ipv4(1, echo.port()))).isEqualTo(socks5Reply(0));
+    try (TargetServer echo = TargetServer.echo();
+        Socket s = tunnel.connect()) {
+      assertThat(SocksClient.socks5(s, SocksBytes.socks5Ipv4(1, echo.port())))
+          .isEqualTo(socks5Reply(0));
       SocksClient.assertEchoIntact(s, 64 * 1024, 5);
     }
   }
@@ -222,7 +248,8 @@ class SocksForwarderIT {
           int replied = sent.length >= 3 ? 2 : 0; // the method choice, when the greeting was whole
           assertThat(s.getInputStream().readNBytes(replied)).hasSize(replied);
           assertThat(SocksClient.closedByServer(s)).isTrue();
-          assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(250), Duration.ofSeconds(5));
+          assertThat(Duration.ofNanos(System.nanoTime() - start))
+              .isBetween(Duration.ofMillis(250), Duration.ofSeconds(5));
         }
       }
       assertThat(quick.forwarder().stats().rejected()).isEqualTo(3);
@@ -231,10 +258,12 @@ class SocksForwarderIT {
 
   @Test
   void sessionClosed_generalFailure() throws Exception {
-    try (SocksTunnel orphan = SocksTunnel.open(sshd); TargetServer echo = TargetServer.echo()) {
+    try (SocksTunnel orphan = SocksTunnel.open(sshd);
+        TargetServer echo = TargetServer.echo()) {
       orphan.session().close();
       try (Socket s = orphan.connect()) {
-        assertThat(SocksClient.socks5(s, SocksBytes.socks5Ipv4(1, echo.port()))).isEqualTo(socks5Reply(0x01));
+        assertThat(SocksClient.socks5(s, SocksBytes.socks5Ipv4(1, echo.port())))
+            .isEqualTo(socks5Reply(0x01));
         assertThat(SocksClient.closedByServer(s)).isTrue();
       }
       assertThat(echo.connectionCount()).isZero();

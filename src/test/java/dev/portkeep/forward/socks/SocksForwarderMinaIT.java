@@ -10,7 +10,10 @@ import java.net.Socket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The SOCKS forwarder against the in-process MINA server, whose refusals are worded differently from OpenSSH's. */
+/**
+ * The SOCKS forwarder against the in-process MINA server, whose refusals are worded differently
+ * from OpenSSH's.
+ */
 @Timeout(120)
 class SocksForwarderMinaIT {
 
@@ -20,7 +23,8 @@ class SocksForwarderMinaIT {
         SocksTunnel tunnel = SocksTunnel.open(mina);
         TargetServer echo = TargetServer.echo();
         Socket s = tunnel.connect()) {
-      assertThat(SocksClient.socks5(s, SocksBytes.socks5Ipv4(1, echo.port()))).isEqualTo(socks5Reply(0));
+      assertThat(SocksClient.socks5(s, SocksBytes.socks5Ipv4(1, echo.port())))
+          .isEqualTo(socks5Reply(0));
       SocksClient.assertEchoIntact(s, 4L << 20, 6);
       assertThat(mina.directTcpipTargets()).containsExactly("127.0.0.1:" + echo.port());
     }
@@ -32,7 +36,8 @@ class SocksForwarderMinaIT {
         SocksTunnel tunnel = SocksTunnel.open(mina);
         TargetServer echo = TargetServer.echo();
         Socket s = tunnel.connect()) {
-      assertThat(SocksClient.socks5(s, SocksBytes.socks5Domain(1, "localhost", echo.port()))).isEqualTo(socks5Reply(0x02));
+      assertThat(SocksClient.socks5(s, SocksBytes.socks5Domain(1, "localhost", echo.port())))
+          .isEqualTo(socks5Reply(0x02));
       assertThat(SocksClient.closedByServer(s)).isTrue();
       System.out.println("MINA refused direct-tcpip: " + tunnel.refusals().getLast());
       assertThat(echo.connectionCount()).isZero();
@@ -42,7 +47,9 @@ class SocksForwarderMinaIT {
 
   @Test
   void socks4a_closedPortOnLoopback_rejected5B() throws Exception {
-    try (MinaSshServer mina = MinaSshServer.start(); SocksTunnel tunnel = SocksTunnel.open(mina); Socket s = tunnel.connect()) {
+    try (MinaSshServer mina = MinaSshServer.start();
+        SocksTunnel tunnel = SocksTunnel.open(mina);
+        Socket s = tunnel.connect()) {
       assertThat(SocksClient.socks4(s, SocksBytes.socks4a(1, "127.0.0.1", FreePort.pick())))
           .isEqualTo(SocksBytes.socks4Reply(0x5B));
       assertThat(SocksClient.closedByServer(s)).isTrue();
@@ -52,8 +59,11 @@ class SocksForwarderMinaIT {
 
   @Test
   void socks5_closedPortOnLoopback_connectionRefused() throws Exception {
-    try (MinaSshServer mina = MinaSshServer.start(); SocksTunnel tunnel = SocksTunnel.open(mina); Socket s = tunnel.connect()) {
-      assertThat(SocksClient.socks5(s, SocksBytes.socks5Ipv4(1, FreePort.pick()))).isEqualTo(socks5Reply(0x05));
+    try (MinaSshServer mina = MinaSshServer.start();
+        SocksTunnel tunnel = SocksTunnel.open(mina);
+        Socket s = tunnel.connect()) {
+      assertThat(SocksClient.socks5(s, SocksBytes.socks5Ipv4(1, FreePort.pick())))
+          .isEqualTo(socks5Reply(0x05));
     }
   }
 }

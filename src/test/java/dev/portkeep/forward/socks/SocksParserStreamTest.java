@@ -59,7 +59,10 @@ class SocksParserStreamTest {
       }
       byte[] pending = new byte[0];
       if (step instanceof Step.Connect connect) {
-        pending = concat(Arrays.copyOfRange(buffer, connect.consumed(), length), Arrays.copyOfRange(input, position, input.length));
+        pending =
+            concat(
+                Arrays.copyOfRange(buffer, connect.consumed(), length),
+                Arrays.copyOfRange(input, position, input.length));
       }
       return new Outcome(steps, pending);
     }
@@ -107,7 +110,9 @@ class SocksParserStreamTest {
           default -> message.length;
         };
     for (int n = 0; n < firstMessage; n++) {
-      assertThat(SocksParser.parse(Phase.FIRST, message, n)).as("prefix of %d bytes", n).isEqualTo(new Step.NeedMore());
+      assertThat(SocksParser.parse(Phase.FIRST, message, n))
+          .as("prefix of %d bytes", n)
+          .isEqualTo(new Step.NeedMore());
     }
   }
 
@@ -115,9 +120,12 @@ class SocksParserStreamTest {
   @ValueSource(ints = {1, 2, 3, 7, 10, 13, 1000, SocksParser.MAX_MESSAGE})
   void socks5_greetingRequestAndPayloadInAnyChunks_payloadHandedOnExactlyOnce(int chunk) {
     byte[] payload = Payloads.bytes(64 * 1024, 5);
-    Outcome outcome = drive(concat(socks5Connect(socks5Domain(1, "localhost", 8080)), payload), chunk);
+    Outcome outcome =
+        drive(concat(socks5Connect(socks5Domain(1, "localhost", 8080)), payload), chunk);
     assertThat(outcome.steps())
-        .containsExactly(new Step.MethodChosen(3), new Step.Connect(SocksVersion.SOCKS5, new Endpoint("localhost", 8080), 16));
+        .containsExactly(
+            new Step.MethodChosen(3),
+            new Step.Connect(SocksVersion.SOCKS5, new Endpoint("localhost", 8080), 16));
     assertThat(Payloads.sha256(outcome.pending())).isEqualTo(Payloads.sha256(payload));
   }
 
@@ -128,7 +136,9 @@ class SocksParserStreamTest {
     byte[] request = socks4a(1, "localhost", 8080);
     Outcome outcome = drive(concat(request, payload), chunk);
     assertThat(outcome.steps())
-        .containsExactly(new Step.Connect(SocksVersion.SOCKS4A, new Endpoint("localhost", 8080), request.length));
+        .containsExactly(
+            new Step.Connect(
+                SocksVersion.SOCKS4A, new Endpoint("localhost", 8080), request.length));
     assertThat(outcome.pending()).isEqualTo(payload);
   }
 
@@ -143,7 +153,8 @@ class SocksParserStreamTest {
         Arrays.fill(data, 8, data.length, (byte) 'x'); // SOCKS4 user ids and 4a names without NUL
       }
       for (Phase phase : Phase.values()) {
-        assertThat(SocksParser.parse(phase, data, data.length)).isNotInstanceOf(Step.NeedMore.class);
+        assertThat(SocksParser.parse(phase, data, data.length))
+            .isNotInstanceOf(Step.NeedMore.class);
       }
     }
   }
@@ -152,11 +163,14 @@ class SocksParserStreamTest {
   void socks4a_longestUserIdAndHostName_fitTheBuffer() {
     byte[] message =
         concat(
-            SocksBytes.socks4(1, new int[] {0, 0, 0, 9}, 80, "u".repeat(SocksParser.MAX_USERID - 1)),
+            SocksBytes.socks4(
+                1, new int[] {0, 0, 0, 9}, 80, "u".repeat(SocksParser.MAX_USERID - 1)),
             "h".repeat(SocksParser.MAX_HOST).getBytes(),
             new byte[] {0});
     assertThat(message).hasSize(SocksParser.MAX_MESSAGE);
     assertThat(drive(message, 1).steps())
-        .containsExactly(new Step.Connect(SocksVersion.SOCKS4A, new Endpoint("h".repeat(255), 80), message.length));
+        .containsExactly(
+            new Step.Connect(
+                SocksVersion.SOCKS4A, new Endpoint("h".repeat(255), 80), message.length));
   }
 }

@@ -6,7 +6,6 @@ import static dev.portkeep.forward.socks.SocksBytes.socks4;
 import static dev.portkeep.forward.socks.SocksBytes.socks4Connect;
 import static dev.portkeep.forward.socks.SocksBytes.socks4a;
 import static dev.portkeep.forward.socks.SocksBytes.socks5;
-import static dev.portkeep.forward.socks.SocksBytes.socks5Connect;
 import static dev.portkeep.forward.socks.SocksBytes.socks5Domain;
 import static dev.portkeep.forward.socks.SocksBytes.socks5Ipv4;
 import static dev.portkeep.forward.socks.SocksBytes.socks5Ipv6Loopback;
@@ -43,54 +42,68 @@ class SocksParserTest {
   void socks4_connectIpv4_targetsTheAddressAndConsumesThroughTheUserIdNul() {
     byte[] message = socks4Connect("10.1.2.3", 8080);
     assertThat(first(message))
-        .isEqualTo(new Step.Connect(SocksVersion.SOCKS4, new Endpoint("10.1.2.3", 8080), message.length));
+        .isEqualTo(
+            new Step.Connect(SocksVersion.SOCKS4, new Endpoint("10.1.2.3", 8080), message.length));
   }
 
   @Test
   void socks4_emptyUserId_connects() {
     byte[] message = socks4(CONNECT, new int[] {127, 0, 0, 1}, 22, "");
-    assertThat(first(message)).isEqualTo(new Step.Connect(SocksVersion.SOCKS4, new Endpoint("127.0.0.1", 22), 9));
+    assertThat(first(message))
+        .isEqualTo(new Step.Connect(SocksVersion.SOCKS4, new Endpoint("127.0.0.1", 22), 9));
   }
 
   @Test
   void socks4_bind_rejectedWith5B() {
     Step step = first(socks4(BIND, new int[] {127, 0, 0, 1}, 22, "u"));
-    assertThat(step).isEqualTo(new Step.Reject(SocksVersion.SOCKS4, SocksReply.GENERAL_FAILURE, "command BIND"));
-    assertThat(SocksReply.GENERAL_FAILURE.encode(SocksVersion.SOCKS4)).containsExactly(0, 0x5B, 0, 0, 0, 0, 0, 0);
+    assertThat(step)
+        .isEqualTo(
+            new Step.Reject(SocksVersion.SOCKS4, SocksReply.GENERAL_FAILURE, "command BIND"));
+    assertThat(SocksReply.GENERAL_FAILURE.encode(SocksVersion.SOCKS4))
+        .containsExactly(0, 0x5B, 0, 0, 0, 0, 0, 0);
   }
 
   @Test
   void socks4a_hostName_keptAsTextForTheServerToResolve() {
     byte[] message = socks4a(CONNECT, "db.internal.example", 5432);
     assertThat(first(message))
-        .isEqualTo(new Step.Connect(SocksVersion.SOCKS4A, new Endpoint("db.internal.example", 5432), message.length));
+        .isEqualTo(
+            new Step.Connect(
+                SocksVersion.SOCKS4A, new Endpoint("db.internal.example", 5432), message.length));
   }
 
   @Test
   void socks4a_bind_rejectedAfterTheWholeMessage() {
     assertThat(first(socks4a(BIND, "h", 1)))
-        .isEqualTo(new Step.Reject(SocksVersion.SOCKS4A, SocksReply.GENERAL_FAILURE, "command BIND"));
+        .isEqualTo(
+            new Step.Reject(SocksVersion.SOCKS4A, SocksReply.GENERAL_FAILURE, "command BIND"));
   }
 
   @Test
   void socks4a_emptyHostName_rejected() {
     assertThat(first(socks4a(CONNECT, "", 80)))
-        .isEqualTo(new Step.Reject(SocksVersion.SOCKS4A, SocksReply.GENERAL_FAILURE, "empty host name"));
+        .isEqualTo(
+            new Step.Reject(SocksVersion.SOCKS4A, SocksReply.GENERAL_FAILURE, "empty host name"));
   }
 
   @Test
   void socks4_userIdOf1023Bytes_connects() {
-    byte[] message = socks4(CONNECT, new int[] {127, 0, 0, 1}, 1, "u".repeat(SocksParser.MAX_USERID - 1));
+    byte[] message =
+        socks4(CONNECT, new int[] {127, 0, 0, 1}, 1, "u".repeat(SocksParser.MAX_USERID - 1));
     assertThat(first(message)).isInstanceOf(Step.Connect.class);
   }
 
   @Test
   void socks4_userIdOf1024BytesWithoutNul_rejectedWithoutWaitingForMore() {
     byte[] header = socks4(CONNECT, new int[] {127, 0, 0, 1}, 1, "");
-    byte[] message = concat(Arrays.copyOf(header, 8), "u".repeat(SocksParser.MAX_USERID).getBytes());
-    assertThat(SocksParser.parse(Phase.FIRST, message, message.length - 1)).isEqualTo(new Step.NeedMore());
+    byte[] message =
+        concat(Arrays.copyOf(header, 8), "u".repeat(SocksParser.MAX_USERID).getBytes());
+    assertThat(SocksParser.parse(Phase.FIRST, message, message.length - 1))
+        .isEqualTo(new Step.NeedMore());
     assertThat(first(message))
-        .isEqualTo(new Step.Reject(SocksVersion.SOCKS4, SocksReply.GENERAL_FAILURE, "user id longer than 1023 bytes"));
+        .isEqualTo(
+            new Step.Reject(
+                SocksVersion.SOCKS4, SocksReply.GENERAL_FAILURE, "user id longer than 1023 bytes"));
   }
 
   @Test
@@ -98,13 +111,21 @@ class SocksParserTest {
     assertThat(first(socks4a(CONNECT, "h".repeat(255), 80))).isInstanceOf(Step.Connect.class);
     byte[] tooLong = socks4a(CONNECT, "h".repeat(256), 80);
     assertThat(SocksParser.parse(Phase.FIRST, tooLong, tooLong.length - 1))
-        .isEqualTo(new Step.Reject(SocksVersion.SOCKS4A, SocksReply.GENERAL_FAILURE, "host name longer than 255 bytes"));
+        .isEqualTo(
+            new Step.Reject(
+                SocksVersion.SOCKS4A,
+                SocksReply.GENERAL_FAILURE,
+                "host name longer than 255 bytes"));
   }
 
   @Test
   void socks4a_hostNameWithControlCharacter_rejected() {
     assertThat(first(socks4a(CONNECT, "evil\nhost", 80)))
-        .isEqualTo(new Step.Reject(SocksVersion.SOCKS4A, SocksReply.GENERAL_FAILURE, "host name with control characters or bad UTF-8"));
+        .isEqualTo(
+            new Step.Reject(
+                SocksVersion.SOCKS4A,
+                SocksReply.GENERAL_FAILURE,
+                "host name with control characters or bad UTF-8"));
   }
 
   @Test
@@ -144,14 +165,17 @@ class SocksParserTest {
   @Test
   void socks5_connectIpv6_targetsTheLiteral() {
     Step step = request(socks5Ipv6Loopback(CONNECT, 65535));
-    assertThat(step).isEqualTo(new Step.Connect(SocksVersion.SOCKS5, new Endpoint("0:0:0:0:0:0:0:1", 65535), 22));
+    assertThat(step)
+        .isEqualTo(
+            new Step.Connect(SocksVersion.SOCKS5, new Endpoint("0:0:0:0:0:0:0:1", 65535), 22));
   }
 
   @Test
   void socks5_domainOf255Bytes_connects() {
     byte[] message = socks5Domain(CONNECT, "d".repeat(255), 80);
     assertThat(message).hasSize(262);
-    assertThat(request(message)).isEqualTo(new Step.Connect(SocksVersion.SOCKS5, new Endpoint("d".repeat(255), 80), 262));
+    assertThat(request(message))
+        .isEqualTo(new Step.Connect(SocksVersion.SOCKS5, new Endpoint("d".repeat(255), 80), 262));
   }
 
   @Test
@@ -164,18 +188,21 @@ class SocksParserTest {
   @Test
   void socks5_domainWithNul_generalFailure() {
     assertThat(request(socks5(CONNECT, 3, new byte[] {3, 'a', 0, 'b'}, 80)))
-        .isEqualTo(reject5(SocksReply.GENERAL_FAILURE, "host name with control characters or bad UTF-8"));
+        .isEqualTo(
+            reject5(SocksReply.GENERAL_FAILURE, "host name with control characters or bad UTF-8"));
   }
 
   @Test
   void socks5_domainWithBadUtf8_generalFailure() {
     assertThat(request(socks5(CONNECT, 3, new byte[] {2, (byte) 0xc3, (byte) 0x28}, 80)))
-        .isEqualTo(reject5(SocksReply.GENERAL_FAILURE, "host name with control characters or bad UTF-8"));
+        .isEqualTo(
+            reject5(SocksReply.GENERAL_FAILURE, "host name with control characters or bad UTF-8"));
   }
 
   @Test
   void socks5_bind_commandNotSupported() {
-    assertThat(request(socks5Ipv4(BIND, 80))).isEqualTo(reject5(SocksReply.COMMAND_NOT_SUPPORTED, "command BIND"));
+    assertThat(request(socks5Ipv4(BIND, 80)))
+        .isEqualTo(reject5(SocksReply.COMMAND_NOT_SUPPORTED, "command BIND"));
   }
 
   @Test
@@ -186,20 +213,23 @@ class SocksParserTest {
 
   @Test
   void socks5_unknownCommand_commandNotSupportedNamingIt() {
-    assertThat(request(socks5Domain(0x09, "h", 80))).isEqualTo(reject5(SocksReply.COMMAND_NOT_SUPPORTED, "command 0x09"));
+    assertThat(request(socks5Domain(0x09, "h", 80)))
+        .isEqualTo(reject5(SocksReply.COMMAND_NOT_SUPPORTED, "command 0x09"));
   }
 
   @ParameterizedTest
   @ValueSource(ints = {0, 2, 5, 0xff})
   void socks5_unknownAddressType_addressTypeNotSupportedAfterFourBytes(int addressType) {
     byte[] head = {5, CONNECT, 0, (byte) addressType};
-    assertThat(request(head)).isEqualTo(reject5(SocksReply.ADDRESS_TYPE_NOT_SUPPORTED, "address type " + addressType));
+    assertThat(request(head))
+        .isEqualTo(reject5(SocksReply.ADDRESS_TYPE_NOT_SUPPORTED, "address type " + addressType));
   }
 
   @Test
   void socks5_requestWithVersion4_generalFailureAtTheFirstByte() {
     assertThat(SocksParser.parse(Phase.SOCKS5_REQUEST, new byte[] {4}, 1))
-        .isEqualTo(reject5(SocksReply.GENERAL_FAILURE, "request version 4 after a SOCKS5 greeting"));
+        .isEqualTo(
+            reject5(SocksReply.GENERAL_FAILURE, "request version 4 after a SOCKS5 greeting"));
   }
 
   @ParameterizedTest
@@ -224,9 +254,13 @@ class SocksParserTest {
 
   @Test
   void replies_encodeRfc1928AndSocks4Shapes() {
-    assertThat(SocksReply.SUCCEEDED.encode(SocksVersion.SOCKS5)).containsExactly(5, 0, 0, 1, 0, 0, 0, 0, 0, 0);
-    assertThat(SocksReply.ADDRESS_TYPE_NOT_SUPPORTED.encode(SocksVersion.SOCKS5)).containsExactly(5, 8, 0, 1, 0, 0, 0, 0, 0, 0);
-    assertThat(SocksReply.SUCCEEDED.encode(SocksVersion.SOCKS4A)).containsExactly(0, 0x5A, 0, 0, 0, 0, 0, 0);
-    assertThat(SocksReply.CONNECTION_REFUSED.encode(SocksVersion.SOCKS4)).containsExactly(0, 0x5B, 0, 0, 0, 0, 0, 0);
+    assertThat(SocksReply.SUCCEEDED.encode(SocksVersion.SOCKS5))
+        .containsExactly(5, 0, 0, 1, 0, 0, 0, 0, 0, 0);
+    assertThat(SocksReply.ADDRESS_TYPE_NOT_SUPPORTED.encode(SocksVersion.SOCKS5))
+        .containsExactly(5, 8, 0, 1, 0, 0, 0, 0, 0, 0);
+    assertThat(SocksReply.SUCCEEDED.encode(SocksVersion.SOCKS4A))
+        .containsExactly(0, 0x5A, 0, 0, 0, 0, 0, 0);
+    assertThat(SocksReply.CONNECTION_REFUSED.encode(SocksVersion.SOCKS4))
+        .containsExactly(0, 0x5B, 0, 0, 0, 0, 0, 0);
   }
 }

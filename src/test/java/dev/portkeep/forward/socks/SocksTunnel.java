@@ -4,13 +4,13 @@ import dev.portkeep.bind.Listener;
 import dev.portkeep.bind.Listeners;
 import dev.portkeep.config.AddressFamily;
 import dev.portkeep.config.BindAddress;
+import dev.portkeep.config.ForwardSyntax;
 import dev.portkeep.config.SessionSettings;
 import dev.portkeep.config.StrictHostKeyChecking;
-import dev.portkeep.config.ForwardSyntax;
-import dev.portkeep.status.TunnelEvents;
 import dev.portkeep.ssh.Prompts;
 import dev.portkeep.ssh.SshConnector;
 import dev.portkeep.ssh.SshSession;
+import dev.portkeep.status.TunnelEvents;
 import dev.portkeep.testing.SshTestServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -19,7 +19,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** A real SSH session to a test server with a {@link SocksForwarder} on 127.0.0.1, recording refusals. */
+/**
+ * A real SSH session to a test server with a {@link SocksForwarder} on 127.0.0.1, recording
+ * refusals.
+ */
 final class SocksTunnel implements AutoCloseable {
   private final SshSession session;
   private final SocksForwarder forwarder;
@@ -27,19 +30,32 @@ final class SocksTunnel implements AutoCloseable {
 
   private SocksTunnel(SshTestServer server, Duration handshakeTimeout) {
     SessionSettings settings =
-        SessionSettings.direct(server.host(), server.port(), server.user(), List.of(server.clientKey()),
-            List.of(server.knownHostsFile()), StrictHostKeyChecking.YES);
+        SessionSettings.direct(
+            server.host(),
+            server.port(),
+            server.user(),
+            List.of(server.clientKey()),
+            List.of(server.knownHostsFile()),
+            StrictHostKeyChecking.YES);
     session = new SshConnector(settings, Prompts.NONE).connect();
     Listener listener =
-        Listeners.system().open(new BindAddress.Literal("127.0.0.1", AddressFamily.INET), 0, AddressFamily.ANY, "-D test");
+        Listeners.system()
+            .open(
+                new BindAddress.Literal("127.0.0.1", AddressFamily.INET),
+                0,
+                AddressFamily.ANY,
+                "-D test");
     TunnelEvents events =
         new TunnelEvents() {
           @Override
-          public void channelRefused(dev.portkeep.config.ForwardSpec forward, InetSocketAddress client, String error) {
+          public void channelRefused(
+              dev.portkeep.config.ForwardSpec forward, InetSocketAddress client, String error) {
             refusals.add(error);
           }
         };
-    forwarder = new SocksForwarder(ForwardSyntax.parseDynamic("127.0.0.1:0"), listener, session, events, handshakeTimeout);
+    forwarder =
+        new SocksForwarder(
+            ForwardSyntax.parseDynamic("127.0.0.1:0"), listener, session, events, handshakeTimeout);
     forwarder.start();
   }
 
