@@ -3,6 +3,7 @@ package dev.portkeep.forward;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -32,6 +33,7 @@ public final class HeapGiveBack implements AutoCloseable {
   private final Runnable collect;
   private final long threshold;
   private ScheduledExecutorService timer;
+  private ScheduledFuture<?> ticks;
   private long lastMoved = -1;
   private boolean collectedSinceTraffic;
 
@@ -56,7 +58,8 @@ public final class HeapGiveBack implements AutoCloseable {
         Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().daemon().name("pk-heap").unstarted(r));
     long period = QUIET.toMillis();
-    watcher.timer.scheduleWithFixedDelay(watcher::tick, period, period, TimeUnit.MILLISECONDS);
+    watcher.ticks =
+        watcher.timer.scheduleWithFixedDelay(watcher::tick, period, period, TimeUnit.MILLISECONDS);
     return watcher;
   }
 
@@ -86,6 +89,7 @@ public final class HeapGiveBack implements AutoCloseable {
   @Override
   public void close() {
     if (timer != null) {
+      ticks.cancel(false);
       timer.shutdownNow();
     }
   }

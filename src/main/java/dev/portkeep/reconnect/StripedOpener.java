@@ -18,12 +18,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class StripedOpener implements ChannelOpener, AutoCloseable {
   private final List<SessionSupervisor> supervisors;
   private final AtomicInteger next = new AtomicInteger();
+  private final CompletableFuture<PortkeepException> ended;
 
   public StripedOpener(List<SessionSupervisor> supervisors) {
     if (supervisors.isEmpty()) {
       throw new IllegalArgumentException("no session");
     }
     this.supervisors = List.copyOf(supervisors);
+    this.ended =
+        CompletableFuture.anyOf(
+                this.supervisors.stream()
+                    .map(SessionSupervisor::ended)
+                    .toArray(CompletableFuture<?>[]::new))
+            .thenApply(PortkeepException.class::cast);
   }
 
   @Override
@@ -46,9 +53,7 @@ public final class StripedOpener implements ChannelOpener, AutoCloseable {
 
   /** Completes when any session cannot go on (an authentication failure ends them all). */
   public CompletableFuture<PortkeepException> ended() {
-    CompletableFuture<PortkeepException> any = new CompletableFuture<>();
-    supervisors.forEach(s -> s.ended().thenAccept(any::complete));
-    return any;
+    return ended;
   }
 
   @Override
