@@ -49,6 +49,7 @@ public final class FaultProxy implements AutoCloseable {
 
   private volatile int accepted;
 
+  @SuppressWarnings("NonAtomicVolatileUpdate") // only this thread writes accepted
   private void acceptLoop() {
     while (!closed.get()) {
       try {
