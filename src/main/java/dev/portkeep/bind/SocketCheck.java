@@ -8,6 +8,7 @@ import dev.portkeep.bind.rules.SocketEntry;
 import dev.portkeep.bind.rules.Verdict;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The answer for one planned listening socket: whether it binds (tried for real when checking), the
@@ -15,8 +16,8 @@ import java.util.Objects;
  */
 public record SocketCheck(
     SocketPlan plan,
-    PlannedBind planned,
-    Verdict verdict,
+    @Nullable PlannedBind planned,
+    @Nullable Verdict verdict,
     boolean bindable,
     String rule,
     String explanation,

@@ -1,6 +1,7 @@
 package dev.portkeep.error;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A failure the user can fix: a message naming the culprit and a one-line hint. Bugs are never
@@ -11,7 +12,7 @@ public abstract sealed class PortkeepException extends RuntimeException
 
   private final String hint;
 
-  PortkeepException(String message, String hint, Throwable cause) {
+  PortkeepException(String message, String hint, @Nullable Throwable cause) {
     super(Objects.requireNonNull(message, "message"), cause);
     this.hint = Objects.requireNonNull(hint, "hint");
   }

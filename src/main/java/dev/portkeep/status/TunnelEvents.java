@@ -3,6 +3,7 @@ package dev.portkeep.status;
 import dev.portkeep.config.ForwardSpec;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Every state change of a tunnel, for logs, status and tests: the session (connecting, connected,
@@ -26,7 +27,7 @@ public interface TunnelEvents {
   default void forwardUp(ForwardSpec forward, String where) {}
 
   /** A forward could not be set up; {@code retryIn} is null when it will not be retried. */
-  default void forwardFailed(ForwardSpec forward, String error, Duration retryIn) {}
+  default void forwardFailed(ForwardSpec forward, String error, @Nullable Duration retryIn) {}
 
   default void connectionOpened(ForwardSpec forward, InetSocketAddress client) {}
 
