@@ -93,15 +93,19 @@ final class HookRunner implements AutoCloseable {
       return;
     }
     Thread reader = Thread.ofVirtual().start(() -> copyOutput(process, who));
-    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+    boolean finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    if (!finished) {
       process.descendants().forEach(ProcessHandle::destroyForcibly);
       process.destroyForcibly();
       process.waitFor(5, TimeUnit.SECONDS);
-      log.accept(who + ": '" + command + "' killed after " + timeout.toSeconds() + " s");
+    }
+    // Its output first, then the verdict (a child that keeps the pipe open gets 5 s more).
+    reader.join(Duration.ofSeconds(5));
+    if (!finished) {
+      log.accept(who + ": '" + command + "' killed after " + timeout.toMillis() / 1000.0 + " s");
     } else if (process.exitValue() != 0) {
       log.accept(who + ": '" + command + "' exited with " + process.exitValue());
     }
-    reader.join(Duration.ofSeconds(5));
   }
 
   /** Longest output line logged; the rest of a longer one is cut. */
