@@ -1,0 +1,256 @@
+package dev.portkeep.control;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.portkeep.error.ListenException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.UserPrincipal;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running {@code up}'s control socket: one request per connection, each served on a virtual
+ * thread of its own, within {@link Limits}. Nothing a client does ends the server; {@link #close()}
+ * removes the socket file and waits for every thread it started.
+ */
+public final class ControlServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(ControlServer.class);
+
+  /**
+   * Bounds on what a client may take: the whole request must arrive within {@code readDeadline},
+   * the answer must be taken within {@code writeDeadline}, at most {@code maxConnections} are
+   * served at once (more are answered {@code busy} at once), and a request line is at most {@code
+   * maxRequestBytes} bytes with its newline.
+   */
+  public record Limits(
+      Duration readDeadline, Duration writeDeadline, int maxConnections, int maxRequestBytes) {
+    public static final Limits DEFAULT =
+        new Limits(Duration.ofSeconds(5), Duration.ofSeconds(5), 64, 64 * 1024);
+
+    public Limits {
+      if (readDeadline.isNegative() || readDeadline.isZero()) {
+        throw new IllegalArgumentException("readDeadline must be positive: " + readDeadline);
+      }
+      if (writeDeadline.isNegative() || writeDeadline.isZero()) {
+        throw new IllegalArgumentException("writeDeadline must be positive: " + writeDeadline);
+      }
+      if (maxConnections < 1 || maxRequestBytes < 2) {
+        throw new IllegalArgumentException(
+            "limits too small: " + maxConnections + " connections, " + maxRequestBytes + " bytes");
+      }
+    }
+  }
+
+  private final Path socket;
+  private final ServerSocketChannel server;
+  private final Connection.Context context;
+  private final Semaphore slots;
+  private final ThreadFactory factory;
+  private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
+  private final Set<SocketChannel> open = ConcurrentHashMap.newKeySet();
+  private final ReentrantLock lifecycle = new ReentrantLock();
+  private boolean closed; // guarded by lifecycle
+
+  private ControlServer(
+      Path socket,
+      ServerSocketChannel server,
+      Connection.Context context,
+      Limits limits,
+      ThreadFactory factory) {
+    this.socket = socket;
+    this.server = server;
+    this.context = context;
+    this.slots = new Semaphore(limits.maxConnections());
+    this.factory = factory;
+  }
+
+  /**
+   * Binds {@code socket} (its folder must exist; see {@link ControlPaths#ensurePrivate}) and starts
+   * answering. A stale socket file there is replaced.
+   *
+   * @throws ListenException when another {@code up} answers there (naming its pid), something else
+   *     holds the path, or the bind fails
+   */
+  public static ControlServer start(Path socket, ControlHandler handler, String version) {
+    return start(
+        socket,
+        handler,
+        version,
+        Limits.DEFAULT,
+        Thread.ofVirtual().name("portkeep-control-", 0).factory());
+  }
+
+  static ControlServer start(
+      Path socket, ControlHandler handler, String version, Limits limits, ThreadFactory factory) {
+    Objects.requireNonNull(handler, "handler");
+    ServerSocketChannel channel = SocketClaim.bind(socket);
+    try {
+      Instant since = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+      ObjectNode ping =
+          JsonNodeFactory.instance
+              .objectNode()
+              .put("pid", ProcessHandle.current().pid())
+              .put("version", version)
+              .put("since", since.toString());
+      UserPrincipal owner = Files.getOwner(socket, LinkOption.NOFOLLOW_LINKS);
+      ControlServer control =
+          new ControlServer(
+              socket,
+              channel,
+              new Connection.Context(handler, ping, owner, limits, factory),
+              limits,
+              factory);
+      control.spawn(control::acceptLoop);
+      return control;
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(channel);
+      deleteQuietly(socket);
+      throw new ListenException(
+          "cannot start the control socket '" + socket + "': " + e.getMessage(), "", "", e);
+    }
+  }
+
+  public Path socket() {
+    return socket;
+  }
+
+  private void acceptLoop() {
+    while (server.isOpen()) {
+      SocketChannel channel;
+      try {
+        channel = server.accept();
+      } catch (ClosedChannelException e) {
+        return;
+      } catch (IOException e) {
+        log.warn("control socket {}: accept failed: {}", socket, e.toString());
+        pause(); // out of file descriptors: do not spin
+        continue;
+      }
+      if (!slots.tryAcquire()) {
+        refuseBusy(channel);
+      } else if (!spawn(() -> serve(channel))) {
+        slots.release();
+        closeQuietly(channel);
+      }
+    }
+  }
+
+  private void serve(SocketChannel channel) {
+    open.add(channel);
+    try {
+      new Connection(channel, context).serve();
+    } finally {
+      open.remove(channel);
+      closeQuietly(channel);
+      slots.release();
+    }
+  }
+
+  /** Answers {@code busy} without blocking the accept loop, then hangs up. */
+  private void refuseBusy(SocketChannel channel) {
+    Answer busy =
+        new Answer.Failed(
+            Answer.BUSY,
+            "portkeep up is serving " + context.limits().maxConnections() + " control connections",
+            "try again in a few seconds");
+    try (channel) {
+      channel.configureBlocking(false);
+      channel.write(
+          ByteBuffer.wrap((Protocol.writeAnswer(busy) + "\n").getBytes(StandardCharsets.UTF_8)));
+    } catch (IOException e) {
+      log.debug("control socket {}: busy answer not sent: {}", socket, e.toString());
+    }
+  }
+
+  /** Starts {@code task} on a new thread unless closed; false when closed. */
+  private boolean spawn(Runnable task) {
+    lifecycle.lock();
+    try {
+      if (closed) {
+        return false;
+      }
+      threads.removeIf(t -> !t.isAlive());
+      Thread thread = factory.newThread(task);
+      threads.add(thread);
+      thread.start();
+      return true;
+    } finally {
+      lifecycle.unlock();
+    }
+  }
+
+  /** Stops accepting, hangs up on every client, waits for every thread, removes the socket file. */
+  @Override
+  public void close() {
+    lifecycle.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    } finally {
+      lifecycle.unlock();
+    }
+    closeQuietly(server);
+    open.forEach(ControlServer::closeQuietly);
+    List<Thread> started = List.copyOf(threads);
+    started.forEach(Thread::interrupt);
+    boolean interrupted = false;
+    for (Thread thread : started) {
+      try {
+        thread.join(Duration.ofSeconds(5));
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+      if (thread.isAlive()) {
+        log.warn("control thread {} did not end within 5 s of close", thread);
+      }
+    }
+    deleteQuietly(socket);
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void pause() {
+    try {
+      Thread.sleep(100);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void closeQuietly(java.io.Closeable closeable) {
+    try {
+      closeable.close();
+    } catch (IOException e) {
+      log.debug("closing {}: {}", closeable, e.toString());
+    }
+  }
+
+  private static void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException e) {
+      log.warn("cannot remove the control socket {}: {}", file, e.toString());
+    }
+  }
+}
