@@ -13,7 +13,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -55,7 +57,7 @@ public final class ControlClient {
 
   /** The answer as the server gave it, ok or failed. */
   public Answer exchange(Request request) {
-    if (!Files.exists(socket)) {
+    if (missing()) {
       throw notRunning(null);
     }
     byte[] line = (Protocol.writeRequest(request) + "\n").getBytes(StandardCharsets.UTF_8);
@@ -63,7 +65,11 @@ public final class ControlClient {
     try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
       deadline = Deadline.start(Thread.ofVirtual().factory(), timeout, channel);
       connect(channel);
-      channel.write(ByteBuffer.wrap(line));
+      try {
+        channel.write(ByteBuffer.wrap(line));
+      } catch (IOException e) {
+        // a server that answers before reading (busy) may have hung up: its answer is still here
+      }
       return Protocol.parseAnswer(readLine(channel));
     } catch (IOException e) {
       if (deadline != null && deadline.expired()) {
@@ -93,10 +99,22 @@ public final class ControlClient {
     } catch (ConnectException e) {
       throw notRunning(e); // a socket file nobody listens on: an up that crashed
     } catch (IOException e) {
-      if (!Files.exists(socket)) {
+      if (missing()) {
         throw notRunning(e); // removed between the check and the connect
       }
       throw e;
+    }
+  }
+
+  /** Whether the socket file is surely absent; not when this user may not even look (EACCES). */
+  private boolean missing() {
+    try {
+      Files.readAttributes(socket, BasicFileAttributes.class);
+      return false;
+    } catch (NoSuchFileException e) {
+      return true;
+    } catch (IOException e) {
+      return false;
     }
   }
 
