@@ -15,7 +15,7 @@ public sealed interface Answer permits Answer.Ok, Answer.Failed {
   /** Not JSON, not an object, a duplicate key, an unknown field, a wrong type, too deep. */
   String BAD_REQUEST = "bad_request";
 
-  /** More than {@link ControlServer.Limits#maxRequestBytes()} before the newline. */
+  /** More than {@link ControlLimits#maxRequestBytes()} before the newline. */
   String TOO_LARGE = "too_large";
 
   /** A {@code "command"} that is none of ping, status, start, stop, restart, reload. */

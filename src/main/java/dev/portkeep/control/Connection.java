@@ -22,7 +22,7 @@ final class Connection {
       ControlHandler handler,
       ObjectNode ping,
       UserPrincipal owner,
-      ControlServer.Limits limits,
+      ControlLimits limits,
       ThreadFactory threads) {}
 
   private final SocketChannel channel;
@@ -31,6 +31,22 @@ final class Connection {
   Connection(SocketChannel channel, Context context) {
     this.channel = channel;
     this.context = context;
+  }
+
+  /** Answers {@code busy} at once, without blocking the accept loop, then hangs up. */
+  static void refuseBusy(SocketChannel channel, ControlLimits limits) {
+    Answer busy =
+        new Answer.Failed(
+            Answer.BUSY,
+            "portkeep up is serving " + limits.maxConnections() + " control connections",
+            "try again in a few seconds");
+    try (channel) {
+      channel.configureBlocking(false);
+      channel.write(
+          ByteBuffer.wrap((Protocol.writeAnswer(busy) + "\n").getBytes(StandardCharsets.UTF_8)));
+    } catch (IOException e) {
+      log.debug("busy answer not sent: {}", e.toString());
+    }
   }
 
   void serve() {
@@ -86,7 +102,7 @@ final class Connection {
 
   /** The request's bytes before the first newline, read within the read deadline. */
   private byte[] readLine() throws IOException, ControlFailure {
-    ControlServer.Limits limits = context.limits();
+    ControlLimits limits = context.limits();
     ByteBuffer buffer = ByteBuffer.allocate(limits.maxRequestBytes());
     try (Deadline deadline = Deadline.start(context.threads(), limits.readDeadline(), channel)) {
       int scanned = 0;

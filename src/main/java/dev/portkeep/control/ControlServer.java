@@ -4,11 +4,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.portkeep.error.ListenException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -28,36 +26,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The running {@code up}'s control socket: one request per connection, each served on a virtual
- * thread of its own, within {@link Limits}. Nothing a client does ends the server; {@link #close()}
- * removes the socket file and waits for every thread it started.
+ * thread of its own, within {@link ControlLimits}. Nothing a client does ends the server; {@link
+ * #close()} removes the socket file and waits for every thread it started.
  */
 public final class ControlServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ControlServer.class);
-
-  /**
-   * Bounds on what a client may take: the whole request must arrive within {@code readDeadline},
-   * the answer must be taken within {@code writeDeadline}, at most {@code maxConnections} are
-   * served at once (more are answered {@code busy} at once), and a request line is at most {@code
-   * maxRequestBytes} bytes with its newline.
-   */
-  public record Limits(
-      Duration readDeadline, Duration writeDeadline, int maxConnections, int maxRequestBytes) {
-    public static final Limits DEFAULT =
-        new Limits(Duration.ofSeconds(5), Duration.ofSeconds(5), 64, 64 * 1024);
-
-    public Limits {
-      if (readDeadline.isNegative() || readDeadline.isZero()) {
-        throw new IllegalArgumentException("readDeadline must be positive: " + readDeadline);
-      }
-      if (writeDeadline.isNegative() || writeDeadline.isZero()) {
-        throw new IllegalArgumentException("writeDeadline must be positive: " + writeDeadline);
-      }
-      if (maxConnections < 1 || maxRequestBytes < 2) {
-        throw new IllegalArgumentException(
-            "limits too small: " + maxConnections + " connections, " + maxRequestBytes + " bytes");
-      }
-    }
-  }
 
   private final Path socket;
   private final ServerSocketChannel server;
@@ -69,17 +42,12 @@ public final class ControlServer implements AutoCloseable {
   private final ReentrantLock lifecycle = new ReentrantLock();
   private boolean closed; // guarded by lifecycle
 
-  private ControlServer(
-      Path socket,
-      ServerSocketChannel server,
-      Connection.Context context,
-      Limits limits,
-      ThreadFactory factory) {
+  private ControlServer(Path socket, ServerSocketChannel server, Connection.Context context) {
     this.socket = socket;
     this.server = server;
     this.context = context;
-    this.slots = new Semaphore(limits.maxConnections());
-    this.factory = factory;
+    this.slots = new Semaphore(context.limits().maxConnections());
+    this.factory = context.threads();
   }
 
   /**
@@ -94,12 +62,16 @@ public final class ControlServer implements AutoCloseable {
         socket,
         handler,
         version,
-        Limits.DEFAULT,
+        ControlLimits.DEFAULT,
         Thread.ofVirtual().name("portkeep-control-", 0).factory());
   }
 
   static ControlServer start(
-      Path socket, ControlHandler handler, String version, Limits limits, ThreadFactory factory) {
+      Path socket,
+      ControlHandler handler,
+      String version,
+      ControlLimits limits,
+      ThreadFactory factory) {
     Objects.requireNonNull(handler, "handler");
     ServerSocketChannel channel = SocketClaim.bind(socket);
     try {
@@ -111,13 +83,8 @@ public final class ControlServer implements AutoCloseable {
               .put("version", version)
               .put("since", since.toString());
       UserPrincipal owner = Files.getOwner(socket, LinkOption.NOFOLLOW_LINKS);
-      ControlServer control =
-          new ControlServer(
-              socket,
-              channel,
-              new Connection.Context(handler, ping, owner, limits, factory),
-              limits,
-              factory);
+      var context = new Connection.Context(handler, ping, owner, limits, factory);
+      ControlServer control = new ControlServer(socket, channel, context);
       control.spawn(control::acceptLoop);
       return control;
     } catch (IOException | RuntimeException e) {
@@ -145,7 +112,7 @@ public final class ControlServer implements AutoCloseable {
         continue;
       }
       if (!slots.tryAcquire()) {
-        refuseBusy(channel);
+        Connection.refuseBusy(channel, context.limits());
       } else if (!spawn(() -> serve(channel))) {
         slots.release();
         closeQuietly(channel);
@@ -161,22 +128,6 @@ public final class ControlServer implements AutoCloseable {
       open.remove(channel);
       closeQuietly(channel);
       slots.release();
-    }
-  }
-
-  /** Answers {@code busy} without blocking the accept loop, then hangs up. */
-  private void refuseBusy(SocketChannel channel) {
-    Answer busy =
-        new Answer.Failed(
-            Answer.BUSY,
-            "portkeep up is serving " + context.limits().maxConnections() + " control connections",
-            "try again in a few seconds");
-    try (channel) {
-      channel.configureBlocking(false);
-      channel.write(
-          ByteBuffer.wrap((Protocol.writeAnswer(busy) + "\n").getBytes(StandardCharsets.UTF_8)));
-    } catch (IOException e) {
-      log.debug("control socket {}: busy answer not sent: {}", socket, e.toString());
     }
   }
 

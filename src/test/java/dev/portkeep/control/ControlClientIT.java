@@ -103,7 +103,7 @@ class ControlClientIT {
 
   @Test
   void busyAnswer_isUnreachableWithARetryHint() throws IOException {
-    var limits = new ControlServer.Limits(TIMEOUT, TIMEOUT, 1, 1024);
+    var limits = new ControlLimits(TIMEOUT, TIMEOUT, 1, 1024);
     try (ControlServer server =
             ControlServer.start(
                 socket(),

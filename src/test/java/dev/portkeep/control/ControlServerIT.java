@@ -50,14 +50,14 @@ class ControlServerIT {
     };
   }
 
-  private ControlServer start(ControlHandler handler, ControlServer.Limits limits) {
+  private ControlServer start(ControlHandler handler, ControlLimits limits) {
     ControlServer server = ControlServer.start(socket(), handler, "9.9-test", limits, recording());
     cleanup.add(server);
     return server;
   }
 
   private ControlServer start(ControlHandler handler) {
-    return start(handler, ControlServer.Limits.DEFAULT);
+    return start(handler, ControlLimits.DEFAULT);
   }
 
   private static ObjectNode fields() {
@@ -167,7 +167,7 @@ class ControlServerIT {
   void silentClient_isDroppedAfterTheReadDeadline_whileAConcurrentPingIsAnswered()
       throws IOException {
     Duration deadline = Duration.ofMillis(700);
-    start(request -> fields(), new ControlServer.Limits(deadline, LONG, 64, 64 * 1024));
+    start(request -> fields(), new ControlLimits(deadline, LONG, 64, 64 * 1024));
     try (SocketChannel silent = RawClient.connect(socket())) {
       long connected = System.nanoTime();
       assertThat(ping()).as("a ping while the silent client waits").isTrue();
@@ -179,8 +179,8 @@ class ControlServerIT {
   @Test
   void silentClientsBeyondTheLimit_areAnsweredBusyAtOnce_andPingWorksOnceTheyLeave()
       throws IOException {
-    int limit = ControlServer.Limits.DEFAULT.maxConnections();
-    start(request -> fields(), new ControlServer.Limits(LONG, LONG, limit, 64 * 1024));
+    int limit = ControlLimits.DEFAULT.maxConnections();
+    start(request -> fields(), new ControlLimits(LONG, LONG, limit, 64 * 1024));
     List<SocketChannel> silent = new ArrayList<>();
     try {
       for (int i = 0; i < limit; i++) {
@@ -254,7 +254,7 @@ class ControlServerIT {
               }
               return fields();
             },
-            new ControlServer.Limits(LONG, LONG, 64, 64 * 1024));
+            new ControlLimits(LONG, LONG, 64, 64 * 1024));
     SocketChannel silent = RawClient.connect(socket());
     SocketChannel waiting = RawClient.connect(socket());
     RawClient.write(waiting, "{\"command\":\"status\"}\n".getBytes(StandardCharsets.UTF_8));
