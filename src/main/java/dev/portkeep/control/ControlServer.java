@@ -100,6 +100,7 @@ public final class ControlServer implements AutoCloseable {
   }
 
   private void acceptLoop() {
+    Protocol.warmUp(); // clients queue meanwhile; the first one is then not kept waiting
     while (server.isOpen()) {
       SocketChannel channel;
       try {

@@ -33,7 +33,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class SocketClaim {
   /** How long an existing socket has to answer a ping before it counts as someone else's. */
-  static final Duration PING_TIMEOUT = Duration.ofSeconds(3);
+  static final Duration PING_TIMEOUT = Duration.ofSeconds(5);
 
   private static final String HINT = "stop it first, or give this one another --control PATH";
   private static final ReentrantLock IN_THIS_PROCESS =
