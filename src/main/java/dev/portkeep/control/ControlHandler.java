@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * What the running {@code up} does with a request. Called on the connection's own virtual thread,
- * so calls may overlap; {@code ping} never reaches it.
+ * so calls may overlap; {@code ping} never reaches it. {@link ControlServer#close()} interrupts a
+ * call still running and waits up to 5 s for it.
  */
 @FunctionalInterface
 public interface ControlHandler {

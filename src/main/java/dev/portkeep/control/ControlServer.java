@@ -55,7 +55,8 @@ public final class ControlServer implements AutoCloseable {
    * answering. A stale socket file there is replaced.
    *
    * @throws ListenException when another {@code up} answers there (naming its pid), something else
-   *     holds the path, or the bind fails
+   *     holds the path, or the bind fails (exit 5)
+   * @throws dev.portkeep.error.UsageException when the socket's folder is missing (exit 2)
    */
   public static ControlServer start(Path socket, ControlHandler handler, String version) {
     return start(

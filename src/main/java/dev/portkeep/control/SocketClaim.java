@@ -3,12 +3,14 @@ package dev.portkeep.control;
 import dev.portkeep.error.ListenException;
 import dev.portkeep.error.NotRunningException;
 import dev.portkeep.error.PortkeepException;
+import dev.portkeep.error.UsageException;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -42,6 +44,16 @@ final class SocketClaim {
   private SocketClaim() {}
 
   static ServerSocketChannel bind(Path socket) {
+    Path folder = socket.toAbsolutePath().getParent();
+    if (!Files.isDirectory(folder)) {
+      throw new UsageException(
+          "cannot place the control socket '"
+              + socket
+              + "': '"
+              + folder
+              + "' is not a folder this user can enter",
+          "create it with mode 0700, or name another socket with --control PATH");
+    }
     Path lockPath = socket.resolveSibling(socket.getFileName() + ".lock");
     IN_THIS_PROCESS.lock();
     try (FileChannel lockFile = openLockFile(lockPath);
@@ -60,7 +72,10 @@ final class SocketClaim {
       }
     } catch (IOException e) {
       throw new ListenException(
-          "cannot bind the control socket '" + socket + "': " + e.getMessage(), HINT, "", e);
+          "cannot bind the control socket '" + socket + "': " + reason(e),
+          "name another socket with --control PATH",
+          "",
+          e);
     } finally {
       IN_THIS_PROCESS.unlock();
     }
@@ -123,6 +138,14 @@ final class SocketClaim {
               + socket
               + "'; it answered: "
               + failed.message();
+    };
+  }
+
+  private static String reason(IOException e) {
+    return switch (e) {
+      case NoSuchFileException n -> "no such file: " + n.getFile();
+      case AccessDeniedException a -> "permission denied: " + a.getFile();
+      default -> e.getMessage();
     };
   }
 

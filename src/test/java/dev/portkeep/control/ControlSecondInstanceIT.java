@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.portkeep.error.ListenException;
+import dev.portkeep.error.UsageException;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -78,6 +79,25 @@ class ControlSecondInstanceIT {
         .isInstanceOf(ListenException.class)
         .hasMessageContaining("a file that is not a socket is there");
     assertThat(socket()).hasContent("notes");
+  }
+
+  @Test
+  void missingFolder_isAUsageErrorNamingIt() {
+    Path socket = temp.resolve("absent").resolve("control.sock");
+    assertThatThrownBy(() -> ControlServer.start(socket, NOTHING, "test"))
+        .isInstanceOfSatisfying(
+            UsageException.class, e -> assertThat(e.hint()).contains("--control PATH"))
+        .hasMessageContaining(
+            "'" + temp.resolve("absent") + "' is not a folder this user can enter");
+  }
+
+  @Test
+  void pathTooLongForAUnixSocket_isAListenErrorNamingIt() {
+    Path socket = temp.resolve("s".repeat(120));
+    assertThatThrownBy(() -> ControlServer.start(socket, NOTHING, "test"))
+        .isInstanceOf(ListenException.class)
+        .hasMessageContaining("cannot bind the control socket '" + socket + "'")
+        .hasMessageContaining("too long");
   }
 
   @Test
