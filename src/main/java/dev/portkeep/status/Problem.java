@@ -3,6 +3,7 @@ package dev.portkeep.status;
 import dev.portkeep.error.AuthException;
 import dev.portkeep.error.BindRefusal;
 import dev.portkeep.error.ListenException;
+import dev.portkeep.error.NotRunningException;
 import dev.portkeep.error.PortkeepException;
 import dev.portkeep.error.UnreachableException;
 import dev.portkeep.error.UsageException;
@@ -54,6 +55,7 @@ public record Problem(
           case AuthException a ->
               a.kind() == AuthException.Kind.HOST_KEY ? Kind.HOST_KEY : Kind.AUTHENTICATION;
           case UnreachableException u -> Kind.UNREACHABLE;
+          case NotRunningException n -> Kind.UNREACHABLE;
           case ListenException l -> {
             bind = l.refusal();
             yield bind.isPresent() ? Kind.BIND : Kind.FORWARD;
