@@ -60,6 +60,11 @@ public final class StopSignal {
     }
   }
 
+  /** Completes with the reason when a stop is requested. */
+  CompletableFuture<String> requested() {
+    return requested;
+  }
+
   public void request(String why) {
     requested.complete(why);
   }

@@ -8,7 +8,11 @@ import org.jspecify.annotations.Nullable;
  * reported with this type; they stay ordinary runtime exceptions and get a stack trace.
  */
 public abstract sealed class PortkeepException extends RuntimeException
-    permits UsageException, AuthException, UnreachableException, ListenException {
+    permits UsageException,
+        AuthException,
+        UnreachableException,
+        ListenException,
+        NotRunningException {
 
   private final String hint;
 

@@ -25,6 +25,8 @@ public final class StripedOpener implements ChannelOpener, AutoCloseable {
       throw new IllegalArgumentException("no session");
     }
     this.supervisors = List.copyOf(supervisors);
+    // Built once: a poller that asked for a new future on every tick subscribed one more to every
+    // supervisor each time, and an idle tunnel grew by about 25 MB a day.
     this.ended =
         CompletableFuture.anyOf(
                 this.supervisors.stream()

@@ -539,8 +539,7 @@ public final class SambaServer implements AutoCloseable {
       try {
         server.prepare();
         for (int attempt = 1; ; attempt++) {
-          server.port =
-              port != 0 ? port : namespace != null ? FreePort.pick() : FreePort.pick(listenAddress);
+          server.port = port != 0 ? port : FreePort.pick();
           server.writeConfig();
           if (attempt == 1) {
             server.setPassword(); // the passdb path does not depend on the port
