@@ -11,6 +11,7 @@ import dev.portkeep.status.TunnelEvents;
 import dev.portkeep.status.TunnelObserver;
 import dev.portkeep.status.TunnelState;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 
@@ -71,7 +72,9 @@ final class Prober implements AutoCloseable {
   private static ProbeOutcome channel(Tunnel tunnel, ForwardSpec.Local forward) {
     long start = System.nanoTime();
     try (Conduit conduit =
-        tunnel.opener().open(forward.target(), new InetSocketAddress("127.0.0.1", 0))) {
+        tunnel
+            .opener()
+            .open(forward.target(), new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
       return new ProbeOutcome.Answered(since(start), "the channel opened");
     } catch (IOException e) {
       return new ProbeOutcome.Failed(since(start), String.valueOf(e.getMessage()));
