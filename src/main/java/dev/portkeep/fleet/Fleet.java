@@ -90,6 +90,24 @@ public final class Fleet implements AutoCloseable {
     }
   }
 
+  /** The names given that no tunnel has. */
+  public synchronized List<String> unknown(List<String> names) {
+    return names.stream().filter(n -> find(n) == null).toList();
+  }
+
+  /** The tunnel of this name, compared without case as the tunnels file does; null if none. */
+  private ManagedTunnel find(String name) {
+    return tunnels.values().stream()
+        .filter(t -> t.name().equalsIgnoreCase(name))
+        .findFirst()
+        .orElse(null);
+  }
+
+  /** Every tunnel's name, in the file's order. */
+  public synchronized List<String> names() {
+    return List.copyOf(tunnels.keySet());
+  }
+
   /** The tunnels these names mean: all (the enabled ones for start) when none are given. */
   private synchronized List<ManagedTunnel> pick(List<String> names, boolean enabledOnly) {
     if (names.isEmpty()) {
@@ -99,7 +117,7 @@ public final class Fleet implements AutoCloseable {
     }
     List<ManagedTunnel> picked = new ArrayList<>();
     for (String name : names) {
-      ManagedTunnel t = tunnels.get(name);
+      ManagedTunnel t = find(name);
       if (t == null) {
         throw new UsageException(
             "no tunnel named '" + name + "'",
