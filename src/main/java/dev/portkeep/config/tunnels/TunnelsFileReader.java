@@ -54,7 +54,17 @@ public final class TunnelsFileReader {
   public static SshConfigs sshConfigs(Environment env) {
     return setting ->
         setting
-            .map(file -> SshConfig.load(env.expand(file), env))
+            .map(
+                file -> {
+                  Path path = env.expand(file);
+                  if (!file.equalsIgnoreCase("none") && !Files.exists(path)) {
+                    throw new UsageException(
+                        "no ssh config " + Quote.of(file),
+                        "check the path in ssh_config; a relative one is read from the tunnels"
+                            + " file's folder");
+                  }
+                  return SshConfig.load(path, env);
+                })
             .orElseGet(() -> SshConfig.loadDefault(env));
   }
 
@@ -193,7 +203,7 @@ public final class TunnelsFileReader {
     String what =
         tunnel
             ? "duplicate tunnel name " + Quote.of(path.last())
-            : (dup.header() ? "table " : "key ") + Quote.of(path.toString()) + " written twice";
+            : (dup.header() ? "table " : "key ") + Quote.of(path.last()) + " written twice";
     return new UsageException(
         file
             + ":"
