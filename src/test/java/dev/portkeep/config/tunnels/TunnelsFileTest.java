@@ -375,6 +375,20 @@ class TunnelsFileTest {
   }
 
   @Test
+  void readmeExample_isAValidFile() throws Exception {
+    String readme = Files.readString(Path.of("README.md"));
+    int section = readme.indexOf("### The tunnels file");
+    int start = readme.indexOf("```toml\n", section) + "```toml\n".length();
+    String example = readme.substring(start, readme.indexOf("```", start));
+
+    TunnelsFile file = fixture.parse(example);
+
+    assertThat(file.names()).containsExactly("files", "db", "fs");
+    assertThat(file.tunnel("fs").orElseThrow().smb().orElseThrow().fileserver())
+        .isEqualTo("fs.internal:445");
+  }
+
+  @Test
   void byteOrderMark_isIgnored() {
     assertThat(fixture.parse("\uFEFFlog_keep = 1\n").globals().log().keep()).isEqualTo(1);
   }
