@@ -25,13 +25,13 @@ final class GlobalsReader {
   static Globals read(Table top, Environment env) {
     Errors errors = top.errors();
     return new Globals(
-        top.string(Keys.SSH_CONFIG).map(v -> sshConfig(v, errors)),
+        top.string(Keys.SSH_CONFIG).map(v -> sshConfig(v, env, errors)),
         top.command(Keys.ON_CHANGE),
         Duration.ofSeconds(
             top.integer(Keys.HOOK_TIMEOUT, 1, Globals.MAX_HOOK_TIMEOUT_SECONDS, "seconds")
                 .orElse(Globals.DEFAULT_HOOK_TIMEOUT.toSeconds())),
         new Globals.Log(
-            top.string(Keys.LOG_FILE).map(v -> logFile(v, env, errors)),
+            top.string(Keys.LOG_FILE).map(v -> path(v, KeyPath.of(Keys.LOG_FILE), env, errors)),
             logSize(top),
             (int)
                 top.integer(Keys.LOG_KEEP, 0, Globals.Log.MAX_KEEP, "files")
@@ -40,26 +40,27 @@ final class GlobalsReader {
         address(top, Keys.UI));
   }
 
-  /** As {@code -F} takes it, a relative path read from the tunnels file's folder. */
-  private static String sshConfig(String value, Errors errors) {
-    if (value.equalsIgnoreCase("none") || value.equals("~") || value.startsWith("~/")) {
+  /**
+   * As {@code -F} takes it; {@code ~/} stays for {@code Plans} to expand, a relative path is read
+   * from the tunnels file's folder.
+   */
+  private static String sshConfig(String value, Environment env, Errors errors) {
+    if (value.equalsIgnoreCase("none")) {
       return value;
     }
-    return resolve(value, KeyPath.of(Keys.SSH_CONFIG), errors).toString();
+    Path path = path(value, KeyPath.of(Keys.SSH_CONFIG), env, errors);
+    return value.equals("~") || value.startsWith("~/") ? value : path.toString();
   }
 
-  private static Path logFile(String value, Environment env, Errors errors) {
-    if (value.equals("~") || value.startsWith("~/")) {
-      return env.expand(value);
-    }
-    return resolve(value, KeyPath.of(Keys.LOG_FILE), errors);
-  }
-
-  private static Path resolve(String value, KeyPath at, Errors errors) {
+  /** {@code ~/} is the home folder; a relative path is read from the tunnels file's folder. */
+  private static Path path(String value, KeyPath at, Environment env, Errors errors) {
     if (value.isBlank()) {
       throw errors.at(at, "empty path " + Quote.of(value), "give a file, e.g. ~/portkeep.log");
     }
     try {
+      if (value.equals("~") || value.startsWith("~/")) {
+        return env.expand(value);
+      }
       Path path = errors.file().getFileSystem().getPath(value);
       if (path.isAbsolute()) {
         return path;

@@ -18,6 +18,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -35,6 +37,8 @@ import java.util.Optional;
 public final class TunnelsFileReader {
   /** Far more than any real file; a bigger one is a mistake (a log named as the tunnels file). */
   static final int MAX_BYTES = 1 << 20;
+
+  private static final int LONGEST_MESSAGE = 160;
 
   static final String EXAMPLE =
       "[tunnel.db] host = \"alice@gw.example.com\" local = [\"5432:db.internal:5432\"]";
@@ -84,6 +88,8 @@ public final class TunnelsFileReader {
       tree = MAPPER.readTree(toml);
     } catch (JsonProcessingException e) {
       throw syntax(file, toml, e);
+    } catch (DateTimeException e) {
+      throw badDate(file, toml, e);
     }
     Errors errors = new Errors(file, TomlLines.scan(toml));
     ObjectNode root = tree instanceof ObjectNode object ? object : MAPPER.createObjectNode();
@@ -196,6 +202,23 @@ public final class TunnelsFileReader {
         hint);
   }
 
+  /**
+   * Jackson's TOML module (2.23) lets java.time's exception out, without a location, for a date or
+   * time that has TOML's shape but does not exist ({@code 2024-02-30}, {@code 24:00:00}); its line
+   * is where that text first appears.
+   */
+  private static UsageException badDate(Path file, String text, DateTimeException e) {
+    String value = e instanceof DateTimeParseException p ? p.getParsedString() : "";
+    int at = value.isEmpty() ? -1 : text.indexOf(value);
+    int line = 1;
+    for (int i = 0; i < at; i++) {
+      line += text.charAt(i) == '\n' ? 1 : 0;
+    }
+    return new UsageException(
+        file + ":" + line + ": TOML syntax error: not a valid date or time: " + Quote.of(value),
+        "write a date that exists, or put the value in quotes if it is not a date");
+  }
+
   private static UsageException duplicate(Path file, TomlLines.Duplicate dup) {
     KeyPath path = dup.path();
     boolean tunnel =
@@ -220,10 +243,12 @@ public final class TunnelsFileReader {
             : "TOML allows each key and table once; remove one of them");
   }
 
+  /** The first line of Jackson's message, cut at {@value #LONGEST_MESSAGE} characters. */
   private static String firstLine(String message) {
     String text = message == null ? "unreadable input" : message;
     int nl = text.indexOf('\n');
-    return nl < 0 ? text : text.substring(0, nl);
+    String line = nl < 0 ? text : text.substring(0, nl);
+    return line.length() <= LONGEST_MESSAGE ? line : line.substring(0, LONGEST_MESSAGE) + "...";
   }
 
   private static String lineText(String text, int line) {

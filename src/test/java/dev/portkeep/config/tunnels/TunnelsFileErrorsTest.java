@@ -40,6 +40,21 @@ class TunnelsFileErrorsTest {
   }
 
   @Test
+  void syntaxError_aDateThatDoesNotExist_isOneToo() {
+    UsageException e =
+        fixture.error(
+            """
+            [tunnel.web]
+            host = "gw.example.com"
+            probe = 2024-02-30
+            """);
+
+    assertThat(e.getMessage())
+        .isEqualTo("tunnels.toml:3: TOML syntax error: not a valid date or time: '2024-02-30'");
+    assertThat(e.hint()).contains("in quotes");
+  }
+
+  @Test
   void syntaxError_extendingAnInlineTable_explainsInlineTables() {
     UsageException e =
         fixture.error(
@@ -621,6 +636,15 @@ class TunnelsFileErrorsTest {
             """);
 
     assertError(e, 4, "tunnel.web.password_command", "pass\\u0000show", "remove the \\u0000");
+  }
+
+  @Test
+  void pathThisSystemCannotName_isRefused() {
+    UsageException logFile = fixture.error("log_file = \"~/x\\uD800.log\"\n");
+    UsageException sshConfig = fixture.error("\nssh_config = \"x\\uD800\"\n");
+
+    assertError(logFile, 1, "log_file", "~/x\uD800.log", "check the path");
+    assertError(sshConfig, 2, "ssh_config", "x\uD800", "check the path");
   }
 
   @Test
