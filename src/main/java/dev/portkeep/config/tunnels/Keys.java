@@ -56,7 +56,14 @@ final class Keys {
 
   /** A tunnel's key at the top of the file: it belongs in a [tunnel.NAME] table. */
   static Optional<String> topLevelHint(String key) {
-    if (IN_TUNNEL.contains(key) || Keyword.lookup(key).isPresent()) {
+    Optional<Keyword> keyword = Keyword.lookup(key);
+    if (keyword.isPresent()) {
+      return Optional.of(
+          "ssh options go in a tunnel's options = { "
+              + keyword.get().canonical()
+              + " = \"...\" }, or for every tunnel in the ssh_config under Host *");
+    }
+    if (IN_TUNNEL.contains(key)) {
       return Optional.of(
           "a tunnel's keys go in its own table: [tunnel.NAME] on one line, then " + key + " = ...");
     }

@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /** One {@code [tunnel.NAME]} table into a {@link TunnelDef} and the addresses it listens on. */
 final class TunnelReader {
@@ -34,52 +35,60 @@ final class TunnelReader {
 
   Result read(String name, Table t) {
     t.onlyKeys(Keys.IN_TUNNEL, Keys::tunnelHint);
-    KeyPath at = t.path();
     String host =
         t.string(Keys.HOST)
             .orElseThrow(
                 () ->
                     errors.at(
-                        at,
+                        t.path(),
                         "tunnel " + Quote.of(name) + " has no host",
                         "add host = \"user@gateway[:port]\", or an alias from ~/.ssh/config"));
-    Destination destination = destination(host, at.child(Keys.HOST));
+    Destination destination = destination(host, t.path().child(Keys.HOST));
     AddressFamily family = family(t);
     List<ListenClash.Listener> listeners = new ArrayList<>();
     Forwards forwards = forwards(t, family, listeners);
     Map<Keyword, List<String>> options = new OptionsReader(errors).read(t, family, listeners);
     Optional<SmbDef> smb = t.table(Keys.SMB).map(s -> smb(s, family, listeners));
     smb.ifPresent(s -> requireSmbOnly(t));
-    boolean forwardsInSshConfig = sshConfigForwards(destination, options, t, family, listeners);
-    boolean optionForwards =
-        options.keySet().stream().anyMatch(k -> OptionsReader.FORWARDS.contains(k));
-    if (forwards.isEmpty() && smb.isEmpty() && !optionForwards && !forwardsInSshConfig) {
-      throw errors.at(
-          at,
-          "tunnel "
-              + Quote.of(name)
-              + " forwards nothing: no local, remote, dynamic or smb, and "
-              + sshConfigName()
-              + " gives "
-              + Quote.of(host)
-              + " no forwards",
-          "add local = [\"8080:host.internal:80\"] (or remote, dynamic, smb), or LocalForward lines"
-              + " to its Host block");
+    boolean fromSshConfig = sshConfigForwards(destination, options, t, family, listeners);
+    boolean fromOptions = options.keySet().stream().anyMatch(OptionsReader.FORWARDS::contains);
+    if (forwards.isEmpty() && smb.isEmpty() && !fromOptions && !fromSshConfig) {
+      throw nothingToForward(name, host, t.path());
     }
-    TunnelDef tunnel =
-        new TunnelDef(
-            name,
-            new Connection(
-                host, globals.sshConfig(), options, family, t.command(Keys.PASSWORD_COMMAND)),
-            forwards,
-            smb,
-            t.bool(Keys.ENABLED).orElse(true),
-            Duration.ofSeconds(
-                t.integer(Keys.PROBE, 0, TunnelDef.MAX_PROBE_SECONDS, "seconds (0: off)")
-                    .orElse(smb.isPresent() ? TunnelDef.SMB_PROBE.toSeconds() : 0)),
-            t.command(Keys.ON_CHANGE),
-            errors.origin(at));
-    return new Result(tunnel, List.copyOf(listeners));
+    Connection connection =
+        new Connection(
+            host, globals.sshConfig(), options, family, t.command(Keys.PASSWORD_COMMAND));
+    return new Result(tunnel(name, t, connection, forwards, smb), List.copyOf(listeners));
+  }
+
+  private TunnelDef tunnel(
+      String name, Table t, Connection connection, Forwards forwards, Optional<SmbDef> smb) {
+    long probe =
+        t.integer(Keys.PROBE, 0, TunnelDef.MAX_PROBE_SECONDS, "seconds (0: off)")
+            .orElse(smb.isPresent() ? TunnelDef.SMB_PROBE.toSeconds() : 0);
+    return new TunnelDef(
+        name,
+        connection,
+        forwards,
+        smb,
+        t.bool(Keys.ENABLED).orElse(true),
+        Duration.ofSeconds(probe),
+        t.command(Keys.ON_CHANGE),
+        errors.origin(t.path()));
+  }
+
+  private UsageException nothingToForward(String name, String host, KeyPath at) {
+    return errors.at(
+        at,
+        "tunnel "
+            + Quote.of(name)
+            + " forwards nothing: no local, remote, dynamic or smb, and "
+            + sshConfigName()
+            + " gives "
+            + Quote.of(host)
+            + " no forwards",
+        "add local = [\"8080:host.internal:80\"] (or remote, dynamic, smb), or LocalForward lines"
+            + " to its Host block");
   }
 
   private Destination destination(String host, KeyPath at) {
@@ -166,7 +175,7 @@ final class TunnelReader {
     return smb;
   }
 
-  private <T> T guarded(KeyPath at, java.util.function.Supplier<T> check) {
+  private <T> T guarded(KeyPath at, Supplier<T> check) {
     try {
       return check.get();
     } catch (UsageException e) {

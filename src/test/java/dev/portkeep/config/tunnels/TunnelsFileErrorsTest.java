@@ -102,6 +102,13 @@ class TunnelsFileErrorsTest {
   }
 
   @Test
+  void unknownKey_atTopLevel_thatIsAnSshOption_saysWhereSshOptionsGo() {
+    UsageException e = fixture.error("IdentityFile = \"~/.ssh/id_ed25519\"\n");
+
+    assertError(e, 1, "IdentityFile", "IdentityFile", "under Host *");
+  }
+
+  @Test
   void unknownKey_inATunnel_suggestsTheClosest() {
     UsageException e =
         fixture.error(
