@@ -44,6 +44,10 @@ class LayeringTest {
     "forward, dev.portkeep.ssh",
     "forward, dev.portkeep.reconnect",
     "bind, dev.portkeep.ssh",
+    "control, dev.portkeep.cli",
+    "control, dev.portkeep.ssh",
+    "control, dev.portkeep.forward",
+    "control, dev.portkeep.reconnect",
   })
   void package_doesNotImport(String pkg, String prefix) throws IOException {
     try (Stream<Path> files = Files.walk(ROOT.resolve(pkg))) {

@@ -27,6 +27,11 @@ public final class StopSignal {
     return stop;
   }
 
+  /** Completes with the reason when a stop is requested. */
+  CompletableFuture<String> requested() {
+    return requested;
+  }
+
   public void request(String why) {
     requested.complete(why);
   }

@@ -1,12 +1,40 @@
 package dev.portkeep.error;
 
+import java.util.Objects;
+
 /** The server's host key was refused or the user could not authenticate (exit 3). */
 public final class AuthException extends PortkeepException {
+  /** Which of the two checks failed: status and scripts tell them apart by this, not by text. */
+  public enum Kind {
+    AUTHENTICATION,
+    HOST_KEY
+  }
+
+  private final Kind kind;
+
   public AuthException(String message, String hint) {
-    super(message, hint, null);
+    this(Kind.AUTHENTICATION, message, hint, null);
   }
 
   public AuthException(String message, String hint, Throwable cause) {
+    this(Kind.AUTHENTICATION, message, hint, cause);
+  }
+
+  public AuthException(Kind kind, String message, String hint, Throwable cause) {
     super(message, hint, cause);
+    this.kind = Objects.requireNonNull(kind, "kind");
+  }
+
+  /** A host key that was unknown, changed, revoked or not accepted. */
+  public static AuthException hostKey(String message, String hint) {
+    return new AuthException(Kind.HOST_KEY, message, hint, null);
+  }
+
+  public static AuthException hostKey(String message, String hint, Throwable cause) {
+    return new AuthException(Kind.HOST_KEY, message, hint, cause);
+  }
+
+  public Kind kind() {
+    return kind;
   }
 }

@@ -7,7 +7,11 @@ import java.util.Objects;
  * reported with this type; they stay ordinary runtime exceptions and get a stack trace.
  */
 public abstract sealed class PortkeepException extends RuntimeException
-    permits UsageException, AuthException, UnreachableException, ListenException {
+    permits UsageException,
+        AuthException,
+        UnreachableException,
+        ListenException,
+        NotRunningException {
 
   private final String hint;
 

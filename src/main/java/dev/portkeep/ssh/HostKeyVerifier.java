@@ -79,7 +79,7 @@ final class HostKeyVerifier implements ServerKeyVerifier {
       return false;
     } catch (IOException e) {
       rejection.set(
-          new AuthException(
+          AuthException.hostKey(
               "cannot check the host key of " + hostName() + ": " + e.getMessage(),
               "check that the known_hosts files are readable: " + settings.knownHostsFiles(),
               e));
@@ -93,7 +93,7 @@ final class HostKeyVerifier implements ServerKeyVerifier {
     String type = KnownHosts.keyType(key);
     for (KnownHosts.Entry entry : matches) {
       if (entry.revoked() && KnownHosts.sameKey(entry.key(), key)) {
-        throw new AuthException(
+        throw AuthException.hostKey(
             "host key of "
                 + hostName()
                 + " is marked @revoked ("
@@ -117,7 +117,7 @@ final class HostKeyVerifier implements ServerKeyVerifier {
   }
 
   private AuthException changed(KnownHosts.Entry entry, PublicKey key) {
-    return new AuthException(
+    return AuthException.hostKey(
         "HOST KEY CHANGED for "
             + hostName()
             + ": expected "
@@ -153,7 +153,7 @@ final class HostKeyVerifier implements ServerKeyVerifier {
                       + "Are you sure you want to continue connecting (yes/no)? ")
               .orElseThrow(() -> notKnown(description, others));
       if (!yes) {
-        throw new AuthException(
+        throw AuthException.hostKey(
             "host key of " + hostName() + " not accepted: " + description,
             "answer yes only after checking the fingerprint with the server's administrator");
       }
@@ -171,7 +171,7 @@ final class HostKeyVerifier implements ServerKeyVerifier {
                 + String.join(
                     ", ", others.stream().map(e -> KnownHosts.keyType(e.key())).distinct().toList())
                 + " keys for it)";
-    return new AuthException(
+    return AuthException.hostKey(
         "host key of " + hostName() + " is not known" + otherTypes + ": " + description,
         "check the fingerprint with the server's administrator, then trust it once with"
             + " -o StrictHostKeyChecking=accept-new, or add it: ssh-keyscan"

@@ -88,7 +88,7 @@ final class JumpBridge implements AutoCloseable {
   private static String rootMessage(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof org.apache.sshd.common.channel.exception.SshChannelOpenException open) {
-        return dev.portkeep.forward.ChannelOpenFailure.Reason.of(open.getReasonCode()).text()
+        return dev.portkeep.status.ChannelFailure.ofCode(open.getReasonCode()).text()
             + (open.getMessage() == null ? "" : " (server says: " + open.getMessage() + ")");
       }
     }
