@@ -2,6 +2,7 @@ package dev.portkeep.config.tunnels;
 
 import dev.portkeep.config.AddressFamily;
 import dev.portkeep.config.Destination;
+import dev.portkeep.config.Endpoint;
 import dev.portkeep.config.ForwardSpec;
 import dev.portkeep.config.ForwardSyntax;
 import dev.portkeep.config.Keyword;
@@ -9,6 +10,7 @@ import dev.portkeep.config.sshconfig.HostConfig;
 import dev.portkeep.config.sshconfig.Overrides;
 import dev.portkeep.config.sshconfig.SshConfig;
 import dev.portkeep.error.UsageException;
+import dev.portkeep.smb.SmbSetup;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -146,33 +148,25 @@ final class TunnelReader {
   private SmbDef smb(Table s, AddressFamily family, List<ListenClash.Listener> listeners) {
     s.onlyKeys(Keys.IN_SMB, key -> Optional.empty());
     KeyPath at = s.path();
-    String fileserver = s.string(Keys.FILESERVER).orElse(SmbDef.DEFAULT_FILESERVER);
+    Optional<String> fileserver = s.string(Keys.FILESERVER);
     boolean netbios = s.bool(Keys.NETBIOS).orElse(false);
     Optional<String> listen = s.stringOrInteger(Keys.LISTEN);
     String share = s.string(Keys.SHARE).orElse(SmbDef.DEFAULT_SHARE);
-    guarded(at.child(Keys.FILESERVER), () -> SmbDef.target(fileserver));
-    listen.ifPresent(l -> guarded(at.child(Keys.LISTEN), () -> SmbDef.listenSpec(l)));
-    SmbDef smb =
-        guarded(at.child(Keys.SHARE), () -> new SmbDef(fileserver, netbios, listen, share));
-    smb.listen()
+    Endpoint target =
+        guarded(at.child(Keys.FILESERVER), () -> SmbSetup.fileServer(fileserver.orElse(null)));
+    KeyPath where = at.child(Keys.LISTEN);
+    listen
+        .map(l -> guarded(where, () -> SmbSetup.listener(l, SmbDef.LISTEN_OPTION)))
         .ifPresent(
-            spec -> {
-              ForwardSyntax.Listen parsed = ForwardSyntax.parseListen(spec);
-              KeyPath where = at.child(Keys.LISTEN);
-              listeners.add(
-                  new ListenClash.Listener(
-                      parsed.bind(), family, parsed.port(), Quote.of(spec), where));
-              if (netbios) {
-                listeners.add(
-                    new ListenClash.Listener(
-                        parsed.bind(),
-                        family,
-                        SmbDef.NETBIOS_PORT,
-                        Quote.of(spec) + " (netbios)",
-                        where));
+            listener -> {
+              List<ForwardSpec.Local> specs = listener.forwards(target, netbios);
+              for (int i = 0; i < specs.size(); i++) {
+                String shown = Quote.of(specs.get(i).listenText()) + (i == 0 ? "" : " (netbios)");
+                ListenClash.Listener.of(specs.get(i), family, shown, where)
+                    .ifPresent(listeners::add);
               }
             });
-    return smb;
+    return guarded(at.child(Keys.SHARE), () -> new SmbDef(target, netbios, listen, share));
   }
 
   private <T> T guarded(KeyPath at, Supplier<T> check) {

@@ -198,7 +198,7 @@ class ListenClashTest {
     assertError(on445, 6, "tunnel.web.local[0]", "127.0.0.2:445:web:80", HINT);
     assertThat(on445.getMessage()).contains("tunnel.fs.smb.listen '127.0.0.2:445' at line 3");
     assertError(on139, 6, "tunnel.web.local[0]", "*:139:web:80", HINT);
-    assertThat(on139.getMessage()).contains("'127.0.0.2:445' (netbios)");
+    assertThat(on139.getMessage()).contains("'127.0.0.2:139' (netbios)");
   }
 
   @Test

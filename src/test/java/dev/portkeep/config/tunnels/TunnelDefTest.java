@@ -3,9 +3,12 @@ package dev.portkeep.config.tunnels;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.portkeep.config.Keyword;
 import dev.portkeep.error.UsageException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
@@ -110,10 +113,7 @@ class TunnelDefTest {
   void records_refuseWhatTheReaderWouldHaveRefused() {
     TunnelDef web = byName(BEFORE).get("web");
 
-    assertThatThrownBy(
-            () ->
-                new Forwards(
-                    java.util.List.of("8080:web"), java.util.List.of(), java.util.List.of()))
+    assertThatThrownBy(() -> new Forwards(List.of("8080:web"), List.of(), List.of()))
         .isInstanceOf(UsageException.class);
     assertThatThrownBy(
             () ->
@@ -133,15 +133,14 @@ class TunnelDefTest {
                     "web",
                     web.connection(),
                     web.forwards(),
-                    java.util.Optional.of(
-                        new SmbDef("fs", false, java.util.Optional.empty(), "share")),
+                    Optional.of(
+                        new SmbDef(SmbDef.defaultFileServer(), false, Optional.empty(), "share")),
                     true,
                     web.probe(),
                     web.onChange(),
                     web.origin()))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(
-            () -> web.options().put(dev.portkeep.config.Keyword.USER, java.util.List.of("x")))
+    assertThatThrownBy(() -> web.options().put(Keyword.USER, List.of("x")))
         .isInstanceOf(UnsupportedOperationException.class);
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portkeep.config.AddressFamily;
 import dev.portkeep.config.BindAddress;
+import dev.portkeep.config.Endpoint;
 import dev.portkeep.config.Flags;
 import dev.portkeep.config.ForwardSpec;
 import dev.portkeep.config.Keyword;
@@ -101,7 +102,8 @@ class TunnelsFileTest {
 
     TunnelDef fs = file.tunnel("fs").orElseThrow();
     assertThat(fs.smb())
-        .contains(new SmbDef("fs:445", false, Optional.empty(), SmbDef.DEFAULT_SHARE));
+        .contains(
+            new SmbDef(new Endpoint("fs", 445), false, Optional.empty(), SmbDef.DEFAULT_SHARE));
     assertThat(fs.probe()).isEqualTo(Duration.ofSeconds(60));
     assertThat(fs.origin().line()).isEqualTo(22);
   }
@@ -143,7 +145,7 @@ class TunnelsFileTest {
   }
 
   @Test
-  void smbTunnel_flagsHaveNoForwardsAndSmbDefGivesThemForTheChosenListener() {
+  void smbTunnel_flagsHaveNoForwardsAndSmbSetupGivesThemForTheListener() {
     TunnelDef fs =
         fixture
             .parse(
@@ -156,11 +158,12 @@ class TunnelsFileTest {
             .orElseThrow();
 
     SmbDef smb = fs.smb().orElseThrow();
-    assertThat(smb.fileserver()).isEqualTo("files.internal:1445");
-    assertThat(smb.listen()).contains("127.0.0.5:445");
+    assertThat(smb.fileserver()).isEqualTo(new Endpoint("files.internal", 1445));
+    assertThat(smb.listen()).contains("127.0.0.5");
     assertThat(smb.share()).isEqualTo("data");
     assertThat(fs.flags().localForwards()).isEmpty();
-    assertThat(smb.forwards("127.0.0.5:445"))
+    assertThat(smb.listener().orElseThrow().forwards(smb.fileserver(), smb.netbios()))
+        .extracting(ForwardSpec::spec)
         .containsExactly("127.0.0.5:445:files.internal:1445", "127.0.0.5:139:files.internal:139");
   }
 
@@ -250,7 +253,10 @@ class TunnelsFileTest {
             .tunnel("fs")
             .orElseThrow();
 
-    assertThat(fs.smb()).contains(new SmbDef("localhost:445", false, Optional.empty(), "share"));
+    assertThat(fs.smb())
+        .contains(new SmbDef(new Endpoint("localhost", 445), false, Optional.empty(), "share"));
+    assertThat(fs.smb().orElseThrow().fileserver()).isEqualTo(SmbDef.defaultFileServer());
+    assertThat(fs.smb().orElseThrow().listener()).isEmpty();
     assertThat(fs.probe()).isEqualTo(TunnelDef.SMB_PROBE);
   }
 
@@ -385,7 +391,7 @@ class TunnelsFileTest {
 
     assertThat(file.names()).containsExactly("files", "db", "fs");
     assertThat(file.tunnel("fs").orElseThrow().smb().orElseThrow().fileserver())
-        .isEqualTo("fs.internal:445");
+        .isEqualTo(new Endpoint("fs.internal", 445));
   }
 
   @Test
