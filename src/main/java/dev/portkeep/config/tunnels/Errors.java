@@ -30,7 +30,8 @@ final class Errors {
 
   UsageException at(KeyPath path, String what, String hint) {
     String key = path.keys().isEmpty() ? "" : path + ": ";
-    return new UsageException(file + ":" + line(path) + ": " + key + what, hint);
+    return new UsageException(
+        file + ":" + line(path) + ": " + key + Quote.oneLine(what), Quote.oneLine(hint));
   }
 
   /** Another component's error (a forward spec, a destination) placed at {@code path}. */

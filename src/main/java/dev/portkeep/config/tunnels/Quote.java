@@ -16,10 +16,22 @@ final class Quote {
     return "\"" + printable(key).replace("\"", "\\\"") + "\"";
   }
 
+  /**
+   * {@code text} on one line: control characters escaped, nothing cut. For messages of other
+   * components, which quote values raw.
+   */
+  static String oneLine(String text) {
+    return escaped(text, Integer.MAX_VALUE);
+  }
+
   private static String printable(String value) {
+    return escaped(value, MAX);
+  }
+
+  private static String escaped(String value, int max) {
     StringBuilder out = new StringBuilder();
     int i = 0;
-    for (; i < value.length() && out.length() < MAX; i++) {
+    for (; i < value.length() && out.length() < max; i++) {
       char c = value.charAt(i);
       switch (c) {
         case '\n' -> out.append("\\n");

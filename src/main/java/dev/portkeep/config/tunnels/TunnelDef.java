@@ -116,7 +116,7 @@ public record TunnelDef(
    */
   public UsageException explain(UsageException e) {
     return new UsageException(
-        origin + ": tunnel " + Quote.of(name) + ": " + e.getMessage(), e.hint(), e);
+        origin + ": tunnel " + Quote.of(name) + ": " + Quote.oneLine(e.getMessage()), e.hint(), e);
   }
 
   @Override

@@ -177,7 +177,7 @@ public final class TunnelsFileReader {
     JsonLocation location = e.getLocation();
     int line = location == null ? 1 : Math.max(1, location.getLineNr());
     int column = location == null ? 0 : location.getColumnNr();
-    String what = firstLine(e.getOriginalMessage());
+    String what = Quote.oneLine(firstLine(e.getOriginalMessage()));
     if (what.equals("Duplicate key") || what.equals("Table redefined")) {
       Optional<TomlLines.Duplicate> dup = TomlLines.scan(text).duplicateNear(line);
       if (dup.isPresent()) {

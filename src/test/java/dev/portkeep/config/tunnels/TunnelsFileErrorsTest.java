@@ -335,6 +335,20 @@ class TunnelsFileErrorsTest {
   }
 
   @Test
+  void badHost_withALineBreak_staysOnOneLine() {
+    UsageException e =
+        fixture.error(
+            """
+            [tunnel.web]
+            host = \"\"\"gw
+            .example.com\"\"\"
+            local = ["8080:web:80"]
+            """);
+
+    assertError(e, 2, "tunnel.web.host", "gw\\n.example.com", "[user@]host[:port]");
+  }
+
+  @Test
   void nothingToForward_plainHost() {
     UsageException e =
         fixture.error(
