@@ -1,13 +1,10 @@
 package dev.portkeep.smb;
 
 import dev.portkeep.bind.SocketOptionsPolicy;
-import dev.portkeep.config.BindAddress;
-import dev.portkeep.config.Destination;
 import dev.portkeep.config.Endpoint;
-import dev.portkeep.config.ForwardSyntax;
+import dev.portkeep.config.SmbAddresses;
 import dev.portkeep.error.ListenException;
 import dev.portkeep.error.PortkeepException;
-import dev.portkeep.error.UsageException;
 import dev.portkeep.status.ChannelFailure;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -20,55 +17,24 @@ import java.util.OptionalInt;
  * failed probe means.
  */
 public final class SmbSetup {
-  /** SMB over TCP, where clients look by default. */
-  public static final int SMB_PORT = 445;
-
   private SmbSetup() {}
 
   /** The file server, 445 unless a port is given; the gateway itself when none is given. */
   public static Endpoint fileServer(String text) {
-    if (text == null) {
-      return new Endpoint("localhost", SMB_PORT);
-    }
-    Destination d = Destination.parse(text);
-    if (d.user().isPresent()) {
-      throw new UsageException(
-          "bad file server '" + text + "': no user name here",
-          "give the file server as host[:port]; the SMB user name goes to the SMB client");
-    }
-    return new Endpoint(d.host(), d.port().orElse(SMB_PORT));
+    return SmbAddresses.fileServer(text);
   }
 
-  /**
-   * A listen address the user gave with {@code option} (named in messages, e.g. {@code --listen}):
-   * an address (port 445), an address and port, or a port alone (on 127.0.0.1).
-   */
+  /** The listener at an address the user gave with {@code option} (e.g. {@code --listen}). */
   public static SmbListener listener(String text, String option) {
-    String spec;
-    if (text.matches("\\d+")) {
-      spec = "127.0.0.1:" + text;
-    } else if (text.startsWith("[")) {
-      spec = text.contains("]:") ? text : text + ":" + SMB_PORT;
-    } else {
-      spec = text.indexOf(':') < 0 ? text + ":" + SMB_PORT : text;
-    }
-    ForwardSyntax.Listen parsed = ForwardSyntax.parseListen(spec);
-    String address =
-        switch (parsed.bind()) {
-          case BindAddress.Literal literal -> literal.address();
-          default ->
-              throw new UsageException(
-                  "bad "
-                      + option
-                      + " address '"
-                      + text
-                      + "': give an IP address, e.g. 127.0.0.5 or [::1]:1445",
-                  "the SMB listener must be one address that clients can name");
-        };
+    return listener(SmbAddresses.listen(text, option), option);
+  }
+
+  /** The listener at {@code listen}, given with {@code option}. */
+  public static SmbListener listener(SmbAddresses.Listen listen, String option) {
     return new SmbListener(
-        address,
-        parsed.port(),
-        List.of("listening where " + option + " says: " + parsed.bind() + ":" + parsed.port()));
+        listen.address().address(),
+        listen.port(),
+        List.of("listening where " + option + " says: " + listen.address() + ":" + listen.port()));
   }
 
   /** The route chooser for this host. */

@@ -1,14 +1,13 @@
 package dev.portkeep.config.tunnels;
 
 import dev.portkeep.config.Endpoint;
+import dev.portkeep.config.SmbAddresses;
 import dev.portkeep.error.UsageException;
-import dev.portkeep.smb.SmbListener;
-import dev.portkeep.smb.SmbSetup;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * An SMB tunnel's choices, those of {@code portkeep smb}; {@link SmbSetup} owns their forms.
+ * An SMB tunnel's choices, those of {@code portkeep smb}; {@link SmbAddresses} owns their forms.
  *
  * @param fileserver the file server as the gateway sees it (written {@code host[:port]}, port 445
  *     unless given; {@code localhost:445}, the gateway itself, when not written)
@@ -28,7 +27,7 @@ public record SmbDef(Endpoint fileserver, boolean netbios, Optional<String> list
    */
   public SmbDef {
     Objects.requireNonNull(fileserver, "fileserver");
-    Objects.requireNonNull(listen, "listen").ifPresent(l -> SmbSetup.listener(l, LISTEN_OPTION));
+    Objects.requireNonNull(listen, "listen").ifPresent(l -> SmbAddresses.listen(l, LISTEN_OPTION));
     Objects.requireNonNull(share, "share");
     if (share.isBlank() || share.chars().anyMatch(c -> "/\\".indexOf(c) >= 0 || c < ' ')) {
       throw new UsageException(
@@ -39,11 +38,11 @@ public record SmbDef(Endpoint fileserver, boolean netbios, Optional<String> list
 
   /** The file server when {@code fileserver} is not written: the gateway itself. */
   public static Endpoint defaultFileServer() {
-    return SmbSetup.fileServer(null);
+    return SmbAddresses.fileServer(null);
   }
 
-  /** The listener {@code listen} names; empty when it is to be chosen. */
-  public Optional<SmbListener> listener() {
-    return listen.map(l -> SmbSetup.listener(l, LISTEN_OPTION));
+  /** The address {@code listen} names; empty when it is to be chosen. */
+  public Optional<SmbAddresses.Listen> listenAddress() {
+    return listen.map(l -> SmbAddresses.listen(l, LISTEN_OPTION));
   }
 }

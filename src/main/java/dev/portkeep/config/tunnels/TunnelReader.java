@@ -6,11 +6,11 @@ import dev.portkeep.config.Endpoint;
 import dev.portkeep.config.ForwardSpec;
 import dev.portkeep.config.ForwardSyntax;
 import dev.portkeep.config.Keyword;
+import dev.portkeep.config.SmbAddresses;
 import dev.portkeep.config.sshconfig.HostConfig;
 import dev.portkeep.config.sshconfig.Overrides;
 import dev.portkeep.config.sshconfig.SshConfig;
 import dev.portkeep.error.UsageException;
-import dev.portkeep.smb.SmbSetup;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -153,10 +153,10 @@ final class TunnelReader {
     Optional<String> listen = s.stringOrInteger(Keys.LISTEN);
     String share = s.string(Keys.SHARE).orElse(SmbDef.DEFAULT_SHARE);
     Endpoint target =
-        guarded(at.child(Keys.FILESERVER), () -> SmbSetup.fileServer(fileserver.orElse(null)));
+        guarded(at.child(Keys.FILESERVER), () -> SmbAddresses.fileServer(fileserver.orElse(null)));
     KeyPath where = at.child(Keys.LISTEN);
     listen
-        .map(l -> guarded(where, () -> SmbSetup.listener(l, SmbDef.LISTEN_OPTION)))
+        .map(l -> guarded(where, () -> SmbAddresses.listen(l, SmbDef.LISTEN_OPTION)))
         .ifPresent(
             listener -> {
               List<ForwardSpec.Local> specs = listener.forwards(target, netbios);

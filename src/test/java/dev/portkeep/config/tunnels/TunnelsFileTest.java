@@ -9,6 +9,7 @@ import dev.portkeep.config.Flags;
 import dev.portkeep.config.ForwardSpec;
 import dev.portkeep.config.Keyword;
 import dev.portkeep.config.Plans;
+import dev.portkeep.config.SmbAddresses;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -162,9 +163,10 @@ class TunnelsFileTest {
     assertThat(smb.listen()).contains("127.0.0.5");
     assertThat(smb.share()).isEqualTo("data");
     assertThat(fs.flags().localForwards()).isEmpty();
-    assertThat(smb.listener().orElseThrow().forwards(smb.fileserver(), smb.netbios()))
-        .extracting(ForwardSpec::spec)
-        .containsExactly("127.0.0.5:445:files.internal:1445", "127.0.0.5:139:files.internal:139");
+    SmbAddresses.Listen listen = smb.listenAddress().orElseThrow();
+    assertThat(listen.address().address()).isEqualTo("127.0.0.5");
+    assertThat(listen.port()).isEqualTo(445);
+    assertThat(smb.netbios()).isTrue();
   }
 
   @Test
@@ -256,7 +258,7 @@ class TunnelsFileTest {
     assertThat(fs.smb())
         .contains(new SmbDef(new Endpoint("localhost", 445), false, Optional.empty(), "share"));
     assertThat(fs.smb().orElseThrow().fileserver()).isEqualTo(SmbDef.defaultFileServer());
-    assertThat(fs.smb().orElseThrow().listener()).isEmpty();
+    assertThat(fs.smb().orElseThrow().listenAddress()).isEmpty();
     assertThat(fs.probe()).isEqualTo(TunnelDef.SMB_PROBE);
   }
 
