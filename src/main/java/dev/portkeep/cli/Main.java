@@ -31,6 +31,12 @@ public final class Main {
     line.addSubcommand("demo", new DemoCommand(invocation));
     line.addSubcommand("check", new CheckCommand(invocation));
     line.addSubcommand("smb", new SmbCommand(invocation));
+    line.addSubcommand("up", new UpCommand(invocation));
+    line.addSubcommand("status", new StatusCommand(invocation));
+    line.addSubcommand("start", new ControlCommands.Start(invocation));
+    line.addSubcommand("stop", new ControlCommands.Stop(invocation));
+    line.addSubcommand("restart", new ControlCommands.Restart(invocation));
+    line.addSubcommand("reload", new ControlCommands.Reload(invocation));
     line.setOut(new java.io.PrintWriter(out, true, out.charset()));
     line.setErr(new java.io.PrintWriter(err, true, err.charset()));
     line.setPosixClusteredShortOptionsAllowed(true);

@@ -13,19 +13,33 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The request to stop a running command: Ctrl-C or SIGTERM in the real process, a method call in
- * tests. The first request wins.
+ * tests. The first request wins. It also carries SIGHUP, which asks {@code portkeep up} to reload.
  */
 public final class StopSignal {
   private final CompletableFuture<String> requested = new CompletableFuture<>();
+  private volatile Runnable hangup = () -> {};
 
-  /** A stop signal fed by SIGINT and SIGTERM. */
+  /**
+   * A stop signal fed by SIGINT and SIGTERM, and SIGHUP for {@link #onHangup} where there is one.
+   */
   static StopSignal fromOs() {
     StopSignal stop = new StopSignal();
     for (String name : new String[] {"INT", "TERM"}) {
       // Windows has no SIGTERM; Ctrl-C still arrives as INT.
       onSignal(name, () -> stop.request("SIG" + name));
     }
+    onSignal("HUP", stop::hangup);
     return stop;
+  }
+
+  /** What SIGHUP does from now on (portkeep up: reload). */
+  void onHangup(Runnable action) {
+    hangup = action;
+  }
+
+  /** SIGHUP arrived, or a test says so. */
+  public void hangup() {
+    hangup.run();
   }
 
   /**

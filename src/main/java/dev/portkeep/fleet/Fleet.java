@@ -13,9 +13,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -32,24 +35,31 @@ public final class Fleet implements AutoCloseable {
 
   private final Clock clock;
   private final Consumer<StateChange> changes;
-  private final TunnelEvents extra;
+  private final BiConsumer<String, StateChange> runHook;
+  private final Function<String, TunnelEvents> extra;
   private final Supplier<Listeners> listeners;
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(
           r -> Thread.ofPlatform().daemon().name("pk-fleet").unstarted(r));
   private final Map<String, ManagedTunnel> tunnels = new LinkedHashMap<>();
 
+  /** Each tunnel's hook, read without the fleet's lock by whoever reports a state change. */
+  private final Map<String, String> hooks = new ConcurrentHashMap<>();
+
   /**
-   * {@code changes} hears every tunnel's state changes (logs, hooks); {@code extra} every event of
-   * every tunnel besides its own status (log lines for attempts, metrics).
+   * {@code changes} hears every tunnel's state changes (the log); {@code runHook} is handed a
+   * tunnel's {@code on_change} command with each of its changes; {@code extra} gives, for a
+   * tunnel's name, what else hears its events besides its status (log lines, metrics).
    */
   public Fleet(
       Clock clock,
       Consumer<StateChange> changes,
-      TunnelEvents extra,
+      BiConsumer<String, StateChange> runHook,
+      Function<String, TunnelEvents> extra,
       Supplier<Listeners> listeners) {
     this.clock = clock;
     this.changes = changes;
+    this.runHook = runHook;
     this.extra = extra;
     this.listeners = listeners;
   }
@@ -61,6 +71,7 @@ public final class Fleet implements AutoCloseable {
   public synchronized void load(List<Definition> definitions, Set<String> selected) {
     for (Definition d : definitions) {
       tunnels.put(d.name(), managed(d));
+      d.onChange().ifPresent(hook -> hooks.put(d.name(), hook));
     }
     for (Definition d : definitions) {
       if (selected.isEmpty() ? d.enabled() : selected.contains(d.name())) {
@@ -70,8 +81,8 @@ public final class Fleet implements AutoCloseable {
   }
 
   private ManagedTunnel managed(Definition d) {
-    TunnelObserver observer = new TunnelObserver(d.name(), clock, changes);
-    return new ManagedTunnel(d, observer, extra, listeners, timer);
+    TunnelObserver observer = new TunnelObserver(d.name(), clock, this::changed);
+    return new ManagedTunnel(d, observer, extra.apply(d.name()), listeners, timer);
   }
 
   /** Starts these tunnels (all when empty); unknown names are refused before anything starts. */
@@ -175,7 +186,17 @@ public final class Fleet implements AutoCloseable {
     }
     tunnels.clear();
     tunnels.putAll(ordered);
+    hooks.clear();
+    definitions.forEach(d -> d.onChange().ifPresent(hook -> hooks.put(d.name(), hook)));
     return new ReloadResult(added, removed, changed, unchanged);
+  }
+
+  private void changed(StateChange change) {
+    changes.accept(change);
+    String hook = hooks.get(change.tunnel());
+    if (hook != null) {
+      runHook.accept(hook, change);
+    }
   }
 
   /** Every tunnel's status, in the file's order. */

@@ -1,6 +1,10 @@
 package dev.portkeep.fleet;
 
+import dev.portkeep.config.ForwardSpec;
+import dev.portkeep.error.PortkeepException;
+import dev.portkeep.status.ProbeOutcome;
 import dev.portkeep.status.StateChange;
+import dev.portkeep.status.TunnelEvents;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Writer;
@@ -10,14 +14,16 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.Locale;
 
 /**
  * The log of {@code portkeep up}: one line per state change and per notable event, each with the
  * time, on stderr and, when {@code log_file} is set, in that file too, rotated by size: at {@code
  * maxBytes} the file becomes {@code .1}, the older ones move up, and {@code keep} of them stay.
  */
-final class StateLog implements AutoCloseable {
+public final class StateLog implements AutoCloseable {
   private final PrintStream err;
   private final Clock clock;
   private final Path file;
@@ -38,6 +44,48 @@ final class StateLog implements AutoCloseable {
   void change(StateChange c) {
     String reason = c.reason().isEmpty() ? "" : ": " + c.reason();
     line(c.tunnel() + " " + c.current().label() + reason + " (was " + c.previous().label() + ")");
+  }
+
+  /** Log lines for what happens inside {@code tunnel} besides its state changes. */
+  TunnelEvents events(String tunnel) {
+    return new TunnelEvents() {
+      @Override
+      public void reconnectFailed(
+          String server,
+          int attempt,
+          Duration sinceLost,
+          PortkeepException error,
+          Duration nextDelay) {
+        line(
+            String.format(
+                Locale.ROOT,
+                "%s attempt %d to %s failed: %s; next in %.1f s",
+                tunnel,
+                attempt,
+                server,
+                error.getMessage(),
+                nextDelay.toMillis() / 1000.0));
+      }
+
+      @Override
+      public void forwardFailed(ForwardSpec forward, PortkeepException error, Duration retryIn) {
+        line(tunnel + " " + forward.flag() + " " + forward.spec() + ": " + error.getMessage());
+      }
+
+      @Override
+      public void probed(ForwardSpec forward, ProbeOutcome outcome) {
+        if (outcome instanceof ProbeOutcome.Failed failed) {
+          line(
+              tunnel
+                  + " probe of "
+                  + forward.flag()
+                  + " "
+                  + forward.spec()
+                  + " failed: "
+                  + failed.reason());
+        }
+      }
+    };
   }
 
   /** One line, stamped with the time. */

@@ -77,6 +77,11 @@ public final class CliRun {
     return exitCode(Duration.ofSeconds(30));
   }
 
+  /** As SIGHUP would: portkeep up reloads. */
+  public void hangup() {
+    stop.hangup();
+  }
+
   public boolean isRunning() {
     return !exit.isDone();
   }

@@ -58,7 +58,13 @@ class FleetIT {
     first = OpenSshServer.start();
     second = OpenSshServer.start();
     echo = EchoServer.start();
-    fleet = new Fleet(Clock.systemUTC(), changes::add, TunnelEvents.NONE, Listeners::system);
+    fleet =
+        new Fleet(
+            Clock.systemUTC(),
+            changes::add,
+            (hook, change) -> {},
+            name -> TunnelEvents.NONE,
+            Listeners::system);
   }
 
   @AfterEach
