@@ -6,6 +6,7 @@ import dev.portkeep.bind.Listeners;
 import dev.portkeep.config.Environment;
 import dev.portkeep.config.Flags;
 import dev.portkeep.config.Plans;
+import dev.portkeep.status.ForwardSnapshot;
 import dev.portkeep.status.Problem;
 import dev.portkeep.status.StateChange;
 import dev.portkeep.status.TunnelEvents;
@@ -94,6 +95,11 @@ class FleetIT {
         new Definition.Probe.Off(),
         Optional.empty(),
         List.of(flags, more.length));
+  }
+
+  private static Definition probed(Definition d, Duration every) {
+    return new Definition(
+        d.name(), d.enabled(), d.planner(), new Definition.Probe.Channel(every), d.onChange(), d);
   }
 
   private TunnelSnapshot status(String name) {
@@ -234,6 +240,35 @@ class FleetIT {
     holder.close();
     awaitState("held", TunnelState.UP);
     assertThat(EchoServer.echoesThrough(port, Duration.ofSeconds(5))).isTrue();
+  }
+
+  @Test
+  void probe_targetDown_forwardDegradedWithTheReason_thenActiveWhenItAnswers() throws Exception {
+    int port = FreePort.pick();
+    int target = FreePort.pick(); // nothing listens there yet
+    fleet.load(List.of(probed(tunnel("p", first, port, target), Duration.ofMillis(300))), Set.of());
+    awaitState("p", TunnelState.UP);
+
+    Await.until(
+        "the forward degraded",
+        Duration.ofSeconds(20),
+        () -> status("p").forwards().get(0).state() == ForwardSnapshot.ForwardState.DEGRADED,
+        () -> status("p").toString());
+    ForwardSnapshot degraded = status("p").forwards().get(0);
+    assertThat(degraded.lastError()).map(Problem::kind).contains(Problem.Kind.PROBE);
+    assertThat(degraded.lastError().orElseThrow().message()).contains("connect failed");
+    assertThat(status("p").state()).isEqualTo(TunnelState.UP);
+
+    try (java.net.ServerSocket answering = new java.net.ServerSocket()) {
+      answering.bind(new java.net.InetSocketAddress("127.0.0.1", target));
+      Await.until(
+          "the forward active again",
+          Duration.ofSeconds(20),
+          () -> status("p").forwards().get(0).state() == ForwardSnapshot.ForwardState.ACTIVE,
+          () -> status("p").toString());
+    }
+    assertThat(status("p").forwards().get(0).probe().orElseThrow().outcome())
+        .isInstanceOf(dev.portkeep.status.ProbeOutcome.Answered.class);
   }
 
   /**
