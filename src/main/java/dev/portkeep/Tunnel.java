@@ -146,7 +146,8 @@ public final class Tunnel implements AutoCloseable {
       }
       services.forEach(LocalService::start);
       for (LocalService f : services) {
-        events.forwardUp(f.spec(), f.listener().toString());
+        events.forwardUp(
+            f.spec(), f.listener().addresses().stream().map(Addresses::display).toList());
       }
       return new Tunnel(plan, opener, services, remotes);
     } catch (RuntimeException e) {

@@ -7,6 +7,7 @@ import dev.portkeep.status.SessionInfo;
 import dev.portkeep.status.TunnelEvents;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -66,10 +67,16 @@ final class ReportingEvents implements TunnelEvents {
   }
 
   @Override
-  public void forwardUp(ForwardSpec forward, String where) {
+  public void forwardUp(ForwardSpec forward, List<String> where) {
     if (wasLost) {
       err.println(
-          "portkeep: " + forward.flag() + " " + forward.spec() + " is up again (" + where + ")");
+          "portkeep: "
+              + forward.flag()
+              + " "
+              + forward.spec()
+              + " is up again ("
+              + String.join(", ", where)
+              + ")");
     }
   }
 

@@ -76,7 +76,7 @@ public final class RemoteForwards {
     int port = session.requestRemoteForward(spec.bindAddress(), wanted, spec.target());
     boundPorts.put(spec, port);
     Bound bound = new Bound(spec, port);
-    events.forwardUp(spec, "server " + bound.listenText());
+    events.forwardUp(spec, List.of(bound.listenText()));
     return bound;
   }
 

@@ -63,7 +63,7 @@ final class Fanout implements TunnelEvents {
   }
 
   @Override
-  public void forwardUp(ForwardSpec forward, String where) {
+  public void forwardUp(ForwardSpec forward, List<String> where) {
     each("forwardUp", l -> l.forwardUp(forward, where));
   }
 

@@ -37,8 +37,11 @@ public interface TunnelEvents {
    */
   default void ended(String server, PortkeepException error) {}
 
-  /** A forward is serving, at {@code where} (a local listener or the server's port). */
-  default void forwardUp(ForwardSpec forward, String where) {}
+  /**
+   * A forward is serving, at {@code where}: its local listen addresses, or for {@code -R} the
+   * server's, as {@code address:port} (IPv6 in brackets).
+   */
+  default void forwardUp(ForwardSpec forward, List<String> where) {}
 
   /** A forward could not be set up; {@code retryIn} is null when it will not be retried. */
   default void forwardFailed(ForwardSpec forward, PortkeepException error, Duration retryIn) {}

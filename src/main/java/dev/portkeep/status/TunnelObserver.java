@@ -154,9 +154,9 @@ public final class TunnelObserver implements TunnelEvents {
   }
 
   @Override
-  public synchronized void forwardUp(ForwardSpec forward, String where) {
+  public synchronized void forwardUp(ForwardSpec forward, List<String> where) {
     ForwardTrack f = track(forward);
-    f.listen = List.of(where);
+    f.listen = List.copyOf(where);
     f.state = ForwardSnapshot.ForwardState.ACTIVE;
     f.lastError = null;
   }

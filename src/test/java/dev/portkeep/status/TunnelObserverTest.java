@@ -115,8 +115,8 @@ class TunnelObserverTest {
   @Test
   void connectionsAndRefusals_areCountedPerForwardAndRemoteHasNoCounters() {
     up();
-    observer.forwardUp(local, "[127.0.0.2:445]");
-    observer.forwardUp(remote, "server *:34567");
+    observer.forwardUp(local, List.of("127.0.0.2:445"));
+    observer.forwardUp(remote, List.of("*:34567"));
     observer.counters(local, () -> new ForwardCounters(100, 2000));
     observer.connectionOpened(local, client);
     observer.connectionOpened(local, client);
@@ -135,7 +135,7 @@ class TunnelObserverTest {
     assertThat(l.failures()).containsEntry(ChannelFailure.ADMINISTRATIVELY_PROHIBITED, 1L);
     assertThat(l.lastError()).map(Problem::kind).contains(Problem.Kind.ADMINISTRATIVELY_PROHIBITED);
     ForwardSnapshot r = observer.snapshot().forwards().get(1);
-    assertThat(r.listen()).containsExactly("server *:34567");
+    assertThat(r.listen()).containsExactly("*:34567");
     assertThat(r.open()).isEmpty();
     assertThat(r.bytesUp()).isEmpty();
   }
@@ -143,7 +143,7 @@ class TunnelObserverTest {
   @Test
   void failingProbe_degradesTheForwardAndAnAnswerRestoresIt() {
     up();
-    observer.forwardUp(local, "[127.0.0.2:445]");
+    observer.forwardUp(local, List.of("127.0.0.2:445"));
 
     observer.probed(local, new ProbeOutcome.Failed(Duration.ofMillis(30), "connect failed"));
     ForwardSnapshot degraded = observer.snapshot().forwards().get(0);
