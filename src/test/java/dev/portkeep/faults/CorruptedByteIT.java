@@ -39,14 +39,15 @@ class CorruptedByteIT {
   @CsvSource({
     "aes128-gcm@openssh.com, hmac-sha2-256-etm@openssh.com, 16",
     "aes128-ctr, hmac-sha2-256-etm@openssh.com, 32",
-    "chacha20-poly1305@openssh.com, hmac-sha2-256-etm@openssh.com, " + BitFlipRelay.LENGTH_ENCRYPTED
+    "chacha20-poly1305@openssh.com, hmac-sha2-256-etm@openssh.com, " + SshRelay.LENGTH_ENCRYPTED
   })
   void bitFlippedFromServer_sessionEndsWithMacError_noCorruptedByteReachesClient_reconnects(
       String cipher, String mac, int tag) throws Exception {
     try (OpenSshServer sshd =
             OpenSshServer.builder().extraConfig("Ciphers " + cipher, "MACs " + mac).start();
         TargetServer source = TargetServer.source(STREAM, SEED);
-        BitFlipRelay relay = new BitFlipRelay(sshd.host(), sshd.port(), FLIP_AFTER, tag)) {
+        SshRelay relay =
+            new SshRelay(sshd.host(), sshd.port(), new SshRelay.FlipBit(FLIP_AFTER), tag)) {
       Files.writeString(
           sshd.knownHostsFile(),
           "[127.0.0.1]:" + relay.port() + " " + sshd.hostKeyPublicLine() + "\n",
@@ -61,14 +62,14 @@ class CorruptedByteIT {
         System.out.printf(
             "corrupted byte (%s): flipped at stream offset %d; the client got %d bytes, all"
                 + " intact; %s%n",
-            cipher, relay.flippedAt(), got.bytes(), lost.text());
+            cipher, relay.faultAt(), got.bytes(), lost.text());
 
-        assertThat(relay.flippedAt()).as("the relay flipped a bit").isGreaterThanOrEqualTo(0);
+        assertThat(relay.faultAt()).as("the relay flipped a bit").isGreaterThanOrEqualTo(0);
         assertThat(got.bytes()).as("the stream was cut short").isLessThan(STREAM);
         assertThat(got.sha256())
             .as("what reached the client is the stream's first %d bytes", got.bytes())
             .isEqualTo(Payloads.sha256(got.bytes(), SEED));
-        if (tag == BitFlipRelay.LENGTH_ENCRYPTED) {
+        if (tag == SshRelay.LENGTH_ENCRYPTED) {
           // portkeep's own ChaCha20-Poly1305 checks the tag. The bit may land in the encrypted
           // length (4 bytes in 32 KiB): a length too large is refused as such by MINA, any other
           // makes the tag check fail. Either way the damage is caught.

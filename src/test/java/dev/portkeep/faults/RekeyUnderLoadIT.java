@@ -36,8 +36,8 @@ class RekeyUnderLoadIT {
             PortkeepProcess.start(
                 PortkeepProcess.args(
                     sshd, sshd.port(), "-L", "127.0.0.1:0:127.0.0.1:" + target.port()));
-        Socket s = new Socket("127.0.0.1", portkeep.port());
-        ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+        ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+        Socket s = new Socket("127.0.0.1", portkeep.port())) {
       s.setSoTimeout(60_000);
       long start = System.nanoTime();
       Future<?> upload =

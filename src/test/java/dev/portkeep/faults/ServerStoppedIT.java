@@ -9,9 +9,13 @@ import dev.portkeep.testing.OpenSshServer;
 import dev.portkeep.testing.Payloads;
 import dev.portkeep.testing.PortkeepProcess;
 import dev.portkeep.testing.ProcessTree;
+import dev.portkeep.testing.TargetServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -53,8 +57,8 @@ class ServerStoppedIT {
                     "ServerAliveCountMax=" + COUNT_MAX,
                     "-L",
                     "127.0.0.1:0:127.0.0.1:" + echo.port()));
-        Socket transfer = new Socket("127.0.0.1", portkeep.port());
-        ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+        ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+        Socket transfer = new Socket("127.0.0.1", portkeep.port())) {
       int port = portkeep.port();
       transfer.setSoTimeout(30_000);
       AtomicLong echoed = new AtomicLong();
@@ -101,6 +105,86 @@ class ServerStoppedIT {
       // The frozen session, thawed, finds its client gone and ends: nothing of it lingers.
       assertThat(ProcessTree.awaitDeath(session, Duration.ofSeconds(20))).isTrue();
       assertThat(portkeep.stop()).as("exit code after SIGTERM").isZero();
+    }
+  }
+
+  /**
+   * The link dies just after the server started a key exchange (RekeyLimit 1M, during an upload):
+   * MINA sends and counts no keepalive while an exchange runs, so before ssh/KexWatch this session
+   * was never declared dead (7 of 12 SIGSTOPs under RekeyLimit 1M hung for good).
+   */
+  @Test
+  void linkDiesDuringKeyExchange_lostWithinKeepaliveBound_thenReconnects() throws Exception {
+    try (OpenSshServer sshd =
+            OpenSshServer.builder()
+                .extraConfig("RekeyLimit 1M", "Ciphers aes128-gcm@openssh.com")
+                .start();
+        TargetServer sink = TargetServer.sha256Sink();
+        SshRelay relay =
+            new SshRelay(sshd.host(), sshd.port(), new SshRelay.FreezeAtRekey(256 << 10), 16)) {
+      Files.writeString(
+          sshd.knownHostsFile(),
+          "[127.0.0.1]:" + relay.port() + " " + sshd.hostKeyPublicLine() + "\n",
+          StandardOpenOption.APPEND);
+      try (PortkeepProcess portkeep =
+              PortkeepProcess.start(
+                  PortkeepProcess.args(
+                      sshd,
+                      relay.port(),
+                      "-o",
+                      "ServerAliveInterval=" + INTERVAL,
+                      "-o",
+                      "ServerAliveCountMax=" + COUNT_MAX,
+                      "-L",
+                      "127.0.0.1:0:127.0.0.1:" + sink.port()));
+          ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+          Socket upload = new Socket("127.0.0.1", portkeep.port())) {
+        Future<?> writer =
+            pool.submit(
+                () -> {
+                  Payloads.write(upload.getOutputStream(), 1L << 30, 5);
+                  return null;
+                });
+        Await.until(
+            "the relay to freeze at a key exchange",
+            Duration.ofSeconds(30),
+            () -> relay.faultAt() >= 0,
+            portkeep::err);
+        PortkeepProcess.Line lost =
+            portkeep.awaitErrAfter(
+                relay.faultNanos(),
+                l -> l.contains("lost the session"),
+                DETECTION_BOUND.plusSeconds(10));
+        Duration detection = Duration.ofNanos(lost.nanoTime() - relay.faultNanos());
+        System.out.printf(
+            "link died during a key exchange: declared dead after %d ms (bound %d ms): %s%n",
+            detection.toMillis(), DETECTION_BOUND.toMillis(), lost.text());
+        assertThat(detection).isLessThan(DETECTION_BOUND);
+        assertThat(lost.text()).contains("the server stopped answering keepalives");
+        writer.cancel(true);
+
+        int port = portkeep.port();
+        Await.until(
+            "the whole of a new upload hashed by the sink",
+            Duration.ofSeconds(30),
+            () -> uploadsThrough(port, sink),
+            portkeep::err);
+        assertThat(relay.connections()).isGreaterThanOrEqualTo(2);
+        assertThat(portkeep.stop()).as("exit code after SIGTERM").isZero();
+      }
+    }
+  }
+
+  /** Whether 1 MiB sent through {@code port} to the SHA-256 sink comes back as its hash. */
+  private static boolean uploadsThrough(int port, TargetServer sink) {
+    try (Socket s = new Socket("127.0.0.1", port)) {
+      s.setSoTimeout(5_000);
+      Payloads.write(s.getOutputStream(), 1 << 20, 6);
+      s.shutdownOutput();
+      String reply = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+      return reply.strip().equals(Payloads.sha256(1 << 20, 6));
+    } catch (IOException e) {
+      return false;
     }
   }
 
