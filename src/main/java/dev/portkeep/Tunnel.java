@@ -8,6 +8,7 @@ import dev.portkeep.config.ForwardSpec;
 import dev.portkeep.config.TunnelPlan;
 import dev.portkeep.error.ListenException;
 import dev.portkeep.error.PortkeepException;
+import dev.portkeep.forward.ChannelOpener;
 import dev.portkeep.forward.ForwardStats;
 import dev.portkeep.forward.HeapGiveBack;
 import dev.portkeep.forward.LocalForwarder;
@@ -221,6 +222,11 @@ public final class Tunnel implements AutoCloseable {
 
   public String via() {
     return plan.session().display();
+  }
+
+  /** Opens channels through the tunnel's sessions: for the health probes. */
+  public ChannelOpener opener() {
+    return sessions;
   }
 
   /** The session now; null while reconnecting. */

@@ -11,6 +11,7 @@ import dev.portkeep.error.BindRefusal;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The answer for one planned listening socket: whether it binds (tried for real when checking), the
@@ -18,8 +19,8 @@ import java.util.Optional;
  */
 public record SocketCheck(
     SocketPlan plan,
-    PlannedBind planned,
-    Verdict verdict,
+    @Nullable PlannedBind planned,
+    @Nullable Verdict verdict,
     boolean bindable,
     String rule,
     String explanation,

@@ -1,6 +1,7 @@
 package dev.portkeep.error;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /** The server's host key was refused or the user could not authenticate (exit 3). */
 public final class AuthException extends PortkeepException {
@@ -16,11 +17,11 @@ public final class AuthException extends PortkeepException {
     this(Kind.AUTHENTICATION, message, hint, null);
   }
 
-  public AuthException(String message, String hint, Throwable cause) {
+  public AuthException(String message, String hint, @Nullable Throwable cause) {
     this(Kind.AUTHENTICATION, message, hint, cause);
   }
 
-  public AuthException(Kind kind, String message, String hint, Throwable cause) {
+  public AuthException(Kind kind, String message, String hint, @Nullable Throwable cause) {
     super(message, hint, cause);
     this.kind = Objects.requireNonNull(kind, "kind");
   }
@@ -30,7 +31,7 @@ public final class AuthException extends PortkeepException {
     return new AuthException(Kind.HOST_KEY, message, hint, null);
   }
 
-  public static AuthException hostKey(String message, String hint, Throwable cause) {
+  public static AuthException hostKey(String message, String hint, @Nullable Throwable cause) {
     return new AuthException(Kind.HOST_KEY, message, hint, cause);
   }
 

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class StripedOpener implements ChannelOpener, AutoCloseable {
   private final List<SessionSupervisor> supervisors;
   private final AtomicInteger next = new AtomicInteger();
-  private final CompletableFuture<PortkeepException> ended = new CompletableFuture<>();
+  private final CompletableFuture<PortkeepException> ended;
 
   public StripedOpener(List<SessionSupervisor> supervisors) {
     if (supervisors.isEmpty()) {
@@ -27,7 +27,12 @@ public final class StripedOpener implements ChannelOpener, AutoCloseable {
     this.supervisors = List.copyOf(supervisors);
     // Built once: a poller that asked for a new future on every tick subscribed one more to every
     // supervisor each time, and an idle tunnel grew by about 25 MB a day.
-    supervisors.forEach(s -> s.ended().thenAccept(ended::complete));
+    this.ended =
+        CompletableFuture.anyOf(
+                this.supervisors.stream()
+                    .map(SessionSupervisor::ended)
+                    .toArray(CompletableFuture<?>[]::new))
+            .thenApply(PortkeepException.class::cast);
   }
 
   @Override

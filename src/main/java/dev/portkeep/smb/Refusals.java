@@ -5,12 +5,13 @@ import dev.portkeep.status.ChannelFailure;
 import dev.portkeep.status.TunnelEvents;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import org.jspecify.annotations.Nullable;
 
 /** Remembers the last channel refusal of a tunnel, so a failed probe can say why. */
 public final class Refusals implements TunnelEvents {
   private record Last(ChannelFailure reason, IOException cause) {}
 
-  private volatile Last last;
+  private volatile @Nullable Last last;
 
   @Override
   public void channelRefused(
@@ -19,13 +20,13 @@ public final class Refusals implements TunnelEvents {
   }
 
   /** The reason of the last refusal, or null when there was none. */
-  public ChannelFailure reason() {
+  public @Nullable ChannelFailure reason() {
     Last l = last;
     return l == null ? null : l.reason();
   }
 
   /** The failure behind the last refusal, or null. */
-  public IOException cause() {
+  public @Nullable IOException cause() {
     Last l = last;
     return l == null ? null : l.cause();
   }

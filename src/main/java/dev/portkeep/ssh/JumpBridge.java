@@ -6,9 +6,11 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
+import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.session.ConnectionService;
@@ -40,7 +42,10 @@ final class JumpBridge implements AutoCloseable {
 
   private void acceptOnce() {
     try (listener) {
-      accepted.complete(listener.accept());
+      SocketChannel socket = listener.accept();
+      if (!accepted.complete(socket)) {
+        socket.close(); // the bridge was closed meanwhile
+      }
     } catch (IOException e) {
       accepted.completeExceptionally(e);
     }
@@ -103,13 +108,11 @@ final class JumpBridge implements AutoCloseable {
   @Override
   public void close() throws IOException {
     listener.close();
-    accepted.thenAccept(
-        s -> {
-          try {
-            s.close();
-          } catch (IOException ignored) {
-            // Closing a bridge that is already gone.
-          }
-        });
+    // Whichever of close() and acceptOnce() completes the future first, the other closes the
+    // socket.
+    if (!accepted.completeExceptionally(new AsynchronousCloseException())
+        && accepted.state() == Future.State.SUCCESS) {
+      accepted.resultNow().close();
+    }
   }
 }

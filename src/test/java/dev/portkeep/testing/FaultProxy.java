@@ -56,6 +56,7 @@ public final class FaultProxy implements AutoCloseable {
     return toServer.get();
   }
 
+  @SuppressWarnings("NonAtomicVolatileUpdate") // only this thread writes accepted
   private void acceptLoop() {
     while (!closed.get()) {
       try {

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -484,7 +485,8 @@ public final class SambaServer implements AutoCloseable {
     }
 
     public Builder share(String name) {
-      if (!SHARE.matcher(name).matches() || RESERVED_SHARES.contains(name.toLowerCase())) {
+      if (!SHARE.matcher(name).matches()
+          || RESERVED_SHARES.contains(name.toLowerCase(Locale.ROOT))) {
         throw new IllegalArgumentException(
             "share name must be 1-64 of [A-Za-z0-9_-] and not reserved, not '" + name + "'");
       }
