@@ -66,7 +66,7 @@ class ConcurrentConnectionsIT {
         List<Future<?>> results = new ArrayList<>();
         for (int i = 0; i < CONNECTIONS; i++) {
           Socket s = sockets.get(i);
-          long seed = 1000 + i;
+          long seed = 1000L + i;
           results.add(pool.submit(() -> echo64KiB(s, seed, pool)));
         }
         List<String> failures = new ArrayList<>();

@@ -167,7 +167,7 @@ class ServerStoppedIT {
         Await.until(
             "the whole of a new upload hashed by the sink",
             Duration.ofSeconds(30),
-            () -> uploadsThrough(port, sink),
+            () -> uploadsThrough(port),
             portkeep::err);
         assertThat(relay.connections()).isGreaterThanOrEqualTo(2);
         assertThat(portkeep.stop()).as("exit code after SIGTERM").isZero();
@@ -176,7 +176,7 @@ class ServerStoppedIT {
   }
 
   /** Whether 1 MiB sent through {@code port} to the SHA-256 sink comes back as its hash. */
-  private static boolean uploadsThrough(int port, TargetServer sink) {
+  private static boolean uploadsThrough(int port) {
     try (Socket s = new Socket("127.0.0.1", port)) {
       s.setSoTimeout(5_000);
       Payloads.write(s.getOutputStream(), 1 << 20, 6);
