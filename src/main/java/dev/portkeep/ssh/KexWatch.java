@@ -24,8 +24,8 @@ import org.apache.sshd.common.session.SessionListener;
  */
 final class KexWatch {
   /**
-   * How often a running exchange is looked at, at most; half the interval when that is shorter.
-   * Detection comes within one look of the budget.
+   * How often a running exchange is looked at, at most; a quarter of the interval when that is
+   * shorter. Detection comes within one look of the budget.
    */
   private static final Duration TICK = Duration.ofSeconds(1);
 
@@ -78,7 +78,7 @@ final class KexWatch {
             }
           }
         });
-    long tick = Math.max(1, Math.min(TICK.toMillis(), keepAlive.interval().toMillis() / 2));
+    long tick = Math.max(1, Math.min(TICK.toMillis(), keepAlive.interval().toMillis() / 4));
     Runnable look =
         () -> {
           boolean exchanging = session.getKexState() != KexState.DONE;
