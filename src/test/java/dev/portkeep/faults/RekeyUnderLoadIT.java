@@ -19,7 +19,9 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Key re-exchange while data streams both ways: an sshd with {@code RekeyLimit 1M 1s} starts a new
  * key exchange every megabyte, so MINA must hold back and release channel data around each one, on
- * a session with strict key exchange.
+ * a session with strict key exchange. Keepalives are short (2 s x 2): over two thousand exchanges
+ * that each finish must never add up to one that looks stuck (ssh/KexWatch gives a single exchange
+ * 6 s here).
  */
 @Timeout(value = 240, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class RekeyUnderLoadIT {
@@ -35,7 +37,14 @@ class RekeyUnderLoadIT {
         PortkeepProcess portkeep =
             PortkeepProcess.start(
                 PortkeepProcess.args(
-                    sshd, sshd.port(), "-L", "127.0.0.1:0:127.0.0.1:" + target.port()));
+                    sshd,
+                    sshd.port(),
+                    "-o",
+                    "ServerAliveInterval=2",
+                    "-o",
+                    "ServerAliveCountMax=2",
+                    "-L",
+                    "127.0.0.1:0:127.0.0.1:" + target.port()));
         ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
         Socket s = new Socket("127.0.0.1", portkeep.port())) {
       s.setSoTimeout(60_000);
