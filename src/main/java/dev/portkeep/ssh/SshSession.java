@@ -1,6 +1,7 @@
 package dev.portkeep.ssh;
 
 import dev.portkeep.config.Endpoint;
+import dev.portkeep.config.KeepAlive;
 import dev.portkeep.forward.ChannelOpenFailure;
 import dev.portkeep.forward.ChannelOpener;
 import dev.portkeep.forward.Conduit;
@@ -33,10 +34,24 @@ public final class SshSession implements ChannelOpener, RemoteForwardRequester, 
   private final ClientSession session;
   private final AtomicReference<LossReason> firstTrouble = new AtomicReference<>();
 
-  /** {@code chain} holds every client, bridge and hop session of the route, closed in reverse. */
-  SshSession(List<AutoCloseable> chain, ClientSession session) {
+  /**
+   * {@code chain} holds every client, bridge and hop session of the route, closed in reverse;
+   * {@code keepAlive} bounds how long a key exchange may go unanswered ({@link KexWatch}).
+   */
+  SshSession(List<AutoCloseable> chain, ClientSession session, KeepAlive keepAlive) {
     this.chain = List.copyOf(chain);
     this.session = session;
+    KexWatch.attach(
+        session,
+        keepAlive,
+        budget -> {
+          firstTrouble.compareAndSet(
+              null,
+              new LossReason(
+                  LossReason.Kind.KEEPALIVE_TIMEOUT,
+                  "no answer to a key exchange within " + budget.toSeconds() + " s"));
+          session.close(true);
+        });
     session.addSessionListener(
         new SessionListener() {
           @Override

@@ -155,7 +155,11 @@ public final class ProcessTree {
     }
   }
 
-  private static void signal(String signal, Collection<Long> pids) {
+  /**
+   * Sends {@code signal} (a name such as {@code STOP} or {@code CONT}) to each of {@code pids}; one
+   * that has gone already is skipped.
+   */
+  public static void signal(String signal, Collection<Long> pids) {
     if (pids.isEmpty()) {
       return;
     }

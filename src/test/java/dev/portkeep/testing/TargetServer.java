@@ -113,7 +113,13 @@ public final class TargetServer implements AutoCloseable {
                         }
                       });
           server.drain(socket.getInputStream());
-          join(writer);
+          // The upload may finish long before the download: wait for the writer however long it
+          // takes (it ends when its last byte is written or the socket fails; close() fails it).
+          try {
+            writer.join();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
         });
   }
 
