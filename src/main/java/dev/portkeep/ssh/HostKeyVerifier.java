@@ -1,7 +1,7 @@
 package dev.portkeep.ssh;
 
 import dev.portkeep.config.Hop;
-import dev.portkeep.config.SessionSettings;
+import dev.portkeep.config.HostKeyPolicy;
 import dev.portkeep.config.StrictHostKeyChecking;
 import dev.portkeep.error.AuthException;
 import java.io.IOException;
@@ -29,7 +29,7 @@ final class HostKeyVerifier implements ServerKeyVerifier {
 
   private final String host;
   private final int port;
-  private final SessionSettings settings;
+  private final HostKeyPolicy policy;
   private final Prompts prompts;
   private final AtomicReference<AuthException> rejection = new AtomicReference<>();
   private KnownHosts knownHosts;
@@ -37,10 +37,10 @@ final class HostKeyVerifier implements ServerKeyVerifier {
   /**
    * Verifies the key of {@code hop}, one server of the route, with the session's policy and files.
    */
-  HostKeyVerifier(Hop hop, SessionSettings settings, Prompts prompts) {
+  HostKeyVerifier(Hop hop, HostKeyPolicy policy, Prompts prompts) {
     this.host = hop.host();
     this.port = hop.port();
-    this.settings = settings;
+    this.policy = policy;
     this.prompts = prompts;
   }
 
@@ -59,7 +59,7 @@ final class HostKeyVerifier implements ServerKeyVerifier {
   /** The known_hosts files as read once for this connection attempt (a verifier serves one). */
   private synchronized KnownHosts knownHosts() throws IOException {
     if (knownHosts == null) {
-      knownHosts = KnownHosts.load(settings.knownHostsFiles());
+      knownHosts = KnownHosts.load(policy.knownHostsFiles());
     }
     return knownHosts;
   }
@@ -81,7 +81,7 @@ final class HostKeyVerifier implements ServerKeyVerifier {
       rejection.set(
           new AuthException(
               "cannot check the host key of " + hostName() + ": " + e.getMessage(),
-              "check that the known_hosts files are readable: " + settings.knownHostsFiles(),
+              "check that the known_hosts files are readable: " + policy.knownHostsFiles(),
               e));
       return false;
     }
@@ -140,7 +140,7 @@ final class HostKeyVerifier implements ServerKeyVerifier {
     String type = KnownHosts.keyType(key);
     String fingerprint = KnownHosts.fingerprint(key);
     String description = type + " key " + fingerprint;
-    StrictHostKeyChecking mode = settings.strictHostKeyChecking();
+    StrictHostKeyChecking mode = policy.strict();
     if (mode == StrictHostKeyChecking.ASK) {
       boolean yes =
           prompts
@@ -179,7 +179,7 @@ final class HostKeyVerifier implements ServerKeyVerifier {
             + " "
             + host
             + " >> "
-            + settings.knownHostsFiles().get(0));
+            + policy.knownHostsFiles().get(0));
   }
 
   private void add(Path file, PublicKey key) throws IOException {

@@ -1,6 +1,6 @@
 package dev.portkeep.ssh;
 
-import dev.portkeep.config.SessionSettings.IdentitySource;
+import dev.portkeep.config.IdentitySource;
 import dev.portkeep.error.UsageException;
 import java.io.IOException;
 import java.io.InputStream;

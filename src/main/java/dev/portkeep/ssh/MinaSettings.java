@@ -72,9 +72,9 @@ final class MinaSettings {
    */
   static SshClient newClient(
       ServerKeyVerifier verifier,
-      dev.portkeep.config.SessionSettings settings,
+      dev.portkeep.config.Transport transport,
       java.util.Set<String> knownKeyTypes) {
-    Duration connectTimeout = settings.connectTimeout();
+    Duration connectTimeout = transport.connectTimeout();
     List<NamedFactory<Cipher>> ciphers = new java.util.ArrayList<>();
     for (BuiltinCiphers c : supported(CIPHERS)) {
       // The same algorithm, on the JDK's vectorised ChaCha20 instead of MINA's plain-Java one.
@@ -112,7 +112,7 @@ final class MinaSettings {
     // Read the SSH socket in 128 KiB rather than 32: a quarter of the read(2) calls and completions
     // when data streams in, one buffer per session.
     CoreModuleProperties.NIO2_READ_BUFFER_SIZE.set(client, 128 * 1024);
-    keepAlive(client, settings.keepAlive());
+    keepAlive(client, transport.keepAlive());
     // Connections for -R come back as forwarded-tcpip channels, which the server can only open for
     // ports portkeep asked for; MINA maps each to its local target. Nothing else is accepted.
     client.setForwardingFilter(

@@ -36,8 +36,8 @@ public final class SshConnector {
   /** Loads the identities at once, so a bad key file is reported before any connection. */
   public SshConnector(SessionSettings settings, Prompts prompts) {
     this.settings = settings;
-    this.prompts = settings.batchMode() ? Prompts.NONE : prompts;
-    this.keys = Identities.load(settings.identities(), this.prompts);
+    this.prompts = settings.login().batchMode() ? Prompts.NONE : prompts;
+    this.keys = Identities.load(settings.login().identities(), this.prompts);
   }
 
   public SessionSettings settings() {
@@ -65,8 +65,9 @@ public final class SshConnector {
 
   private ClientSession connectHop(
       Hop hop, ClientSession via, Hop viaHop, List<AutoCloseable> chain) {
-    HostKeyVerifier verifier = new HostKeyVerifier(hop, settings, prompts);
-    SshClient client = MinaSettings.newClient(verifier, settings, verifier.knownKeyTypes());
+    HostKeyVerifier verifier = new HostKeyVerifier(hop, settings.hostKeys(), prompts);
+    SshClient client =
+        MinaSettings.newClient(verifier, settings.transport(), verifier.knownKeyTypes());
     client.start();
     chain.add(client::stop);
     JumpBridge bridge = null;
@@ -94,7 +95,7 @@ public final class SshConnector {
   private ClientSession tcpConnect(SshClient client, Hop hop, String host, int port, Hop viaHop) {
     try {
       ConnectFuture future = client.connect(hop.user(), host, port);
-      return future.verify(settings.connectTimeout()).getSession();
+      return future.verify(settings.transport().connectTimeout()).getSession();
     } catch (IOException | UnresolvedAddressException e) {
       throw unreachable(hop, viaHop, e, null);
     }
@@ -103,7 +104,7 @@ public final class SshConnector {
   private void authenticate(
       ClientSession session, HostKeyVerifier verifier, Hop hop, Hop viaHop, JumpBridge bridge) {
     try {
-      session.auth().verify(settings.connectTimeout().plusSeconds(30));
+      session.auth().verify(settings.transport().connectTimeout().plusSeconds(30));
     } catch (IOException e) {
       AuthException hostKey = verifier.takeRejection();
       if (hostKey != null) {

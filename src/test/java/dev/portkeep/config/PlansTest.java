@@ -50,23 +50,22 @@ class PlansTest {
   @Test
   void fromFlags_defaults_followOpenSsh() {
     SessionSettings s = plan(List.of("8080:h:80"), List.of()).session();
-    assertThat(s.port()).isEqualTo(22);
-    assertThat(s.user()).isEqualTo("me");
-    assertThat(s.identities()).isInstanceOf(SessionSettings.IdentitySource.Defaults.class);
-    assertThat(s.identities().files())
+    assertThat(s.destination()).isEqualTo(new Hop("me", "gw", 22));
+    assertThat(s.login().identities()).isInstanceOf(IdentitySource.Defaults.class);
+    assertThat(s.login().identities().files())
         .containsExactly(
             home.resolve(".ssh/id_rsa"),
             home.resolve(".ssh/id_ecdsa"),
             home.resolve(".ssh/id_ed25519"));
-    assertThat(s.knownHostsFiles())
+    assertThat(s.hostKeys().knownHostsFiles())
         .containsExactly(home.resolve(".ssh/known_hosts"), home.resolve(".ssh/known_hosts2"));
-    assertThat(s.connectTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(s.transport().connectTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(s.exitOnForwardFailure()).isTrue();
   }
 
   @Test
   void fromFlags_noTerminal_strictCheckingDefaultsToYes() {
-    assertThat(plan(List.of("1:h:2"), List.of()).session().strictHostKeyChecking())
+    assertThat(plan(List.of("1:h:2"), List.of()).session().hostKeys().strict())
         .isEqualTo(StrictHostKeyChecking.YES);
   }
 
@@ -76,7 +75,7 @@ class PlansTest {
         Plans.fromFlags(
             flags("gw", Optional.empty(), Optional.empty(), List.of(), List.of("1:h:2"), List.of()),
             env(true));
-    assertThat(p.session().strictHostKeyChecking()).isEqualTo(StrictHostKeyChecking.ASK);
+    assertThat(p.session().hostKeys().strict()).isEqualTo(StrictHostKeyChecking.ASK);
   }
 
   @Test
@@ -91,8 +90,8 @@ class PlansTest {
                 List.of("1:h:2"),
                 List.of("BatchMode=yes")),
             env(true));
-    assertThat(p.session().strictHostKeyChecking()).isEqualTo(StrictHostKeyChecking.YES);
-    assertThat(p.session().batchMode()).isTrue();
+    assertThat(p.session().hostKeys().strict()).isEqualTo(StrictHostKeyChecking.YES);
+    assertThat(p.session().login().batchMode()).isTrue();
   }
 
   @Test
@@ -109,12 +108,13 @@ class PlansTest {
                     "ExitOnForwardFailure=no",
                     "UserKnownHostsFile=~/kh1 /tmp/kh2"))
             .session();
-    assertThat(s.port()).isEqualTo(2200);
-    assertThat(s.user()).isEqualTo("bob");
-    assertThat(s.strictHostKeyChecking()).isEqualTo(StrictHostKeyChecking.ACCEPT_NEW);
-    assertThat(s.connectTimeout()).isEqualTo(Duration.ofSeconds(7));
+    assertThat(s.destination().port()).isEqualTo(2200);
+    assertThat(s.destination().user()).isEqualTo("bob");
+    assertThat(s.hostKeys().strict()).isEqualTo(StrictHostKeyChecking.ACCEPT_NEW);
+    assertThat(s.transport().connectTimeout()).isEqualTo(Duration.ofSeconds(7));
     assertThat(s.exitOnForwardFailure()).isFalse();
-    assertThat(s.knownHostsFiles()).containsExactly(home.resolve("kh1"), Path.of("/tmp/kh2"));
+    assertThat(s.hostKeys().knownHostsFiles())
+        .containsExactly(home.resolve("kh1"), Path.of("/tmp/kh2"));
   }
 
   @Test
@@ -129,8 +129,7 @@ class PlansTest {
                 List.of("1:h:2"),
                 List.of("Port=2300", "User=bob")),
             env(false));
-    assertThat(p.session().port()).isEqualTo(2201);
-    assertThat(p.session().user()).isEqualTo("alice");
+    assertThat(p.session().destination()).isEqualTo(new Hop("alice", "gw", 2201));
     TunnelPlan q =
         Plans.fromFlags(
             flags(
@@ -141,8 +140,7 @@ class PlansTest {
                 List.of("1:h:2"),
                 List.of()),
             env(false));
-    assertThat(q.session().port()).isEqualTo(2202);
-    assertThat(q.session().user()).isEqualTo("carol");
+    assertThat(q.session().destination()).isEqualTo(new Hop("carol", "gw", 2202));
   }
 
   @Test
@@ -201,7 +199,67 @@ class PlansTest {
     Files.writeString(home.resolve(".ssh/k"), "x");
     SessionSettings s =
         plan(List.of("1:h:2"), List.of("IdentityFile=~/.ssh/k"), "~/.ssh/k").session();
-    assertThat(s.identities())
-        .isEqualTo(new SessionSettings.IdentitySource.Explicit(List.of(home.resolve(".ssh/k"))));
+    assertThat(s.login().identities())
+        .isEqualTo(new IdentitySource.Explicit(List.of(home.resolve(".ssh/k"))));
+  }
+
+  @Test
+  void withConfig_returnsNewOptions_andLeavesTheCommandLineAsItWas() throws IOException {
+    Path file = home.resolve("cfg");
+    Files.writeString(file, "Host gw\n  User filed\n  Port 2022\n  ConnectTimeout 9\n");
+    SshOptions commandLine =
+        SshOptions.commandLine(
+            Flags.of("gw", List.of(), List.of("Port=2200")), Destination.parse("gw"));
+    SshOptions merged =
+        commandLine.withConfig(
+            dev.portkeep.config.sshconfig.SshConfig.load(file, env(false)).resolve("gw"));
+    assertThat(merged).isNotSameAs(commandLine);
+    assertThat(commandLine.first(Keyword.USER)).isEmpty();
+    assertThat(commandLine.first(Keyword.CONNECT_TIMEOUT)).isEmpty();
+    assertThat(merged.first(Keyword.USER)).contains("filed");
+    assertThat(merged.first(Keyword.PORT)).contains("2200");
+  }
+
+  @Test
+  void fromFlags_configFile_fillsWhatTheCommandLineLeftOpen() throws IOException {
+    Files.writeString(
+        home.resolve("cfg"), "Host gw\n  User filed\n  Port 2022\n  HostName gw.example\n");
+    Flags withFile =
+        new Flags(
+            "gw",
+            Optional.of(2201),
+            Optional.empty(),
+            List.of(),
+            AddressFamily.ANY,
+            List.of("1:h:2"),
+            List.of(),
+            List.of(),
+            Optional.empty(),
+            Optional.of(home.resolve("cfg").toString()),
+            List.of());
+    SessionSettings s = Plans.fromFlags(withFile, env(false)).session();
+    assertThat(s.destination()).isEqualTo(new Hop("filed", "gw.example", 2201));
+  }
+
+  @Test
+  void fromFlags_jumpHost_getsItsOwnPortAndUserFromTheConfigFile() throws IOException {
+    Files.writeString(home.resolve("cfg"), "Host hop\n  User jumper\n  Port 2023\n");
+    Flags viaJump =
+        new Flags(
+            "gw",
+            Optional.empty(),
+            Optional.empty(),
+            List.of(),
+            AddressFamily.ANY,
+            List.of("1:h:2"),
+            List.of(),
+            List.of(),
+            Optional.of("hop,ann@other:2024"),
+            Optional.of(home.resolve("cfg").toString()),
+            List.of());
+    SessionSettings s = Plans.fromFlags(viaJump, env(false)).session();
+    assertThat(s.jumps())
+        .containsExactly(new Hop("jumper", "hop", 2023), new Hop("ann", "other", 2024));
+    assertThat(s.route()).last().isEqualTo(new Hop("me", "gw", 22));
   }
 }

@@ -23,8 +23,9 @@ class MinaSettingsTest {
           dev.portkeep.config.StrictHostKeyChecking.YES);
 
   private static SshClient client(Set<String> known) {
-    HostKeyVerifier verifier = new HostKeyVerifier(SETTINGS.destination(), SETTINGS, Prompts.NONE);
-    return MinaSettings.newClient(verifier, SETTINGS, known);
+    HostKeyVerifier verifier =
+        new HostKeyVerifier(SETTINGS.destination(), SETTINGS.hostKeys(), Prompts.NONE);
+    return MinaSettings.newClient(verifier, SETTINGS.transport(), known);
   }
 
   @Test
