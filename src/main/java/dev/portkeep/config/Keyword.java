@@ -21,6 +21,9 @@ public enum Keyword {
   DYNAMIC_FORWARD("DynamicForward"),
   SERVER_ALIVE_INTERVAL("ServerAliveInterval"),
   SERVER_ALIVE_COUNT_MAX("ServerAliveCountMax"),
+  IDENTITY_AGENT("IdentityAgent"),
+  IDENTITIES_ONLY("IdentitiesOnly"),
+  CERTIFICATE_FILE("CertificateFile"),
   /** portkeep's own: reconnect after a lost session (yes by default). Not an OpenSSH keyword. */
   RECONNECT("Reconnect"),
   /** portkeep's own: seconds to hold connections that arrive while reconnecting. */
@@ -41,9 +44,19 @@ public enum Keyword {
   /** Keywords that may be given many times and accumulate instead of first-wins. */
   boolean accumulates() {
     return this == IDENTITY_FILE
+        || this == CERTIFICATE_FILE
         || this == LOCAL_FORWARD
         || this == REMOTE_FORWARD
         || this == DYNAMIC_FORWARD;
+  }
+
+  /**
+   * Keywords whose {@code -o} values get {@code ~} and {@code %} tokens expanded as ssh_config's
+   * do. (IdentityFile from {@code -i} and {@code -o} keeps portkeep's earlier reading: {@code ~}
+   * only.)
+   */
+  public boolean hasTokens() {
+    return this == IDENTITY_AGENT || this == CERTIFICATE_FILE;
   }
 
   /** True for portkeep's own keywords, which OpenSSH does not know: accepted with -o only. */

@@ -1,19 +1,50 @@
 package dev.portkeep.config;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * How portkeep proves who it is: the identities to offer, and whether it may ask anything on a
- * terminal ({@code batchMode} forbids every prompt, as OpenSSH's BatchMode does).
+ * How portkeep proves who it is: the key files and certificates to offer, the SSH agent to ask,
+ * whether only the named identities may be offered (IdentitiesOnly), and whether it may ask
+ * anything on a terminal ({@code batchMode} forbids every prompt, as OpenSSH's BatchMode does).
  */
-public record Login(IdentitySource identities, boolean batchMode) {
+public record Login(
+    IdentitySource identities,
+    List<Path> certificateFiles,
+    Optional<Agent> agent,
+    boolean identitiesOnly,
+    boolean batchMode) {
+
   public Login {
     Objects.requireNonNull(identities, "identities");
+    certificateFiles = List.copyOf(certificateFiles);
+    Objects.requireNonNull(agent, "agent");
   }
 
-  /** Public keys from these files only, never a prompt: for code that builds settings by hand. */
-  public static Login keys(List<java.nio.file.Path> files) {
-    return new Login(new IdentitySource.Explicit(files), true);
+  /** Public keys from these files only, no agent, never a prompt: for settings built by hand. */
+  public static Login keys(List<Path> files) {
+    return new Login(new IdentitySource.Explicit(files), List.of(), Optional.empty(), false, true);
+  }
+
+  /**
+   * Where the agent listens (a socket path or a Windows pipe name) and what named it, for messages:
+   * {@code IdentityAgent} when the user did, else the {@code SSH_AUTH_SOCK} variable or Windows'
+   * default pipe.
+   */
+  public record Agent(String location, String namedBy) {
+    /** Where Windows' OpenSSH agent (and 1Password's, in its place) listens. */
+    public static final String WINDOWS_PIPE = "\\\\.\\pipe\\openssh-ssh-agent";
+
+    public Agent {
+      Objects.requireNonNull(location, "location");
+      Objects.requireNonNull(namedBy, "namedBy");
+    }
+
+    /** Whether the user named it with IdentityAgent (then a dead agent is worth a warning). */
+    public boolean named() {
+      return namedBy.startsWith("IdentityAgent");
+    }
   }
 }

@@ -27,6 +27,8 @@ public final class Plans {
   /** OpenSSH's default identities that MINA SSHD can use (no security keys, no XMSS). */
   static final List<String> DEFAULT_IDENTITIES = List.of("id_rsa", "id_ecdsa", "id_ed25519");
 
+  private static final boolean WINDOWS = java.io.File.separatorChar == '\\';
+
   private Plans() {}
 
   public static TunnelPlan fromFlags(Flags flags, Environment env) {
@@ -40,7 +42,7 @@ public final class Plans {
         new SessionSettings(
             hop(destination, options, env),
             jumps(options, env, file),
-            new Login(identities(options, env), batchMode(options)),
+            login(options, env),
             hostKeys(options, env),
             transport(flags.family(), options),
             reconnect(options),
@@ -149,7 +151,70 @@ public final class Plans {
     return hops;
   }
 
-  /** {@code -i} and IdentityFile (each must exist), or else OpenSSH's default files. */
+  private static Login login(SshOptions options, Environment env) {
+    return new Login(
+        identities(options, env),
+        certificates(options, env),
+        agent(options, env),
+        options.yesNo(Keyword.IDENTITIES_ONLY).orElse(false),
+        batchMode(options));
+  }
+
+  /**
+   * OpenSSH's IdentityAgent: {@code none}, {@code SSH_AUTH_SOCK}, {@code $VARIABLE} or a path;
+   * without it the {@code SSH_AUTH_SOCK} variable, or on Windows the OpenSSH agent's pipe.
+   */
+  private static Optional<Login.Agent> agent(SshOptions options, Environment env) {
+    Optional<String> named = options.first(Keyword.IDENTITY_AGENT);
+    Optional<Login.Agent> fromEnvironment =
+        env.variable("SSH_AUTH_SOCK").map(v -> new Login.Agent(v, "SSH_AUTH_SOCK"));
+    if (named.isEmpty()) {
+      return fromEnvironment.or(
+          () ->
+              WINDOWS
+                  ? Optional.of(new Login.Agent(Login.Agent.WINDOWS_PIPE, "Windows' default"))
+                  : Optional.empty());
+    }
+    String value = named.get();
+    String by = "IdentityAgent" + options.at(Keyword.IDENTITY_AGENT);
+    if (value.equals("SSH_AUTH_SOCK")) {
+      return fromEnvironment;
+    }
+    if (value.equals("none")) {
+      return Optional.empty();
+    }
+    if (value.startsWith("$")) {
+      String variable = value.substring(1);
+      if (!variable.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+        throw options.invalid(
+            Keyword.IDENTITY_AGENT, value, "name an environment variable, e.g. $SSH_AUTH_SOCK");
+      }
+      return env.variable(variable).map(v -> new Login.Agent(v, by + " ($" + variable + ")"));
+    }
+    return Optional.of(new Login.Agent(env.expand(value).toString(), by));
+  }
+
+  /** CertificateFile: each must exist, as an IdentityFile must. */
+  private static List<Path> certificates(SshOptions options, Environment env) {
+    List<Path> files = new ArrayList<>();
+    for (Map.Entry<String, String> value : options.allWithOrigin(Keyword.CERTIFICATE_FILE)) {
+      Path file = env.expand(value.getKey());
+      if (!Files.isRegularFile(file)) {
+        throw new UsageException(
+            "certificate file '" + value.getKey() + "'" + value.getValue() + " does not exist",
+            "check the path given to CertificateFile; ssh-keygen -s writes <key>-cert.pub");
+      }
+      if (!files.contains(file)) {
+        files.add(file);
+      }
+    }
+    return files;
+  }
+
+  /**
+   * {@code -i} and IdentityFile, or else OpenSSH's default files. Each named file must exist, or
+   * its {@code .pub}: a public key alone picks that key from the agent.
+   */
   private static IdentitySource identities(SshOptions options, Environment env) {
     List<String> named = options.all(Keyword.IDENTITY_FILE);
     if (named.isEmpty()) {
@@ -159,7 +224,7 @@ public final class Plans {
     List<Path> files = new ArrayList<>();
     for (String name : named) {
       Path file = env.expand(name);
-      if (!Files.exists(file)) {
+      if (!Files.exists(file) && !Files.exists(Path.of(file + ".pub"))) {
         throw new UsageException(
             "identity file '" + name + "' does not exist",
             "check the path given to -i or IdentityFile");

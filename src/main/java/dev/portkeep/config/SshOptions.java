@@ -57,9 +57,23 @@ public final class SshOptions {
     return adder.done();
   }
 
-  /** These options followed by the config file's values, so these win. */
+  /**
+   * These options followed by the config file's values, so these win. The command line's values of
+   * keywords with {@code %} tokens are expanded as the file's are, with the same host, port and
+   * user.
+   */
   public SshOptions withConfig(HostConfig config) {
-    Adder adder = new Adder(values);
+    Adder adder = new Adder();
+    values.forEach(
+        (keyword, settings) ->
+            settings.forEach(
+                s ->
+                    adder.add(
+                        keyword,
+                        s.origin() == null && keyword.hasTokens()
+                            ? config.expandCommandLine(keyword, s.value())
+                            : s.value(),
+                        s.origin())));
     for (Keyword keyword : Keyword.values()) {
       if (!keyword.portkeepOnly()) {
         config.values(keyword).forEach(v -> adder.add(keyword, v.text(), v.where()));
@@ -85,12 +99,6 @@ public final class SshOptions {
   /** Collects values in order; the first value of a keyword wins unless it accumulates. */
   private static final class Adder {
     private final Map<Keyword, List<Setting>> values = new EnumMap<>(Keyword.class);
-
-    Adder() {}
-
-    Adder(Map<Keyword, List<Setting>> start) {
-      start.forEach((k, v) -> values.put(k, new ArrayList<>(v)));
-    }
 
     void option(String raw) {
       String text = raw.strip();

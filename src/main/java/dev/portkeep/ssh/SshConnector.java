@@ -10,11 +10,13 @@ import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
 import java.nio.channels.UnresolvedAddressException;
-import java.security.KeyPair;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.sshd.client.SshClient;
+import org.apache.sshd.client.auth.keyboard.UserAuthKeyboardInteractiveFactory;
+import org.apache.sshd.client.auth.password.UserAuthPasswordFactory;
 import org.apache.sshd.client.future.ConnectFuture;
+import org.apache.sshd.client.session.ClientConnectionServiceFactory;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.SshException;
 import org.slf4j.Logger;
@@ -31,13 +33,17 @@ public final class SshConnector {
 
   private final SessionSettings settings;
   private final Prompts prompts;
-  private final List<KeyPair> keys;
+  private final List<KeyFiles.Entry> keys;
 
-  /** Loads the identities at once, so a bad key file is reported before any connection. */
+  /**
+   * Reads the identity files at once, so a bad key file is reported before any connection; keys the
+   * agent holds now are not decrypted.
+   */
   public SshConnector(SessionSettings settings, Prompts prompts) {
     this.settings = settings;
     this.prompts = settings.login().batchMode() ? Prompts.NONE : prompts;
-    this.keys = Identities.load(settings.login().identities(), this.prompts);
+    this.keys =
+        KeyFiles.load(settings.login(), LoginAttempt.agentHolds(settings.login()), this.prompts);
   }
 
   public SessionSettings settings() {
@@ -68,6 +74,15 @@ public final class SshConnector {
     HostKeyVerifier verifier = new HostKeyVerifier(hop, settings.hostKeys(), prompts);
     SshClient client =
         MinaSettings.newClient(verifier, settings.transport(), verifier.knownKeyTypes());
+    LoginAttempt login = new LoginAttempt(hop, settings.login(), keys, prompts);
+    chain.add(login);
+    client.setUserAuthFactories(
+        List.of(
+            PublicKeyAuth.factory(login),
+            UserAuthKeyboardInteractiveFactory.INSTANCE,
+            UserAuthPasswordFactory.INSTANCE));
+    client.setServiceFactories(
+        List.of(AuthService.factory(login), ClientConnectionServiceFactory.INSTANCE));
     client.start();
     chain.add(client::stop);
     JumpBridge bridge = null;
@@ -86,9 +101,9 @@ public final class SshConnector {
       throw unreachable(hop, viaHop, e, null);
     }
     chain.add(() -> session.close(true));
-    keys.forEach(session::addPublicKeyIdentity);
     session.setUserInteraction(new PasswordPrompt(prompts));
-    authenticate(session, verifier, hop, viaHop, bridge);
+    authenticate(session, verifier, login, hop, viaHop, bridge);
+    login.close();
     return session;
   }
 
@@ -102,7 +117,12 @@ public final class SshConnector {
   }
 
   private void authenticate(
-      ClientSession session, HostKeyVerifier verifier, Hop hop, Hop viaHop, JumpBridge bridge) {
+      ClientSession session,
+      HostKeyVerifier verifier,
+      LoginAttempt login,
+      Hop hop,
+      Hop viaHop,
+      JumpBridge bridge) {
     try {
       session.auth().verify(settings.transport().connectTimeout().plusSeconds(30));
     } catch (IOException e) {
@@ -113,17 +133,8 @@ public final class SshConnector {
       if (bridge != null && bridge.failure() != null) {
         throw unreachable(hop, viaHop, e, bridge.failure());
       }
-      if (isAuthFailure(e)) {
-        throw new AuthException(
-            "authentication failed for "
-                + hop.display()
-                + " (methods tried: "
-                + methodsTried()
-                + ")",
-            keys.isEmpty()
-                ? "give a private key with -i, or run in a terminal to type a password"
-                : "check that the server's authorized_keys holds one of these keys, and the user name (-l)",
-            e);
+      if (isAuthFailure(e) || LoginAttempt.refusedByAgent(e)) {
+        throw login.failure(e, prompts != Prompts.NONE);
       }
       throw unreachable(hop, viaHop, e, null);
     }
@@ -133,19 +144,6 @@ public final class SshConnector {
     String text = String.valueOf(e.getMessage());
     return e instanceof SshException
         && (text.contains("No more authentication methods") || text.contains("authentication"));
-  }
-
-  private String methodsTried() {
-    List<String> methods = new ArrayList<>();
-    if (!keys.isEmpty()) {
-      methods.add("publickey (" + keys.size() + (keys.size() == 1 ? " key)" : " keys)"));
-    }
-    if (prompts != Prompts.NONE) {
-      methods.add("password");
-    }
-    return methods.isEmpty()
-        ? "none: no key and no terminal for a password"
-        : String.join(", ", methods);
   }
 
   private static UnreachableException unreachable(

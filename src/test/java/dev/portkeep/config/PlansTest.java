@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -261,5 +262,72 @@ class PlansTest {
     assertThat(s.jumps())
         .containsExactly(new Hop("jumper", "hop", 2023), new Hop("ann", "other", 2024));
     assertThat(s.route()).last().isEqualTo(new Hop("me", "gw", 22));
+  }
+
+  private Login login(Environment env, String... options) {
+    return Plans.fromFlags(Flags.of("gw", List.of("1:h:2"), List.of(options)), env)
+        .session()
+        .login();
+  }
+
+  private Environment envWith(Map<String, String> variables) {
+    return new Environment(home, "me", false, variables);
+  }
+
+  @Test
+  void agent_fromSshAuthSock_unlessIdentityAgentSaysOtherwise() {
+    Environment env = envWith(Map.of("SSH_AUTH_SOCK", "/run/a.sock", "OTHER", "/run/b.sock"));
+    assertThat(login(env).agent()).contains(new Login.Agent("/run/a.sock", "SSH_AUTH_SOCK"));
+    assertThat(login(env, "IdentityAgent=none").agent()).isEmpty();
+    assertThat(login(env, "IdentityAgent=SSH_AUTH_SOCK").agent().map(Login.Agent::location))
+        .contains("/run/a.sock");
+    assertThat(login(env, "IdentityAgent=$OTHER").agent())
+        .contains(new Login.Agent("/run/b.sock", "IdentityAgent ($OTHER)"));
+    assertThat(login(env, "IdentityAgent=$UNSET").agent()).isEmpty();
+    assertThat(login(envWith(Map.of())).agent()).isEmpty();
+  }
+
+  @Test
+  void agent_identityAgentPath_expandsTildeAndTokens() {
+    Login l = login(envWith(Map.of()), "IdentityAgent=~/agents/%r@%h.sock");
+    assertThat(l.agent()).contains(new Login.Agent(home + "/agents/me@gw.sock", "IdentityAgent"));
+    assertThat(l.agent().get().named()).isTrue();
+  }
+
+  @Test
+  void agent_identityAgentFromTheConfigFile_namesItsLine() throws IOException {
+    Files.createDirectories(home.resolve(".ssh"));
+    Files.writeString(home.resolve(".ssh/config"), "Host gw\n  IdentityAgent /run/%u.sock\n");
+    assertThat(login(envWith(Map.of("SSH_AUTH_SOCK", "/x"))).agent().map(Login.Agent::toString))
+        .hasValueSatisfying(a -> assertThat(a).contains("/run/me.sock", "IdentityAgent at "));
+  }
+
+  @Test
+  void agent_badVariableName_isAnErrorNamingIt() {
+    assertThatThrownBy(() -> login(envWith(Map.of()), "IdentityAgent=$1-x"))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("invalid value '$1-x' for IdentityAgent");
+  }
+
+  @Test
+  void identitiesOnly_andCertificateFiles_areRead() throws IOException {
+    Files.writeString(home.resolve("id-cert.pub"), "x");
+    Login l = login(envWith(Map.of()), "IdentitiesOnly=yes", "CertificateFile=~/id-cert.pub");
+    assertThat(l.identitiesOnly()).isTrue();
+    assertThat(l.certificateFiles()).containsExactly(home.resolve("id-cert.pub"));
+  }
+
+  @Test
+  void certificateFile_missing_isAnErrorNamingIt() {
+    assertThatThrownBy(() -> login(envWith(Map.of()), "CertificateFile=~/nope-cert.pub"))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("certificate file '" + home + "/nope-cert.pub' does not exist");
+  }
+
+  @Test
+  void identityFile_onlyItsPublicKeyExists_isAccepted() throws IOException {
+    Files.writeString(home.resolve("agent-key.pub"), "x");
+    assertThat(login(envWith(Map.of()), "IdentityFile=~/agent-key").identities().files())
+        .containsExactly(home.resolve("agent-key"));
   }
 }

@@ -20,7 +20,7 @@ import java.util.Set;
  * the first, without canonicalizing it (portkeep never resolves names while parsing).
  */
 final class Resolution implements MatchCondition.Facts {
-  /** ssh's SSH_MAX_IDENTITY_FILES. */
+  /** ssh's SSH_MAX_IDENTITY_FILES and SSH_MAX_CERTIFICATE_FILES. */
   private static final int MAX_IDENTITY_FILES = 100;
 
   private final String hostArgument;
@@ -162,11 +162,17 @@ final class Resolution implements MatchCondition.Facts {
   private void set(Keyword keyword, ConfigLine line) {
     List<String> args = line.args();
     switch (keyword) {
-      case IDENTITY_FILE -> {
+      case IDENTITY_FILE, CERTIFICATE_FILE -> {
         if (values.getOrDefault(keyword, List.of()).size() >= MAX_IDENTITY_FILES) {
+          String what = keyword == Keyword.IDENTITY_FILE ? "identity" : "certificate";
           throw new UsageException(
-              line.source().prefix() + " too many identity files (max " + MAX_IDENTITY_FILES + ")",
-              "remove IdentityFile lines; OpenSSH stops at the same number");
+              line.source().prefix()
+                  + " too many "
+                  + what
+                  + " files (max "
+                  + MAX_IDENTITY_FILES
+                  + ")",
+              "remove " + keyword.canonical() + " lines; OpenSSH stops at the same number");
         }
         addOnce(keyword, args.get(0), line.source());
       }
@@ -286,14 +292,17 @@ final class Resolution implements MatchCondition.Facts {
           }
           result.put(keyword, list);
         });
-    return new HostConfig(result, List.copyOf(notes));
+    return new HostConfig(
+        result,
+        List.copyOf(notes),
+        (keyword, value) -> expand(keyword, new Raw(value, Source.COMMAND_LINE), tokens));
   }
 
   private String expand(Keyword keyword, Raw raw, Map<Character, String> tokens) {
     return switch (keyword) {
       case HOST_NAME ->
           Tokens.hostName(raw.text(), hostArgument, raw.source()).toLowerCase(Locale.ROOT);
-      case IDENTITY_FILE, USER_KNOWN_HOSTS_FILE -> {
+      case IDENTITY_FILE, USER_KNOWN_HOSTS_FILE, CERTIFICATE_FILE, IDENTITY_AGENT -> {
         String path = raw.text();
         if (path.equals("~") || path.startsWith("~/")) {
           path = env.expand(path).toString();

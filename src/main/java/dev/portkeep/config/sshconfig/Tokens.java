@@ -12,7 +12,7 @@ import java.util.function.Consumer;
  * token OpenSSH does not know is an error, as in OpenSSH.
  */
 final class Tokens {
-  /** The tokens OpenSSH's client accepts in IdentityFile and UserKnownHostsFile. */
+  /** The tokens OpenSSH's client accepts in IdentityFile, CertificateFile and the like. */
   private static final String CLIENT_TOKENS = "CdhijkLlnpru";
 
   private Tokens() {}
@@ -22,7 +22,7 @@ final class Tokens {
     return expand(value, Map.of('h', hostArgument), "h", source, "HostName", note -> {});
   }
 
-  /** IdentityFile and UserKnownHostsFile, after {@code ~} expansion. */
+  /** IdentityFile, UserKnownHostsFile, CertificateFile and IdentityAgent, after {@code ~}. */
   static String path(
       String value,
       Map<Character, String> values,

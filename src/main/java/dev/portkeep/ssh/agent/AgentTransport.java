@@ -17,9 +17,6 @@ import java.util.Objects;
  * names it). Both carry the same byte stream, which {@link AgentClient} speaks.
  */
 public sealed interface AgentTransport {
-  /** Where Windows' OpenSSH agent (and 1Password's, in its place) listens. */
-  String WINDOWS_OPENSSH_PIPE = "\\\\.\\pipe\\openssh-ssh-agent";
-
   /** Opens a new connection to the agent. */
   ByteChannel open() throws IOException;
 
