@@ -102,7 +102,7 @@ final class LoginAttempt implements AutoCloseable {
             ? "not valid before " + Instant.ofEpochSecond(cert.getValidAfter())
             : "expired at " + Instant.ofEpochSecond(cert.getValidBefore());
     log.warn("not offering {}: {}", offer.description(), why);
-    notOffered.add("certificate " + offer.description() + " " + why);
+    notOffered.add(offer.description() + " " + why);
     return false;
   }
 
@@ -208,7 +208,7 @@ final class LoginAttempt implements AutoCloseable {
     List<String> culprits = new ArrayList<>(notOffered);
     refused.stream()
         .filter(Offer::isCertificate)
-        .forEach(o -> culprits.add("the server refused certificate " + o.description()));
+        .forEach(o -> culprits.add("the server refused " + o.description()));
     String message =
         "authentication failed for "
             + hop.display()
@@ -229,7 +229,7 @@ final class LoginAttempt implements AutoCloseable {
         .anyMatch(c -> c.contains("expired at") || c.contains("not valid before"))) {
       return "have the certificate signed again for a period that includes now (ssh-keygen -s ... -V)";
     }
-    if (culprits.stream().anyMatch(c -> c.startsWith("the server refused certificate"))) {
+    if (refused.stream().anyMatch(Offer::isCertificate)) {
       return "check that the server trusts the certificate's CA (sshd's TrustedUserCAKeys) and"
           + " that its principals include '"
           + hop.user()
