@@ -11,10 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.PublicKey;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.sshd.client.keyverifier.ServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.config.keys.OpenSshCertificate;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +58,18 @@ final class HostKeyVerifier implements ServerKeyVerifier {
     }
   }
 
+  /**
+   * Whether known_hosts trusts a CA ({@code @cert-authority}) for this server, so the client asks
+   * for a host certificate first, as OpenSSH does.
+   */
+  boolean trustsCertificates() {
+    try {
+      return !knownHosts().certAuthorities(host, port).isEmpty();
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   /** The known_hosts files as read once for this connection attempt (a verifier serves one). */
   private synchronized KnownHosts knownHosts() throws IOException {
     if (knownHosts == null) {
@@ -88,24 +102,91 @@ final class HostKeyVerifier implements ServerKeyVerifier {
   }
 
   void verify(PublicKey key) throws IOException {
+    if (!(key instanceof OpenSshCertificate cert)) {
+      verifyPlain(key);
+      return;
+    }
     KnownHosts knownHosts = knownHosts();
-    List<KnownHosts.Entry> matches = knownHosts.matching(host, port);
-    String type = KnownHosts.keyType(key);
-    for (KnownHosts.Entry entry : matches) {
+    rejectRevoked(knownHosts, cert.getCertPubKey(), "host key");
+    rejectRevoked(knownHosts, cert.getCaPubKey(), "CA key of the host certificate");
+    switch (HostCertificates.check(
+        cert, knownHosts.certAuthorities(host, port), host, Instant.now())) {
+      case HostCertificates.Verdict.Trusted trusted ->
+          log.info(
+              "host certificate of {} (ID '{}') is signed by the CA trusted at {}",
+              hostName(),
+              cert.getId(),
+              trusted.ca().where());
+      case HostCertificates.Verdict.NoTrustedCa none -> verifyPlain(cert.getCertPubKey());
+      case HostCertificates.Verdict.Invalid invalid -> {
+        if (isKnown(knownHosts, cert.getCertPubKey())) {
+          log.warn(
+              "host certificate of {} is not valid ({}); its key is in known_hosts itself",
+              hostName(),
+              invalid.why());
+          return;
+        }
+        throw invalidCertificate(cert, invalid);
+      }
+    }
+  }
+
+  private AuthException invalidCertificate(
+      OpenSshCertificate cert, HostCertificates.Verdict.Invalid invalid) {
+    String why = invalid.why();
+    String hint =
+        why.startsWith("it is for ")
+            ? "connect with a name the certificate lists, or have it signed for this name too"
+                + " (ssh-keygen -s <ca> -h -n "
+                + host
+                + " ...)"
+            : why.contains("expired") || why.contains("not valid before")
+                ? "the server's host certificate must be signed again for a period that includes"
+                    + " now; ask its administrator"
+                : "ask the server's administrator; do not connect until the certificate is fixed";
+    return new AuthException(
+        "host certificate of "
+            + hostName()
+            + " (ID '"
+            + cert.getId()
+            + "', CA "
+            + KnownHosts.fingerprint(cert.getCaPubKey())
+            + " trusted at "
+            + invalid.ca().where()
+            + ") is refused: "
+            + why,
+        hint);
+  }
+
+  private void rejectRevoked(KnownHosts knownHosts, PublicKey key, String what) throws IOException {
+    for (KnownHosts.Entry entry : knownHosts.matching(host, port)) {
       if (entry.revoked() && KnownHosts.sameKey(entry.key(), key)) {
         throw new AuthException(
-            "host key of "
+            what
+                + " of "
                 + hostName()
                 + " is marked @revoked ("
                 + entry.where()
                 + "): "
-                + type
+                + KnownHosts.keyType(key)
                 + " "
                 + KnownHosts.fingerprint(key),
             "do not connect; ask the server's administrator for its current key");
       }
     }
-    if (matches.stream().anyMatch(e -> !e.revoked() && KnownHosts.sameKey(e.key(), key))) {
+  }
+
+  private boolean isKnown(KnownHosts knownHosts, PublicKey key) {
+    return knownHosts.matching(host, port).stream()
+        .anyMatch(e -> !e.revoked() && KnownHosts.sameKey(e.key(), key));
+  }
+
+  private void verifyPlain(PublicKey key) throws IOException {
+    KnownHosts knownHosts = knownHosts();
+    List<KnownHosts.Entry> matches = knownHosts.matching(host, port);
+    String type = KnownHosts.keyType(key);
+    rejectRevoked(knownHosts, key, "host key");
+    if (isKnown(knownHosts, key)) {
       return;
     }
     for (KnownHosts.Entry entry : matches) {

@@ -73,7 +73,11 @@ public final class SshConnector {
       Hop hop, ClientSession via, Hop viaHop, List<AutoCloseable> chain) {
     HostKeyVerifier verifier = new HostKeyVerifier(hop, settings.hostKeys(), prompts);
     SshClient client =
-        MinaSettings.newClient(verifier, settings.transport(), verifier.knownKeyTypes());
+        MinaSettings.newClient(
+            verifier,
+            settings.transport(),
+            verifier.knownKeyTypes(),
+            verifier.trustsCertificates());
     LoginAttempt login = new LoginAttempt(hop, settings.login(), keys, prompts);
     chain.add(login);
     client.setUserAuthFactories(
