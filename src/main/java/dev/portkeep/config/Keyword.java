@@ -24,6 +24,7 @@ public enum Keyword {
   IDENTITY_AGENT("IdentityAgent"),
   IDENTITIES_ONLY("IdentitiesOnly"),
   CERTIFICATE_FILE("CertificateFile"),
+  PROXY_COMMAND("ProxyCommand"),
   /** portkeep's own: reconnect after a lost session (yes by default). Not an OpenSSH keyword. */
   RECONNECT("Reconnect"),
   /** portkeep's own: seconds to hold connections that arrive while reconnecting. */
@@ -56,7 +57,7 @@ public enum Keyword {
    * only.)
    */
   public boolean hasTokens() {
-    return this == IDENTITY_AGENT || this == CERTIFICATE_FILE;
+    return this == IDENTITY_AGENT || this == CERTIFICATE_FILE || this == PROXY_COMMAND;
   }
 
   /** True for portkeep's own keywords, which OpenSSH does not know: accepted with -o only. */

@@ -38,13 +38,15 @@ public final class Plans {
     HostConfig config = file.resolve(destination.host(), commandLine.overrides());
     config.notes().forEach(note -> log.info("ssh config: {}", note));
     SshOptions options = commandLine.withConfig(config);
+    List<JumpHost> jumpHosts = jumpHosts(options, file);
+    SshOptions firstHop = jumpHosts.isEmpty() ? options : jumpHosts.get(0).options();
     SessionSettings session =
         new SessionSettings(
             hop(destination, options, env),
-            jumps(options, env, file),
+            jumpHosts.stream().map(j -> hop(j.destination(), j.options(), env)).toList(),
             login(options, env),
             hostKeys(options, env),
-            transport(flags.family(), options),
+            transport(flags.family(), options, proxyCommand(firstHop)),
             reconnect(options),
             options.yesNo(Keyword.EXIT_ON_FORWARD_FAILURE).orElse(true));
     List<ForwardSpec> forwards = new ArrayList<>();
@@ -102,7 +104,17 @@ public final class Plans {
     return new HostKeyPolicy(strict, files);
   }
 
-  private static Transport transport(AddressFamily family, SshOptions options) {
+  /**
+   * The ProxyCommand that reaches the first server of the route: the destination's own, or with
+   * jump hosts the first jump host's (from its Host block), as OpenSSH's nested {@code ssh -W}
+   * would run it. {@code none} means a plain TCP connection.
+   */
+  private static Optional<String> proxyCommand(SshOptions firstHop) {
+    return firstHop.first(Keyword.PROXY_COMMAND).filter(c -> !c.equals("none"));
+  }
+
+  private static Transport transport(
+      AddressFamily family, SshOptions options, Optional<String> proxyCommand) {
     Duration timeout =
         options
             .seconds(Keyword.CONNECT_TIMEOUT, false)
@@ -115,7 +127,7 @@ public final class Plans {
             .orElse(KeepAlive.DEFAULT.interval());
     int count =
         options.seconds(Keyword.SERVER_ALIVE_COUNT_MAX, false).orElse(KeepAlive.DEFAULT.countMax());
-    return new Transport(timeout, family, new KeepAlive(interval, count));
+    return new Transport(timeout, family, new KeepAlive(interval, count), proxyCommand);
   }
 
   private static ReconnectPolicy reconnect(SshOptions options) {
@@ -132,12 +144,12 @@ public final class Plans {
    * {@code -J} wins over ProxyJump; "none" means no jump, as in OpenSSH. Each hop's name goes
    * through the config file too, for its HostName, Port and User.
    */
-  private static List<Hop> jumps(SshOptions options, Environment env, SshConfig file) {
+  private static List<JumpHost> jumpHosts(SshOptions options, SshConfig file) {
     Optional<String> spec = options.first(Keyword.PROXY_JUMP);
     if (spec.isEmpty() || spec.get().equalsIgnoreCase("none")) {
       return List.of();
     }
-    List<Hop> hops = new ArrayList<>();
+    List<JumpHost> hops = new ArrayList<>();
     for (String part : spec.get().split(",", -1)) {
       if (part.isBlank()) {
         throw new UsageException(
@@ -146,10 +158,15 @@ public final class Plans {
       }
       Destination d = Destination.parse(part.strip());
       SshOptions given = SshOptions.destination(d);
-      hops.add(hop(d, given.withConfig(file.resolve(d.host(), given.overrides())), env));
+      hops.add(new JumpHost(d, given.withConfig(file.resolve(d.host(), given.overrides()))));
     }
     return hops;
   }
+
+  /**
+   * A jump host as written, and its options: its {@code user@} and {@code :port}, then its file.
+   */
+  private record JumpHost(Destination destination, SshOptions options) {}
 
   private static Login login(SshOptions options, Environment env) {
     return new Login(

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Everything needed to open and keep one SSH session, after the command line and ssh_config have
@@ -45,7 +46,8 @@ public record SessionSettings(
         List.of(),
         Login.keys(identities),
         new HostKeyPolicy(strict, knownHosts),
-        new Transport(Duration.ofSeconds(10), AddressFamily.ANY, KeepAlive.DEFAULT),
+        new Transport(
+            Duration.ofSeconds(10), AddressFamily.ANY, KeepAlive.DEFAULT, Optional.empty()),
         ReconnectPolicy.DEFAULT,
         true);
   }

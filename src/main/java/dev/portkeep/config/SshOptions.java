@@ -130,10 +130,19 @@ public final class SshOptions {
     }
 
     void add(Keyword keyword, String value, String origin) {
+      if (excluded(keyword)) {
+        return;
+      }
       List<Setting> list = values.computeIfAbsent(keyword, k -> new ArrayList<>());
       if (keyword.accumulates() || list.isEmpty()) {
         list.add(new Setting(value, origin));
       }
+    }
+
+    /** ProxyJump and ProxyCommand exclude each other: the first one given wins, as in OpenSSH. */
+    private boolean excluded(Keyword keyword) {
+      return (keyword == Keyword.PROXY_JUMP && values.containsKey(Keyword.PROXY_COMMAND))
+          || (keyword == Keyword.PROXY_COMMAND && values.containsKey(Keyword.PROXY_JUMP));
     }
 
     SshOptions done() {

@@ -330,4 +330,70 @@ class PlansTest {
     assertThat(login(envWith(Map.of()), "IdentityFile=~/agent-key").identities().files())
         .containsExactly(home.resolve("agent-key"));
   }
+
+  private SessionSettings settings(Flags flags) {
+    return Plans.fromFlags(flags, envWith(Map.of())).session();
+  }
+
+  private static Flags jumpFlags(String jump, String... options) {
+    return new Flags(
+        "ann@gw",
+        Optional.empty(),
+        Optional.empty(),
+        List.of(),
+        AddressFamily.ANY,
+        List.of("1:h:2"),
+        List.of(),
+        List.of(),
+        Optional.ofNullable(jump),
+        Optional.empty(),
+        List.of(options));
+  }
+
+  @Test
+  void proxyCommand_fromTheCommandLine_hasItsTokensExpanded() {
+    assertThat(
+            settings(jumpFlags(null, "ProxyCommand=nc %h %p %r %n %%", "HostName=gw.example"))
+                .transport()
+                .proxyCommand())
+        .contains("nc gw.example 22 ann gw %");
+  }
+
+  @Test
+  void proxyCommand_unknownToken_isAnErrorNamingIt() {
+    assertThatThrownBy(() -> settings(jumpFlags(null, "ProxyCommand=nc %d %p")))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("unknown token '%d' in ProxyCommand");
+  }
+
+  @Test
+  void proxyCommandNone_meansTcp() {
+    assertThat(settings(jumpFlags(null, "ProxyCommand=none")).transport().proxyCommand()).isEmpty();
+  }
+
+  @Test
+  void proxyCommandAndJump_theFirstGivenWins() throws IOException {
+    SessionSettings jumpFirst = settings(jumpFlags("hop", "ProxyCommand=nc %h %p"));
+    assertThat(jumpFirst.jumps()).extracting(Hop::host).containsExactly("hop");
+    assertThat(jumpFirst.transport().proxyCommand()).isEmpty();
+    SessionSettings commandFirst =
+        settings(jumpFlags(null, "ProxyCommand=nc %h %p", "ProxyJump=hop"));
+    assertThat(commandFirst.jumps()).isEmpty();
+    assertThat(commandFirst.transport().proxyCommand()).contains("nc gw 22");
+    Files.createDirectories(home.resolve(".ssh"));
+    Files.writeString(home.resolve(".ssh/config"), "Host gw\n  ProxyJump hop\n");
+    SessionSettings overConfig = settings(jumpFlags(null, "ProxyCommand=nc %h %p"));
+    assertThat(overConfig.jumps()).isEmpty();
+  }
+
+  @Test
+  void jumpHostsOwnProxyCommand_carriesTheFirstHop() throws IOException {
+    Files.createDirectories(home.resolve(".ssh"));
+    Files.writeString(
+        home.resolve(".ssh/config"),
+        "Host bastion\n  HostName b.example\n  ProxyCommand relay %h:%p as %r\n");
+    SessionSettings s = settings(jumpFlags("bastion"));
+    assertThat(s.jumps()).containsExactly(new Hop("me", "b.example", 22));
+    assertThat(s.transport().proxyCommand()).contains("relay b.example:22 as me");
+  }
 }

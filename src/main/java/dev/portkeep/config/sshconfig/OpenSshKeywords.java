@@ -101,7 +101,6 @@ final class OpenSshKeywords {
         "PermitRemoteOpen",
         "PKCS11Provider",
         "PreferredAuthentications",
-        "ProxyCommand",
         "ProxyUseFdpass",
         "PubkeyAcceptedAlgorithms",
         "PubkeyAuthentication",

@@ -29,7 +29,6 @@ final class Resolution implements MatchCondition.Facts {
   private final Map<Keyword, List<Raw>> values = new EnumMap<>(Keyword.class);
   private final Set<String> notes = new LinkedHashSet<>();
   private String ignoreUnknown;
-  private Source proxyCommand;
   private String canonicalizeHostname;
   private boolean wantFinalPass;
   private boolean finalPass;
@@ -144,11 +143,6 @@ final class Resolution implements MatchCondition.Facts {
 
   private void skip(String name, ConfigLine line) {
     switch (name) {
-      case "ProxyCommand" -> {
-        if (proxyCommand == null && !values.containsKey(Keyword.PROXY_JUMP)) {
-          proxyCommand = line.source();
-        }
-      }
       case "CanonicalizeHostname" -> {
         if (canonicalizeHostname == null) {
           canonicalizeHostname = line.args().get(0);
@@ -184,14 +178,14 @@ final class Resolution implements MatchCondition.Facts {
         }
       }
       case PROXY_JUMP -> {
-        if (proxyCommand != null && !values.containsKey(keyword)) {
-          note(
-              line.source(),
-              "ProxyJump ignored: the ProxyCommand at "
-                  + proxyCommand
-                  + " came first, as OpenSSH decides");
+        if (firstProxy(keyword, Keyword.PROXY_COMMAND, line)) {
+          setFirst(keyword, true, line.rawValue(), line.source());
         }
-        setFirst(keyword, proxyCommand == null, line.rawValue(), line.source());
+      }
+      case PROXY_COMMAND -> {
+        if (firstProxy(keyword, Keyword.PROXY_JUMP, line)) {
+          setFirst(keyword, true, line.commandValue(), line.source());
+        }
       }
       case HOST_NAME ->
           setFirst(keyword, !finalPass && given.hostName().isEmpty(), args.get(0), line.source());
@@ -199,6 +193,22 @@ final class Resolution implements MatchCondition.Facts {
       case PORT -> setFirst(keyword, given.port().isEmpty(), args.get(0), line.source());
       default -> setFirst(keyword, true, args.get(0), line.source());
     }
+  }
+
+  /** ProxyJump and ProxyCommand exclude each other: the first one given wins, as in OpenSSH. */
+  private boolean firstProxy(Keyword keyword, Keyword other, ConfigLine line) {
+    Optional<Raw> earlier = firstRaw(other);
+    if (earlier.isPresent() && !values.containsKey(keyword)) {
+      note(
+          line.source(),
+          keyword.canonical()
+              + " ignored: the "
+              + other.canonical()
+              + " at "
+              + earlier.get().source()
+              + " came first, as OpenSSH decides");
+    }
+    return earlier.isEmpty();
   }
 
   private void setFirst(Keyword keyword, boolean allowed, String value, Source source) {
@@ -313,6 +323,7 @@ final class Resolution implements MatchCondition.Facts {
         }
         yield Tokens.path(path, tokens, raw.source(), keyword.canonical(), note -> notes.add(note));
       }
+      case PROXY_COMMAND -> Tokens.command(raw.text(), tokens, raw.source());
       default -> raw.text();
     };
   }
