@@ -25,12 +25,21 @@ public enum Keyword {
   IDENTITIES_ONLY("IdentitiesOnly"),
   CERTIFICATE_FILE("CertificateFile"),
   PROXY_COMMAND("ProxyCommand"),
+  PASSWORD_AUTHENTICATION("PasswordAuthentication"),
+  KBD_INTERACTIVE_AUTHENTICATION("KbdInteractiveAuthentication"),
+  PREFERRED_AUTHENTICATIONS("PreferredAuthentications"),
+  NUMBER_OF_PASSWORD_PROMPTS("NumberOfPasswordPrompts"),
   /** portkeep's own: reconnect after a lost session (yes by default). Not an OpenSSH keyword. */
   RECONNECT("Reconnect"),
   /** portkeep's own: seconds to hold connections that arrive while reconnecting. */
   RECONNECT_HOLD("ReconnectHold"),
   /** portkeep's own: how many SSH sessions to spread forwarded connections across. */
-  SESSIONS("Sessions");
+  SESSIONS("Sessions"),
+  /**
+   * portkeep's own: a command whose first line of output is the password, for tunnels without a
+   * terminal. portkeep never stores a password.
+   */
+  PASSWORD_COMMAND("PasswordCommand");
 
   private final String canonical;
 
@@ -62,7 +71,10 @@ public enum Keyword {
 
   /** True for portkeep's own keywords, which OpenSSH does not know: accepted with -o only. */
   public boolean portkeepOnly() {
-    return this == RECONNECT || this == RECONNECT_HOLD || this == SESSIONS;
+    return this == RECONNECT
+        || this == RECONNECT_HOLD
+        || this == SESSIONS
+        || this == PASSWORD_COMMAND;
   }
 
   public static Optional<Keyword> lookup(String name) {

@@ -174,7 +174,37 @@ public final class Plans {
         certificates(options, env),
         agent(options, env),
         options.yesNo(Keyword.IDENTITIES_ONLY).orElse(false),
+        methods(options),
         batchMode(options));
+  }
+
+  private static Login.Methods methods(SshOptions options) {
+    List<String> preferred =
+        options
+            .first(Keyword.PREFERRED_AUTHENTICATIONS)
+            .map(v -> List.of(v.split(",")).stream().map(String::strip).toList())
+            .orElse(Login.Methods.KNOWN);
+    Login.Methods methods =
+        new Login.Methods(
+            preferred,
+            options.yesNo(Keyword.PASSWORD_AUTHENTICATION).orElse(true),
+            options.yesNo(Keyword.KBD_INTERACTIVE_AUTHENTICATION).orElse(true),
+            options
+                .number(
+                    Keyword.NUMBER_OF_PASSWORD_PROMPTS, 0, 100, "give a whole number, 0 for none")
+                .orElse(3),
+            options.first(Keyword.PASSWORD_COMMAND));
+    if (methods.enabled().isEmpty()) {
+      throw new UsageException(
+          "no authentication method left to try: PreferredAuthentications is '"
+              + String.join(",", preferred)
+              + "'"
+              + options.at(Keyword.PREFERRED_AUTHENTICATIONS)
+              + (methods.password() ? "" : ", PasswordAuthentication no")
+              + (methods.keyboardInteractive() ? "" : ", KbdInteractiveAuthentication no"),
+          "portkeep logs in with publickey, keyboard-interactive and password");
+    }
+    return methods;
   }
 
   /**

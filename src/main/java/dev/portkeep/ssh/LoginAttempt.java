@@ -31,6 +31,8 @@ final class LoginAttempt implements AutoCloseable {
   private final Prompts prompts;
   private final List<Offer> refused = new CopyOnWriteArrayList<>();
   private final List<String> notOffered = new CopyOnWriteArrayList<>();
+  private final java.util.Set<String> triedOthers =
+      java.util.Collections.synchronizedSet(new java.util.LinkedHashSet<>());
   private volatile List<String> serverMethods = List.of();
   private volatile String accepted;
   private final java.util.Set<String> offered = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -173,6 +175,16 @@ final class LoginAttempt implements AutoCloseable {
     log.info("{} accepted {}", hop.display(), method);
   }
 
+  /** A password or keyboard-interactive question was put to portkeep. */
+  void tried(String method) {
+    triedOthers.add(method);
+  }
+
+  /** Something that kept a method from working, for the failure message. */
+  void problem(String what) {
+    notOffered.add(what);
+  }
+
   void serverMethods(List<String> methods) {
     serverMethods = List.copyOf(methods);
   }
@@ -189,7 +201,7 @@ final class LoginAttempt implements AutoCloseable {
    * The user-facing failure: which methods were tried, which the server offers, and the culprit
    * when there is one (a refused or unusable certificate, an agent that would not sign).
    */
-  AuthException failure(Throwable cause, boolean mayAskPassword) {
+  AuthException failure(Throwable cause) {
     AgentClient.AgentRefusal refusal = find(cause, AgentClient.AgentRefusal.class);
     if (refusal != null) {
       return new AuthException(
@@ -202,10 +214,9 @@ final class LoginAttempt implements AutoCloseable {
     if (!offered.isEmpty()) {
       tried.add("publickey (" + offered.size() + (offered.size() == 1 ? " key)" : " keys)"));
     }
-    if (mayAskPassword) {
-      tried.add("password");
-    }
+    tried.addAll(triedOthers);
     List<String> culprits = new ArrayList<>(notOffered);
+    cannotAsk().ifPresent(culprits::add);
     refused.stream()
         .filter(Offer::isCertificate)
         .forEach(o -> culprits.add("the server refused " + o.description()));
@@ -224,7 +235,39 @@ final class LoginAttempt implements AutoCloseable {
     return new AuthException(message, hint(tried.isEmpty(), culprits), cause);
   }
 
+  /**
+   * When the server would take a password or keyboard-interactive answers that nobody can give:
+   * "the server offers password, but BatchMode forbids prompts".
+   */
+  private Optional<String> cannotAsk() {
+    List<String> askable =
+        serverMethods.stream()
+            .filter(m -> m.equals("password") || m.equals("keyboard-interactive"))
+            .filter(login.methods().enabled()::contains)
+            .toList();
+    if (askable.isEmpty()
+        || login.methods().passwordCommand().isPresent()
+        || (prompts != Prompts.NONE && login.methods().passwordPrompts() > 0)) {
+      return Optional.empty();
+    }
+    String why =
+        login.batchMode()
+            ? "BatchMode forbids prompts"
+            : login.methods().passwordPrompts() == 0
+                ? "NumberOfPasswordPrompts is 0"
+                : "there is no terminal to ask on";
+    return Optional.of("the server offers " + String.join(" and ", askable) + ", but " + why);
+  }
+
   private String hint(boolean nothingTried, List<String> culprits) {
+    if (culprits.stream().anyMatch(c -> c.startsWith("PasswordCommand"))) {
+      return "run the PasswordCommand by hand: it must print the password on its first line and"
+          + " exit 0";
+    }
+    if (culprits.stream().anyMatch(c -> c.contains("forbids prompts") || c.contains("terminal"))) {
+      return "use a key (-i, or the agent), run portkeep in a terminal to type the password, or"
+          + " give the tunnel a PasswordCommand (-o PasswordCommand='pass show gw')";
+    }
     if (culprits.stream()
         .anyMatch(c -> c.contains("expired at") || c.contains("not valid before"))) {
       return "have the certificate signed again for a period that includes now (ssh-keygen -s ... -V)";

@@ -7,11 +7,11 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.sshd.client.SshClient;
-import org.apache.sshd.client.auth.keyboard.UserAuthKeyboardInteractiveFactory;
-import org.apache.sshd.client.auth.password.UserAuthPasswordFactory;
+import org.apache.sshd.client.auth.UserAuthFactory;
 import org.apache.sshd.client.session.ClientConnectionServiceFactory;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.SshException;
+import org.apache.sshd.core.CoreModuleProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,18 +73,17 @@ public final class SshConnector {
             verifier.trustsCertificates());
     LoginAttempt login = new LoginAttempt(hop, settings.login(), keys, prompts);
     chain.add(login);
-    client.setUserAuthFactories(
-        List.of(
-            PublicKeyAuth.factory(login),
-            UserAuthKeyboardInteractiveFactory.INSTANCE,
-            UserAuthPasswordFactory.INSTANCE));
+    Answers answers = new Answers(hop, settings.login().methods(), prompts, login);
+    client.setUserAuthFactories(authFactories(login, answers));
+    CoreModuleProperties.PASSWORD_PROMPTS.set(
+        client, Math.max(1, settings.login().methods().passwordPrompts()));
     client.setServiceFactories(
         List.of(AuthService.factory(login), ClientConnectionServiceFactory.INSTANCE));
     client.start();
     chain.add(client::stop);
     HopLink link = HopLink.open(hop, viaHop, settings.transport().proxyCommand(), chain);
     ClientSession session = link.connect(client, via, settings.transport().connectTimeout(), chain);
-    session.setUserInteraction(new PasswordPrompt(prompts));
+    session.setUserInteraction(answers);
     authenticate(session, verifier, login, link);
     login.close();
     return session;
@@ -103,10 +102,25 @@ public final class SshConnector {
         throw link.unreachable(e);
       }
       if (isAuthFailure(e) || LoginAttempt.refusedByAgent(e)) {
-        throw login.failure(e, prompts != Prompts.NONE);
+        throw login.failure(e);
       }
       throw link.unreachable(e);
     }
+  }
+
+  /** MINA's methods in the order of PreferredAuthentications, less those turned off. */
+  private List<UserAuthFactory> authFactories(LoginAttempt login, Answers answers) {
+    List<UserAuthFactory> factories = new ArrayList<>();
+    for (String method : settings.login().methods().enabled()) {
+      factories.add(
+          switch (method) {
+            case "publickey" -> PublicKeyAuth.factory(login);
+            case "keyboard-interactive" -> answers.keyboardInteractiveFactory();
+            case "password" -> answers.passwordFactory();
+            default -> throw new IllegalStateException("method " + method);
+          });
+    }
+    return factories;
   }
 
   private static boolean isAuthFailure(IOException e) {

@@ -29,13 +29,19 @@ public final class JarRun implements AutoCloseable {
     this.err = err;
   }
 
-  public static JarRun start(Path home, Map<String, String> env, String... args) {
+  /** The command that runs the jar with {@code args} and {@code home} as its home directory. */
+  public static List<String> argv(Path home, String... args) {
     List<String> argv = new ArrayList<>();
     argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     argv.add("-Duser.home=" + home);
     argv.add("-jar");
     argv.add(ProcessIT.JAR.toAbsolutePath().toString());
     argv.addAll(List.of(args));
+    return argv;
+  }
+
+  public static JarRun start(Path home, Map<String, String> env, String... args) {
+    List<String> argv = argv(home, args);
     try {
       Path out = Files.createTempFile(home, "portkeep-", ".out");
       Path err = Files.createTempFile(home, "portkeep-", ".err");

@@ -396,4 +396,54 @@ class PlansTest {
     assertThat(s.jumps()).containsExactly(new Hop("me", "b.example", 22));
     assertThat(s.transport().proxyCommand()).contains("relay b.example:22 as me");
   }
+
+  @Test
+  void methods_defaultToOpenSshsOrder_andFollowTheKeywords() {
+    assertThat(login(envWith(Map.of())).methods().enabled())
+        .containsExactly("publickey", "keyboard-interactive", "password");
+    Login.Methods m =
+        login(
+                envWith(Map.of()),
+                "PreferredAuthentications=password,gssapi-with-mic,publickey,keyboard-interactive",
+                "KbdInteractiveAuthentication=no",
+                "NumberOfPasswordPrompts=1",
+                "PasswordCommand=pass show gw")
+            .methods();
+    assertThat(m.enabled()).containsExactly("password", "publickey");
+    assertThat(m.passwordPrompts()).isEqualTo(1);
+    assertThat(m.passwordCommand()).contains("pass show gw");
+  }
+
+  @Test
+  void methods_noneLeftToTry_isAnErrorNamingWhy() {
+    assertThatThrownBy(
+            () ->
+                login(
+                    envWith(Map.of()),
+                    "PreferredAuthentications=password",
+                    "PasswordAuthentication=no"))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining(
+            "no authentication method left to try: PreferredAuthentications is 'password',"
+                + " PasswordAuthentication no");
+  }
+
+  @Test
+  void numberOfPasswordPrompts_notANumber_isAnErrorNamingIt() {
+    assertThatThrownBy(() -> login(envWith(Map.of()), "NumberOfPasswordPrompts=many"))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("invalid value 'many' for NumberOfPasswordPrompts");
+  }
+
+  @Test
+  void passwordCommand_inTheConfigFile_isRejectedAsPortkeepsOwn() throws IOException {
+    Files.createDirectories(home.resolve(".ssh"));
+    Files.writeString(home.resolve(".ssh/config"), "Host gw\n  PasswordCommand pass show gw\n");
+    assertThatThrownBy(() -> login(envWith(Map.of())))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("Bad configuration option: PasswordCommand")
+        .extracting(e -> ((UsageException) e).hint())
+        .asString()
+        .contains("give it with -o");
+  }
 }
