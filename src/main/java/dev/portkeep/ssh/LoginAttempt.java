@@ -129,7 +129,11 @@ final class LoginAttempt implements AutoCloseable {
         }
       }
       log.info(
-          "the agent at {} ({}) holds {} keys", where.location(), where.namedBy(), keys.size());
+          "the agent at {} ({}) holds {} key{}",
+          where.location(),
+          where.namedBy(),
+          keys.size(),
+          keys.size() == 1 ? "" : "s");
       return keys;
     } catch (IOException e) {
       String message =
@@ -259,14 +263,11 @@ final class LoginAttempt implements AutoCloseable {
     return Optional.of("the server offers " + String.join(" and ", askable) + ", but " + why);
   }
 
+  /** The most specific advice first: a broken command or certificate before a missing prompt. */
   private String hint(boolean nothingTried, List<String> culprits) {
     if (culprits.stream().anyMatch(c -> c.startsWith("PasswordCommand"))) {
       return "run the PasswordCommand by hand: it must print the password on its first line and"
           + " exit 0";
-    }
-    if (culprits.stream().anyMatch(c -> c.contains("forbids prompts") || c.contains("terminal"))) {
-      return "use a key (-i, or the agent), run portkeep in a terminal to type the password, or"
-          + " give the tunnel a PasswordCommand (-o PasswordCommand='pass show gw')";
     }
     if (culprits.stream()
         .anyMatch(c -> c.contains("expired at") || c.contains("not valid before"))) {
@@ -277,6 +278,10 @@ final class LoginAttempt implements AutoCloseable {
           + " that its principals include '"
           + hop.user()
           + "' (ssh-keygen -L -f <cert>)";
+    }
+    if (culprits.stream().anyMatch(c -> c.contains("forbids prompts") || c.contains("terminal"))) {
+      return "use a key (-i, or the agent), run portkeep in a terminal to type the password, or"
+          + " give the tunnel a PasswordCommand (-o PasswordCommand='pass show gw')";
     }
     if (nothingTried) {
       return "give a private key with -i, add one to the agent (ssh-add), or run in a terminal"
