@@ -115,6 +115,33 @@ class AgentLoginIT {
   }
 
   @Test
+  void rsaKeyInTheAgent_signsWithRsaSha2() throws Exception {
+    try (OpenSshServer rsaServer = OpenSshServer.builder().clientKeyType("rsa").start();
+        SshAgent agent = SshAgent.start()) {
+      agent.add(rsaServer.clientKey());
+      try (JarRun run =
+          JarRun.start(
+              home,
+              Map.of("SSH_AUTH_SOCK", agent.socket().toString()),
+              "-v",
+              "-L",
+              "127.0.0.1:0:127.0.0.1:" + echo.port(),
+              "-p",
+              String.valueOf(rsaServer.port()),
+              "-o",
+              "UserKnownHostsFile=" + rsaServer.knownHostsFile(),
+              rsaServer.user() + "@127.0.0.1")) {
+        String output = run.await("forwarding 127.0.0.1:", Duration.ofSeconds(30));
+        assertThat(EchoServer.echoesThrough(forwardedPort(output), Duration.ofSeconds(10)))
+            .isTrue();
+        assertThat(run.err()).contains("offering agent key").contains("(rsa-sha2-512)");
+        assertThat(rsaServer.log()).contains("Accepted publickey for").contains("RSA SHA256:");
+        assertThat(run.stop()).isZero();
+      }
+    }
+  }
+
+  @Test
   void twentyKeysInTheAgent_identitiesOnlyNamingTheTwentieth_offersOnlyThatKey() throws Exception {
     try (SshAgent agent = SshAgent.start()) {
       List<Path> keys = new ArrayList<>();
