@@ -15,9 +15,10 @@ REM the jar is built only when it is missing. After changing pom.xml or
 REM src\main, run once with PORTKEEP_REBUILD=1.
 setlocal EnableExtensions DisableDelayedExpansion
 
-rem JVM flags: the same as PORTKEEP_JVM_FLAGS in ./portkeep, which says why.
-rem Keep the two in step.
-set "PK_JVM_FLAGS=-XX:+IgnoreUnrecognizedVMOptions -XX:+UseSerialGC -Xmx256m -Xms8m -XX:MaxNewSize=16m -XX:+UseCompactObjectHeaders -XX:-UsePerfData"
+rem JVM flags: the same as PORTKEEP_JVM_FLAGS in ./portkeep, which says why,
+rem but for -XX:TrimNativeHeapInterval: Windows has no native heap trim, and the
+rem JVM would warn about it at every start. LauncherFlagsTest keeps them in step.
+set "PK_JVM_FLAGS=-XX:+IgnoreUnrecognizedVMOptions -XX:+UseSerialGC -Xmx256m -Xms8m -XX:MaxNewSize=64m -XX:+UseCompactObjectHeaders -XX:-UsePerfData -Xlog:disable -Xlog:all=warning:stderr -Xlog:cds=off:stderr -Xlog:cds+dynamic=off:stderr -Xlog:aot=off:stderr"
 set "PK_MIN_JAVA=21"
 
 set "PK_ROOT=%~dp0"

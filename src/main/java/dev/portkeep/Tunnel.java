@@ -8,6 +8,7 @@ import dev.portkeep.config.ForwardSpec;
 import dev.portkeep.config.TunnelPlan;
 import dev.portkeep.error.ListenException;
 import dev.portkeep.error.PortkeepException;
+import dev.portkeep.forward.ChannelOpener;
 import dev.portkeep.forward.ForwardStats;
 import dev.portkeep.forward.HeapGiveBack;
 import dev.portkeep.forward.LocalForwarder;
@@ -52,7 +53,7 @@ public final class Tunnel implements AutoCloseable {
   private final List<LocalService> forwarders;
   private final List<RemoteForwards.Bound> remotes;
   private final AtomicBoolean closing = new AtomicBoolean();
-  private final HeapGiveBack heap;
+  private final HeapGiveBack.Watch heap;
 
   private Tunnel(
       TunnelPlan plan,
@@ -63,7 +64,7 @@ public final class Tunnel implements AutoCloseable {
     this.sessions = sessions;
     this.forwarders = List.copyOf(forwarders);
     this.remotes = List.copyOf(remotes);
-    this.heap = HeapGiveBack.start(this::bytesMoved);
+    this.heap = HeapGiveBack.watch(this::bytesMoved);
   }
 
   /** Bytes through every local forward, both ways, since start. */
@@ -76,8 +77,34 @@ public final class Tunnel implements AutoCloseable {
     return total;
   }
 
+  /**
+   * How the first session comes: the command line's single attempt, whose failure ends the command,
+   * or {@code portkeep up}'s attempts with backoff until one works, while the listeners serve.
+   */
+  public enum FirstSession {
+    ONE_ATTEMPT,
+    KEEP_TRYING
+  }
+
+  /** A command-line tunnel: the first session must come up at once. */
   public static Tunnel open(
       TunnelPlan plan, Prompts prompts, Listeners listeners, TunnelEvents events) {
+    return open(plan, prompts, listeners, events, FirstSession.ONE_ATTEMPT);
+  }
+
+  /**
+   * Binds every listener, loads the keys, then connects as {@code first} says. With {@link
+   * FirstSession#KEEP_TRYING} only binding and configuration can fail here; connection failures
+   * show as events and {@link #ended()} completes on a fatal one. Events go to {@code observer},
+   * guarded.
+   */
+  public static Tunnel open(
+      TunnelPlan plan,
+      Prompts prompts,
+      Listeners listeners,
+      TunnelEvents observer,
+      FirstSession first) {
+    TunnelEvents events = TunnelEvents.guarded(observer);
     List<Listener> bound = new ArrayList<>();
     List<ForwardSpec> served = new ArrayList<>();
     List<SessionSupervisor> supervisors = new ArrayList<>();
@@ -85,9 +112,9 @@ public final class Tunnel implements AutoCloseable {
       for (ForwardSpec forward : plan.forwards()) {
         switch (forward) {
           case ForwardSpec.Local l ->
-              bindOrSkip(plan, listeners, l, l.bind(), l.port(), bound, served);
+              bindOrSkip(plan, listeners, l, l.bind(), l.port(), bound, served, events);
           case ForwardSpec.Dynamic d ->
-              bindOrSkip(plan, listeners, d, d.bind(), d.port(), bound, served);
+              bindOrSkip(plan, listeners, d, d.bind(), d.port(), bound, served, events);
           case ForwardSpec.Remote r -> {}
         }
       }
@@ -99,12 +126,20 @@ public final class Tunnel implements AutoCloseable {
       }
       SshConnector connector = new SshConnector(plan.session(), prompts);
       for (int i = 0; i < plan.sessions(); i++) {
-        SessionSupervisor s = SessionSupervisor.system(connector, events);
-        supervisors.add(s);
-        s.connectFirst();
+        supervisors.add(SessionSupervisor.system(connector, events));
       }
       StripedOpener opener = new StripedOpener(supervisors);
-      List<RemoteForwards.Bound> remotes = remoteForwards(plan, events, opener.primary());
+      List<RemoteForwards.Bound> remotes = List.of();
+      RemoteForwards remote = remoteForwards(plan, events);
+      if (first == FirstSession.ONE_ATTEMPT) {
+        supervisors.forEach(SessionSupervisor::connectFirst);
+        remotes =
+            remote.establish(opener.primary().current(), plan.session().exitOnForwardFailure());
+        opener.primary().onConnected(remote::reestablish);
+      } else {
+        opener.primary().onConnected(remote::reestablish);
+        supervisors.forEach(SessionSupervisor::startConnecting);
+      }
       List<LocalService> services = new ArrayList<>();
       for (int i = 0; i < bound.size(); i++) {
         services.add(service(served.get(i), bound.get(i), opener, events));
@@ -123,25 +158,16 @@ public final class Tunnel implements AutoCloseable {
     }
   }
 
-  private static List<RemoteForwards.Bound> remoteForwards(
-      TunnelPlan plan, TunnelEvents events, SessionSupervisor supervisor) {
+  private static RemoteForwards remoteForwards(TunnelPlan plan, TunnelEvents events) {
     List<ForwardSpec.Remote> specs =
         plan.forwards().stream()
             .filter(ForwardSpec.Remote.class::isInstance)
             .map(ForwardSpec.Remote.class::cast)
             .toList();
-    if (specs.isEmpty()) {
-      return List.of();
-    }
-    RemoteForwards remote =
-        new RemoteForwards(
-            specs,
-            events,
-            new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30), new SplittableRandom()));
-    List<RemoteForwards.Bound> result =
-        remote.establish(supervisor.current(), plan.session().exitOnForwardFailure());
-    supervisor.onReconnected(remote::reestablish);
-    return result;
+    return new RemoteForwards(
+        specs,
+        events,
+        new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(30), new SplittableRandom()));
   }
 
   private static LocalService service(
@@ -160,7 +186,8 @@ public final class Tunnel implements AutoCloseable {
       BindAddress bind,
       int port,
       List<Listener> bound,
-      List<ForwardSpec> served) {
+      List<ForwardSpec> served,
+      TunnelEvents events) {
     try {
       bound.add(
           listeners.open(
@@ -170,6 +197,7 @@ public final class Tunnel implements AutoCloseable {
       if (plan.session().exitOnForwardFailure()) {
         throw e;
       }
+      events.forwardFailed(forward, e, null);
       log.warn("{} (ExitOnForwardFailure=no: going on without it)", e.getMessage());
     }
   }
@@ -194,6 +222,11 @@ public final class Tunnel implements AutoCloseable {
 
   public String via() {
     return plan.session().display();
+  }
+
+  /** Opens channels through the tunnel's sessions: for the health probes. */
+  public ChannelOpener opener() {
+    return sessions;
   }
 
   /** The session now; null while reconnecting. */

@@ -1,5 +1,6 @@
 package dev.portkeep.bind;
 
+import dev.portkeep.error.BindRefusal;
 import dev.portkeep.error.ListenException;
 import java.io.IOException;
 import java.net.BindException;
@@ -51,7 +52,15 @@ public class BindFailures {
     if (explained.verdict() != null) {
       explained.verdict().assumptions().forEach(a -> detail.add("assumed: " + a));
     }
-    return new ListenException(message, hint, String.join("\n", detail), error);
+    BindRefusal refusal =
+        new BindRefusal(
+            plan.display(),
+            why,
+            explained.rule(),
+            explained.explanation(),
+            explained.holderData(),
+            hints.isEmpty() ? List.of(hint) : hints);
+    return new ListenException(message, hint, String.join("\n", detail), error, refusal);
   }
 
   static String fallbackHint(SocketPlan plan, IOException error) {

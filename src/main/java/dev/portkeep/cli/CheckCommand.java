@@ -8,10 +8,10 @@ import dev.portkeep.bind.SocketCheck;
 import dev.portkeep.bind.SocketPlan;
 import dev.portkeep.bind.rules.Holder;
 import dev.portkeep.bind.rules.Principal;
-import dev.portkeep.bind.rules.ProcessRef;
 import dev.portkeep.bind.rules.SocketEntry;
 import dev.portkeep.config.AddressFamily;
 import dev.portkeep.config.ForwardSyntax;
+import dev.portkeep.error.BindRefusal;
 import dev.portkeep.error.PortkeepException;
 import dev.portkeep.error.UsageException;
 import java.io.PrintStream;
@@ -146,8 +146,8 @@ final class CheckCommand implements Callable<Integer> {
       m.put("rule", s.rule());
       m.put("explanation", s.explanation());
       List<Object> holders = new ArrayList<>();
-      for (Holder h : s.holders()) {
-        holders.add(holderJson(h.entry()));
+      for (BindRefusal.Holder h : s.holderData()) {
+        holders.add(holderJson(h));
       }
       m.put("holders", holders);
       sockets.add(m);
@@ -158,16 +158,14 @@ final class CheckCommand implements Callable<Integer> {
     return root;
   }
 
-  private static Map<String, Object> holderJson(SocketEntry e) {
+  static Map<String, Object> holderJson(BindRefusal.Holder h) {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("local", e.local().toString());
-    m.put("state", e.state().name());
-    m.put("pid", e.process() instanceof ProcessRef.Seen seen ? seen.pid() : null);
-    m.put(
-        "process",
-        e.process() instanceof ProcessRef.Seen seen ? seen.name() : e.process().describe());
-    m.put("uid", e.owner() instanceof Principal.LinuxUser u ? u.uid() : null);
-    m.put("user", e.owner() instanceof Principal.Unknown ? null : e.owner().describe());
+    m.put("local", h.local());
+    m.put("state", h.state());
+    m.put("pid", h.pid().orElse(null));
+    m.put("process", h.process().orElse(null));
+    m.put("uid", h.uid().orElse(null));
+    m.put("user", h.user().orElse(null));
     return m;
   }
 }

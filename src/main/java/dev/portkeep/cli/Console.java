@@ -16,6 +16,7 @@ final class Console implements Prompts {
   }
 
   /** The terminal if one is attached, else {@link Prompts#NONE}. */
+  @SuppressWarnings("SystemConsoleNull") // null is JDK 21's answer; isTerminal() asks JDK 22+
   static Prompts prompts() {
     java.io.Console c = System.console();
     return c != null && isTerminal(c) ? new Console(c) : Prompts.NONE;
@@ -47,12 +48,13 @@ final class Console implements Prompts {
         return Optional.of(false);
       }
       switch (answer.strip().toLowerCase(Locale.ROOT)) {
-        case "yes":
+        case "yes" -> {
           return Optional.of(true);
-        case "no":
+        }
+        case "no" -> {
           return Optional.of(false);
-        default:
-          console.printf("Please type 'yes' or 'no': ");
+        }
+        default -> console.printf("Please type 'yes' or 'no': ");
       }
     }
     return Optional.of(false);

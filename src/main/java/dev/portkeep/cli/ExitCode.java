@@ -2,6 +2,7 @@ package dev.portkeep.cli;
 
 import dev.portkeep.error.AuthException;
 import dev.portkeep.error.ListenException;
+import dev.portkeep.error.NotRunningException;
 import dev.portkeep.error.PortkeepException;
 import dev.portkeep.error.UnreachableException;
 import dev.portkeep.error.UsageException;
@@ -13,7 +14,8 @@ public enum ExitCode {
   USAGE(2),
   AUTH(3),
   UNREACHABLE(4),
-  FORWARD_FAILED(5);
+  FORWARD_FAILED(5),
+  NOT_RUNNING(6);
 
   private final int code;
 
@@ -31,6 +33,7 @@ public enum ExitCode {
       case AuthException a -> AUTH;
       case UnreachableException u -> UNREACHABLE;
       case ListenException l -> FORWARD_FAILED;
+      case NotRunningException n -> NOT_RUNNING;
     };
   }
 }

@@ -31,8 +31,8 @@ public final class Main {
     line.addSubcommand("demo", new DemoCommand(invocation));
     line.addSubcommand("check", new CheckCommand(invocation));
     line.addSubcommand("smb", new SmbCommand(invocation));
-    line.setOut(new java.io.PrintWriter(out, true));
-    line.setErr(new java.io.PrintWriter(err, true));
+    line.setOut(new java.io.PrintWriter(out, true, out.charset()));
+    line.setErr(new java.io.PrintWriter(err, true, err.charset()));
     line.setPosixClusteredShortOptionsAllowed(true);
     line.setUnmatchedOptionsArePositionalParams(false);
     line.setParameterExceptionHandler(

@@ -1,6 +1,9 @@
 package dev.portkeep.cli;
 
 import dev.portkeep.config.ForwardSpec;
+import dev.portkeep.error.PortkeepException;
+import dev.portkeep.status.LossReason;
+import dev.portkeep.status.SessionInfo;
 import dev.portkeep.status.TunnelEvents;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -22,7 +25,7 @@ final class ReportingEvents implements TunnelEvents {
   }
 
   @Override
-  public void lost(String server, String reason) {
+  public void lost(String server, LossReason reason) {
     wasLost = true;
     lostAt = System.nanoTime();
     failedAttempts.set(0);
@@ -30,13 +33,13 @@ final class ReportingEvents implements TunnelEvents {
         "portkeep: lost the session to "
             + server
             + " ("
-            + reason
+            + reason.describe()
             + "); reconnecting, the listeners stay bound");
   }
 
   @Override
   public void reconnectFailed(
-      String server, int attempt, Duration sinceLost, String error, Duration nextDelay) {
+      String server, int attempt, Duration sinceLost, PortkeepException error, Duration nextDelay) {
     failedAttempts.incrementAndGet();
     err.println(
         String.format(
@@ -45,12 +48,12 @@ final class ReportingEvents implements TunnelEvents {
             attempt,
             server,
             sinceLost.toMillis() / 1000.0,
-            error,
+            error.getMessage(),
             nextDelay.toMillis() / 1000.0));
   }
 
   @Override
-  public void connected(String server, String serverVersion) {
+  public void connected(String server, SessionInfo session) {
     if (wasLost) {
       err.println(
           String.format(
@@ -71,10 +74,10 @@ final class ReportingEvents implements TunnelEvents {
   }
 
   @Override
-  public void forwardFailed(ForwardSpec forward, String error, Duration retryIn) {
+  public void forwardFailed(ForwardSpec forward, PortkeepException error, Duration retryIn) {
     err.println(
         "portkeep: "
-            + error
+            + error.getMessage()
             + (retryIn == null
                 ? ""
                 : String.format(Locale.ROOT, "; retrying in %.1f s", retryIn.toMillis() / 1000.0)));

@@ -5,6 +5,8 @@ import dev.portkeep.error.PortkeepException;
 import dev.portkeep.reconnect.RemoteForwards;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 
 /**
  * What every tunnel-making command does once its tunnel is up: print it, then run until stopped.
@@ -42,17 +44,17 @@ final class Running {
    * 0) or until the tunnel cannot go on (its error and exit code).
    */
   static int untilStopped(Tunnel tunnel, Invocation invocation) throws InterruptedException {
-    while (true) {
-      String why = invocation.stop().await(Duration.ofMillis(250));
-      if (why != null) {
-        tunnel.close(CLOSE_GRACE);
-        return ExitCode.OK.code();
-      }
-      PortkeepException end = tunnel.ended().getNow(null);
-      if (end != null) {
-        tunnel.close(Duration.ZERO);
-        return invocation.fail(end);
-      }
+    Object outcome;
+    try {
+      outcome = CompletableFuture.anyOf(invocation.stop().requested(), tunnel.ended()).get();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("the stop signal or the tunnel failed", e.getCause());
     }
+    if (outcome instanceof PortkeepException end) {
+      tunnel.close(Duration.ZERO);
+      return invocation.fail(end);
+    }
+    tunnel.close(CLOSE_GRACE);
+    return ExitCode.OK.code();
   }
 }

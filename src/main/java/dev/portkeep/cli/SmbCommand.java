@@ -1,27 +1,24 @@
 package dev.portkeep.cli;
 
 import dev.portkeep.Tunnel;
-import dev.portkeep.bind.BindCheck;
 import dev.portkeep.bind.Listeners;
-import dev.portkeep.bind.SocketOptionsPolicy;
-import dev.portkeep.config.BindAddress;
-import dev.portkeep.config.Destination;
-import dev.portkeep.config.ForwardSyntax;
+import dev.portkeep.config.Endpoint;
+import dev.portkeep.config.ForwardSpec;
 import dev.portkeep.config.Plans;
 import dev.portkeep.config.TunnelPlan;
-import dev.portkeep.error.ListenException;
 import dev.portkeep.error.PortkeepException;
-import dev.portkeep.error.UsageException;
 import dev.portkeep.smb.ProbeResult;
+import dev.portkeep.smb.Refusals;
 import dev.portkeep.smb.Smb2Probe;
 import dev.portkeep.smb.SmbListener;
 import dev.portkeep.smb.SmbRoute;
+import dev.portkeep.smb.SmbSetup;
+import dev.portkeep.status.TunnelEvents;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -97,28 +94,26 @@ final class SmbCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     PrintStream out = invocation.out();
     try {
-      String target = target();
-      SmbRoute route =
-          new SmbRoute(BindCheck.system(), SocketOptionsPolicy.current(), windowsBuild());
-      SmbListener listener = listen == null ? route.choose() : given(listen);
+      Endpoint target = SmbSetup.fileServer(fileServer);
+      SmbRoute route = SmbSetup.route();
+      SmbListener listener =
+          listen == null ? route.choose() : SmbSetup.listener(listen, "--listen");
       listener.why().forEach(why -> out.println("smb: " + why));
-      List<String> forwards = new ArrayList<>(List.of(listener.listenSpec() + ":" + target));
-      if (netbios) {
-        forwards.add(
-            listener.listenSpec().replaceFirst(":\\d+$", ":139")
-                + ":"
-                + target.replaceFirst(":\\d+$", ":139"));
-      }
-      TunnelPlan plan =
+      TunnelPlan flagged =
           Plans.fromFlags(
-              connection.flags(gateway, forwards, List.of(), List.of()), invocation.env());
-      RefusalRecorder events = new RefusalRecorder(new ReportingEvents(invocation.err()));
+              connection.flags(gateway, List.of(), List.of(), List.of()), invocation.env());
+      List<ForwardSpec> forwards = new ArrayList<>(listener.forwards(target, netbios));
+      forwards.addAll(flagged.forwards());
+      TunnelPlan plan = new TunnelPlan(flagged.session(), forwards, flagged.sessions());
+      Refusals refusals = new Refusals();
+      TunnelEvents events = TunnelEvents.guarded(refusals, new ReportingEvents(invocation.err()));
       try (Tunnel tunnel = Tunnel.open(plan, invocation.prompts(), Listeners.system(), events)) {
         Running.printForwards(tunnel, out);
         InetSocketAddress local = tunnel.bound().get(0).address();
         ProbeResult result = Smb2Probe.probe(local, PROBE_TIMEOUT);
         if (!(result instanceof ProbeResult.Answered answered)) {
-          return invocation.fail(failure(result, events, target));
+          return invocation.fail(
+              SmbSetup.failure(result, refusals.reason(), refusals.cause(), target));
         }
         out.println(
             "smb: the file server answers through the tunnel: "
@@ -142,86 +137,6 @@ final class SmbCommand implements Callable<Integer> {
       }
     } catch (PortkeepException e) {
       return invocation.fail(e);
-    }
-  }
-
-  /**
-   * The file server as {@code host:port}, 445 when no port is given, the gateway itself by default.
-   */
-  private String target() {
-    if (fileServer == null) {
-      return "localhost:445";
-    }
-    Destination d = Destination.parse(fileServer);
-    if (d.user().isPresent()) {
-      throw new UsageException(
-          "bad file server '" + fileServer + "': no user name here",
-          "give the file server as host[:port]; the SMB user name goes to the SMB client");
-    }
-    String host = d.host().indexOf(':') >= 0 ? "[" + d.host() + "]" : d.host();
-    return host + ":" + d.port().orElse(445);
-  }
-
-  /**
-   * {@code --listen}: an address (port 445), an address and port, or a port alone (on 127.0.0.1).
-   */
-  static SmbListener given(String text) {
-    String spec;
-    if (text.matches("\\d+")) {
-      spec = "127.0.0.1:" + text;
-    } else if (text.startsWith("[")) {
-      spec = text.contains("]:") ? text : text + ":445";
-    } else {
-      spec = text.indexOf(':') < 0 ? text + ":445" : text;
-    }
-    ForwardSyntax.Listen parsed = ForwardSyntax.parseListen(spec);
-    String address =
-        switch (parsed.bind()) {
-          case BindAddress.Literal literal -> literal.address();
-          default ->
-              throw new UsageException(
-                  "bad --listen address '"
-                      + text
-                      + "': give an IP address, e.g. 127.0.0.5 or [::1]:1445",
-                  "the SMB listener must be one address that clients can name");
-        };
-    return new SmbListener(
-        address,
-        parsed.port(),
-        List.of("listening where --listen says: " + parsed.bind() + ":" + parsed.port()));
-  }
-
-  private PortkeepException failure(ProbeResult result, RefusalRecorder events, String target) {
-    String refusal = events.lastRefusal();
-    if (refusal != null && refusal.contains("administratively prohibited")) {
-      return new ListenException(
-          "the SSH server refused to forward to " + target + ": administratively prohibited",
-          "the gateway's sshd_config forbids it (AllowTcpForwarding, PermitOpen); ask its administrator");
-    }
-    if (refusal != null && refusal.contains("connect failed")) {
-      return new ListenException(
-          "nothing answers on " + target + " as seen from the gateway (" + refusal + ")",
-          "check that smbd runs on the file server and listens on that port ('smb ports'), and that the gateway can reach it");
-    }
-    if (refusal != null) {
-      return new ListenException(
-          "the tunnel could not reach " + target + ": " + refusal, "run with -v for details");
-    }
-    return new ListenException(
-        result.message(), result.hint().isEmpty() ? "run with -v for details" : result.hint());
-  }
-
-  private static OptionalInt windowsBuild() {
-    if (SocketOptionsPolicy.current() != SocketOptionsPolicy.WINDOWS) {
-      return OptionalInt.empty();
-    }
-    try {
-      Process p = new ProcessBuilder("cmd", "/c", "ver").redirectErrorStream(true).start();
-      String out =
-          new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-      return SmbRoute.parseWindowsBuild(out);
-    } catch (java.io.IOException e) {
-      return OptionalInt.empty();
     }
   }
 }

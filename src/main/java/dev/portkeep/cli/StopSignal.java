@@ -1,11 +1,15 @@
 package dev.portkeep.cli;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandleProxies;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.InvocationTargetException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import sun.misc.Signal;
 
 /**
  * The request to stop a running command: Ctrl-C or SIGTERM in the real process, a method call in
@@ -18,13 +22,47 @@ public final class StopSignal {
   static StopSignal fromOs() {
     StopSignal stop = new StopSignal();
     for (String name : new String[] {"INT", "TERM"}) {
-      try {
-        Signal.handle(new Signal(name), s -> stop.request("SIG" + name));
-      } catch (IllegalArgumentException unsupported) {
-        // Windows has no SIGTERM; Ctrl-C still arrives as INT.
-      }
+      // Windows has no SIGTERM; Ctrl-C still arrives as INT.
+      onSignal(name, () -> stop.request("SIG" + name));
     }
     return stop;
+  }
+
+  /**
+   * Runs {@code action} whenever the OS signal {@code name} arrives; false when this OS has no such
+   * signal. The JDK has no public API for signals, so this is portkeep's one use of {@code sun.*}
+   * ({@code sun.misc.Signal}, in the supported module jdk.unsupported). It is reached by reflection
+   * because javac 21 to 25 with {@code --release} warns at every mention of a {@code sun.*} class,
+   * no {@code @SuppressWarnings} silences that before JDK 26, and the build fails on any warning.
+   */
+  static boolean onSignal(String name, Runnable action) {
+    try {
+      Class<?> signal = Class.forName("sun.misc.Signal");
+      Class<?> handler = Class.forName("sun.misc.SignalHandler");
+      MethodHandle run =
+          MethodHandles.publicLookup()
+              .findVirtual(Runnable.class, "run", MethodType.methodType(void.class))
+              .bindTo(action);
+      Object onSignal =
+          MethodHandleProxies.asInterfaceInstance(
+              handler, MethodHandles.dropArguments(run, 0, signal));
+      Object os = signal.getConstructor(String.class).newInstance(name);
+      signal.getMethod("handle", signal, handler).invoke(null, os, onSignal);
+      return true;
+    } catch (InvocationTargetException e) {
+      if (e.getCause() instanceof IllegalArgumentException) {
+        return false; // unknown here, or reserved by the JVM
+      }
+      throw new IllegalStateException("cannot handle SIG" + name, e.getCause());
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException(
+          "this JDK has no sun.misc.Signal (module jdk.unsupported)", e);
+    }
+  }
+
+  /** Completes with the reason when a stop is requested. */
+  CompletableFuture<String> requested() {
+    return requested;
   }
 
   public void request(String why) {

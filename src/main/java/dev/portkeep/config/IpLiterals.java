@@ -2,14 +2,25 @@ package dev.portkeep.config;
 
 import java.util.regex.Pattern;
 
-/** Recognises IP address literals without any name lookup. */
-final class IpLiterals {
+/**
+ * IP address literals as text, without any name lookup: recognising them, and the one rule for
+ * writing a host beside a port (an IPv6 literal goes in brackets).
+ */
+public final class IpLiterals {
   private static final Pattern IPV4 =
       Pattern.compile(
           "((25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)");
   private static final Pattern IPV6_CHARS = Pattern.compile("[0-9A-Fa-f:.]+(%[A-Za-z0-9_.-]+)?");
 
   private IpLiterals() {}
+
+  /**
+   * {@code host} as written before {@code :port}: IPv6 literals (anything with a colon) in
+   * brackets, names and IPv4 as they are.
+   */
+  public static String bracketed(String host) {
+    return host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+  }
 
   static boolean isIpv4(String text) {
     return IPV4.matcher(text).matches();

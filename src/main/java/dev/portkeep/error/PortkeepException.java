@@ -1,17 +1,22 @@
 package dev.portkeep.error;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A failure the user can fix: a message naming the culprit and a one-line hint. Bugs are never
  * reported with this type; they stay ordinary runtime exceptions and get a stack trace.
  */
 public abstract sealed class PortkeepException extends RuntimeException
-    permits UsageException, AuthException, UnreachableException, ListenException {
+    permits UsageException,
+        AuthException,
+        UnreachableException,
+        ListenException,
+        NotRunningException {
 
   private final String hint;
 
-  PortkeepException(String message, String hint, Throwable cause) {
+  PortkeepException(String message, String hint, @Nullable Throwable cause) {
     super(Objects.requireNonNull(message, "message"), cause);
     this.hint = Objects.requireNonNull(hint, "hint");
   }

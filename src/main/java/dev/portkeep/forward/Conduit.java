@@ -11,9 +11,12 @@ import java.nio.channels.WritableByteChannel;
  */
 public interface Conduit extends AutoCloseable {
   /**
-   * Reads what {@code source} has, up to one packet, and sends it to the target. Blocks while the
-   * server's window is shut or this channel's previous packet is still being written, so a channel
-   * never queues more than one packet. Returns the bytes sent, -1 at the source's EOF.
+   * Reads what {@code source} has, up to one packet, and hands it to the session to send without
+   * waiting for the write. Blocks while the server's window is shut, and while a few of this
+   * channel's packets are still waiting to be written (8 for the SSH channel, {@code
+   * DirectChannel.IN_FLIGHT}), until the oldest is; so a channel never queues more than those
+   * packets, nor more bytes than the server's window allows. A failed write is thrown by a later
+   * call. Returns the bytes sent, -1 at the source's EOF.
    */
   int sendFrom(ReadableByteChannel source) throws IOException;
 

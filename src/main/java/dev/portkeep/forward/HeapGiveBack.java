@@ -1,6 +1,8 @@
 package dev.portkeep.forward;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * MiB live). So when no byte has moved for a whole period and the heap holds more than {@code
  * threshold}, one collection runs; then not again until traffic has come and gone.
  */
-public final class HeapGiveBack implements AutoCloseable {
+public final class HeapGiveBack {
   private static final Logger log = LoggerFactory.getLogger(HeapGiveBack.class);
 
   /** How long without a byte moved counts as quiet. */
@@ -31,7 +33,6 @@ public final class HeapGiveBack implements AutoCloseable {
   private final LongSupplier heapCommitted;
   private final Runnable collect;
   private final long threshold;
-  private ScheduledExecutorService timer;
   private long lastMoved = -1;
   private boolean collectedSinceTraffic;
 
@@ -44,20 +45,38 @@ public final class HeapGiveBack implements AutoCloseable {
     this.threshold = threshold;
   }
 
+  /** A counter being watched; closing stops watching it. */
+  public interface Watch extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  private static final List<LongSupplier> SOURCES = new CopyOnWriteArrayList<>();
+  private static HeapGiveBack shared;
+
   /**
-   * Watches {@code bytesMoved} (all forwards' bytes, both ways) every {@link #QUIET} on a daemon
-   * thread.
+   * Adds a tunnel's byte counter to the one watcher of this process (started with the first), which
+   * looks every {@link #QUIET} on a daemon thread: one collection policy for every tunnel, however
+   * many {@code portkeep up} runs. Closing the handle removes the counter.
    */
-  public static HeapGiveBack start(LongSupplier bytesMoved) {
-    Runtime runtime = Runtime.getRuntime();
-    HeapGiveBack watcher =
-        new HeapGiveBack(bytesMoved, runtime::totalMemory, System::gc, THRESHOLD);
-    watcher.timer =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> Thread.ofPlatform().daemon().name("pk-heap").unstarted(r));
-    long period = QUIET.toMillis();
-    watcher.timer.scheduleWithFixedDelay(watcher::tick, period, period, TimeUnit.MILLISECONDS);
-    return watcher;
+  public static synchronized Watch watch(LongSupplier bytesMoved) {
+    SOURCES.add(bytesMoved);
+    if (shared == null) {
+      Runtime runtime = Runtime.getRuntime();
+      shared =
+          new HeapGiveBack(
+              () -> SOURCES.stream().mapToLong(LongSupplier::getAsLong).sum(),
+              runtime::totalMemory,
+              System::gc,
+              THRESHOLD);
+      ScheduledExecutorService timer =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> Thread.ofPlatform().daemon().name("pk-heap").unstarted(r));
+      long period = QUIET.toMillis();
+      var unused =
+          timer.scheduleWithFixedDelay(shared::tick, period, period, TimeUnit.MILLISECONDS);
+    }
+    return () -> SOURCES.remove(bytesMoved);
   }
 
   /**
@@ -81,12 +100,5 @@ public final class HeapGiveBack implements AutoCloseable {
         "traffic stopped: heap {} MiB committed before a full collection, {} MiB after",
         committed >> 20,
         heapCommitted.getAsLong() >> 20);
-  }
-
-  @Override
-  public void close() {
-    if (timer != null) {
-      timer.shutdownNow();
-    }
   }
 }

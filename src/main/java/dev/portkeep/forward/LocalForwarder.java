@@ -78,7 +78,7 @@ public final class LocalForwarder implements LocalService {
           spec.spec(),
           spec.target(),
           e.getMessage());
-      events.channelRefused(spec, client, String.valueOf(e.getMessage()));
+      events.channelRefused(spec, client, ChannelOpenFailure.reasonOf(e), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>memory is bounded: the local socket is read straight into one packet at a time, which waits
- *       for the server's window and for the channel's previous packet; the channel's own window
- *       opens only as the socket drains;
+ *       for the server's window and, once the channel has its few packets waiting to be written (8
+ *       for the SSH channel), for the oldest of them; the channel's own window opens only as the
+ *       socket drains;
  *   <li>half-close: local EOF sends CHANNEL_EOF and the other direction keeps flowing; the
  *       channel's EOF shuts down the socket's output after every byte was written;
  *   <li>a local reset aborts the channel; a channel closed by the server closes the socket once

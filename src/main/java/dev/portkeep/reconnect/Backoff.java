@@ -26,8 +26,8 @@ public record Backoff(Duration initial, Duration max, RandomGenerator random) {
     if (attempt < 1) {
       throw new IllegalArgumentException("attempt " + attempt);
     }
-    double base = initial.toNanos() * Math.pow(2, Math.min(attempt - 1, 40));
-    double capped = Math.min(base, max.toNanos());
+    double base = (double) initial.toNanos() * Math.pow(2, Math.min(attempt - 1, 40));
+    double capped = Math.min(base, (double) max.toNanos());
     double spread = 1 + JITTER * (2 * random.nextDouble() - 1);
     return Duration.ofNanos((long) (capped * spread));
   }

@@ -53,7 +53,7 @@ public final class RemoteForwards {
         if (failFast) {
           throw refused;
         }
-        events.forwardFailed(spec, refused.getMessage(), MIN_RETRY);
+        events.forwardFailed(spec, refused, MIN_RETRY);
         Thread.ofVirtual().name("pk-remote-" + spec.port()).start(() -> retry(session, spec));
       }
     }
@@ -94,9 +94,11 @@ public final class RemoteForwards {
         return;
       } catch (IOException e) {
         Duration wait = backoff.delay(attempt, MIN_RETRY);
+        ListenException refused = refused(spec, e);
         events.forwardFailed(
             spec,
-            "the server refused -R " + spec.spec() + " (attempt " + attempt + "): " + describe(e),
+            new ListenException(
+                refused.getMessage() + " (attempt " + attempt + ")", refused.hint(), "", e),
             wait);
         try {
           Thread.sleep(wait);

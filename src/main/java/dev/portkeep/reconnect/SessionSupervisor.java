@@ -8,8 +8,10 @@ import dev.portkeep.error.UnreachableException;
 import dev.portkeep.error.UsageException;
 import dev.portkeep.forward.ChannelOpener;
 import dev.portkeep.forward.Conduit;
+import dev.portkeep.forward.SessionDownException;
 import dev.portkeep.ssh.SshConnector;
 import dev.portkeep.ssh.SshSession;
+import dev.portkeep.status.LossReason;
 import dev.portkeep.status.TunnelEvents;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -27,9 +29,9 @@ import java.util.function.LongSupplier;
 /**
  * Keeps one SSH session alive for the forwards: connects, notices when the session dies (keepalive
  * or a closed connection), and reconnects with backoff until it is back, while the listeners stay
- * bound. Authentication and host-key failures end it at once; they are never retried. Forwarders
- * open channels through it, so a connection that arrives during an outage is refused at once or,
- * with a hold, waits for the next session.
+ * bound. Authentication, host-key and configuration failures end it at once; they are never
+ * retried. Forwarders open channels through it, so a connection that arrives during an outage is
+ * refused at once or, with a hold, waits for the next session.
  */
 public final class SessionSupervisor implements ChannelOpener, AutoCloseable {
   /** Waits between attempts; injected so tests need not sleep. */
@@ -43,12 +45,13 @@ public final class SessionSupervisor implements ChannelOpener, AutoCloseable {
   private final Backoff backoff;
   private final Sleeper sleeper;
   private final LongSupplier nanoTime;
-  private final List<Consumer<SshSession>> reconnected = new CopyOnWriteArrayList<>();
+  private final List<Consumer<SshSession>> connected = new CopyOnWriteArrayList<>();
   private final CompletableFuture<PortkeepException> ended = new CompletableFuture<>();
   private final AtomicReference<CompletableFuture<SshSession>> next =
       new AtomicReference<>(new CompletableFuture<>());
   private volatile SshSession current;
   private volatile boolean closed;
+  private volatile Thread connecting;
 
   public SessionSupervisor(
       SshConnector connector,
@@ -79,7 +82,8 @@ public final class SessionSupervisor implements ChannelOpener, AutoCloseable {
   }
 
   /**
-   * The first connection: one attempt, its failure is the caller's (a tunnel that never came up).
+   * The first connection of a command-line tunnel: one attempt, its failure is the caller's (a
+   * tunnel that never came up ends the command).
    */
   public SshSession connectFirst() {
     events.connecting(server(), 1);
@@ -89,15 +93,22 @@ public final class SessionSupervisor implements ChannelOpener, AutoCloseable {
   }
 
   /**
-   * Runs {@code action} with each new session after a reconnect (re-requesting -R forwards, say).
+   * The first connection of a tunnel that must come up by itself ({@code portkeep up}): attempts
+   * start now, in the background, and go on with backoff until one succeeds; a failure no retry
+   * fixes ends the supervisor ({@link #ended}).
    */
-  public void onReconnected(Consumer<SshSession> action) {
-    reconnected.add(action);
+  public void startConnecting() {
+    spawn(Mode.FIRST, nanoTime.getAsLong());
+  }
+
+  /** Runs {@code action} with each session installed from now on (re-requesting -R, say). */
+  public void onConnected(Consumer<SshSession> action) {
+    connected.add(action);
   }
 
   /**
-   * Completes when the tunnel cannot go on: a fatal error while reconnecting, or a loss with
-   * Reconnect=no.
+   * Completes when the tunnel cannot go on: a fatal error while connecting, or a loss with
+   * Reconnect=no. Made once: every caller waits on the same future.
    */
   public CompletableFuture<PortkeepException> ended() {
     return ended;
@@ -110,34 +121,60 @@ public final class SessionSupervisor implements ChannelOpener, AutoCloseable {
 
   private void install(SshSession session) {
     current = session;
-    events.connected(server(), session.serverVersion());
-    session.onClosed(() -> lost(session));
+    events.connected(server(), session.info());
+    session.onClosed(reason -> lost(session, reason));
     next.getAndSet(new CompletableFuture<>()).complete(session);
   }
 
-  private void lost(SshSession session) {
+  private void lost(SshSession session, LossReason reason) {
     if (closed || current != session) {
       return;
     }
     current = null;
-    events.lost(server(), "the connection to the server ended");
+    events.lost(server(), reason);
     if (!policy.enabled()) {
-      ended.complete(
+      end(
           new UnreachableException(
-              "lost the connection to " + server(),
-              "check the network and the server; without -o Reconnect=no portkeep reconnects by itself",
+              "lost the connection to " + server() + ": " + reason.describe(),
+              "check the network and the server; without -o Reconnect=no portkeep reconnects by"
+                  + " itself",
               null));
       return;
     }
-    Thread.ofPlatform().daemon(true).name("pk-reconnect").start(this::reconnectLoop);
+    spawn(Mode.AFTER_LOSS, nanoTime.getAsLong());
   }
 
-  private void reconnectLoop() {
-    long lostAt = nanoTime.getAsLong();
-    Duration wait = backoff.delay(1);
+  private void end(PortkeepException why) {
+    if (ended.complete(why)) {
+      events.ended(server(), why);
+    }
+  }
+
+  /** Whether the first attempt waits: not for a new tunnel, one backoff step after a loss. */
+  private enum Mode {
+    FIRST,
+    AFTER_LOSS
+  }
+
+  private void spawn(Mode mode, long since) {
+    connecting =
+        Thread.ofPlatform().daemon(true).name("pk-connect").start(() -> connectLoop(mode, since));
+  }
+
+  private Duration waitBefore(Mode mode, int attempt) {
+    if (mode == Mode.FIRST) {
+      return attempt == 1 ? Duration.ZERO : backoff.delay(attempt - 1);
+    }
+    return backoff.delay(attempt);
+  }
+
+  private void connectLoop(Mode mode, long since) {
+    Duration wait = waitBefore(mode, 1);
     for (int attempt = 1; !closed; attempt++) {
       try {
-        sleeper.sleep(wait);
+        if (!wait.isZero()) {
+          sleeper.sleep(wait);
+        }
       } catch (InterruptedException e) {
         return;
       }
@@ -152,15 +189,15 @@ public final class SessionSupervisor implements ChannelOpener, AutoCloseable {
           return;
         }
         install(session);
-        reconnected.forEach(action -> action.accept(session));
+        connected.forEach(action -> action.accept(session));
         return;
       } catch (AuthException | UsageException fatal) {
-        ended.complete(fatal);
+        end(fatal);
         return;
       } catch (PortkeepException e) {
-        wait = backoff.delay(attempt + 1);
-        Duration since = Duration.ofNanos(nanoTime.getAsLong() - lostAt);
-        events.reconnectFailed(server(), attempt, since, e.getMessage(), wait);
+        wait = waitBefore(mode, attempt + 1);
+        Duration sinceLost = Duration.ofNanos(nanoTime.getAsLong() - since);
+        events.reconnectFailed(server(), attempt, sinceLost, e, wait);
       }
     }
   }
@@ -176,12 +213,12 @@ public final class SessionSupervisor implements ChannelOpener, AutoCloseable {
 
   private SshSession awaitSession() throws IOException {
     if (policy.hold().isZero()) {
-      throw new IOException("the session to " + server() + " is down; reconnecting");
+      throw new SessionDownException("the session to " + server() + " is down; reconnecting");
     }
     try {
       return next.get().get(policy.hold().toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      throw new IOException(
+      throw new SessionDownException(
           "the session to "
               + server()
               + " was not back within ReconnectHold="
@@ -189,7 +226,7 @@ public final class SessionSupervisor implements ChannelOpener, AutoCloseable {
               + "s");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IOException("interrupted while waiting for the session");
+      throw new SessionDownException("interrupted while waiting for the session");
     } catch (ExecutionException e) {
       throw new IOException(e.getCause());
     }
@@ -198,6 +235,10 @@ public final class SessionSupervisor implements ChannelOpener, AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    Thread loop = connecting;
+    if (loop != null) {
+      loop.interrupt();
+    }
     SshSession session = current;
     current = null;
     if (session != null) {

@@ -1,5 +1,8 @@
 package dev.portkeep.smb;
 
+import dev.portkeep.config.Endpoint;
+import dev.portkeep.config.ForwardSpec;
+import dev.portkeep.config.SmbAddresses;
 import java.util.List;
 import java.util.Objects;
 
@@ -13,8 +16,11 @@ public record SmbListener(String address, int port, List<String> why) {
     why = List.copyOf(why);
   }
 
-  /** The listen part of a -L spec, IPv6 in brackets. */
-  public String listenSpec() {
-    return (address.indexOf(':') >= 0 ? "[" + address + "]" : address) + ":" + port;
+  /**
+   * The forwards to {@code fileServer}: SMB from this listener, and with {@code netbios} also 139
+   * on the same address to the file server's 139.
+   */
+  public List<ForwardSpec.Local> forwards(Endpoint fileServer, boolean netbios) {
+    return SmbAddresses.Listen.of(address, port).forwards(fileServer, netbios);
   }
 }

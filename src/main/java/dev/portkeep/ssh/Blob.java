@@ -3,13 +3,14 @@ package dev.portkeep.ssh;
 import java.util.Arrays;
 
 /** A public key or certificate in SSH wire form, compared by content (OpenSSH's sshkey_equal). */
-record Blob(byte[] bytes) {
-  Blob {
-    bytes = bytes.clone();
+final class Blob {
+  private final byte[] bytes;
+
+  Blob(byte[] bytes) {
+    this.bytes = bytes.clone();
   }
 
-  @Override
-  public byte[] bytes() {
+  byte[] bytes() {
     return bytes.clone();
   }
 

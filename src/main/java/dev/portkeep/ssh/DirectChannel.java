@@ -45,12 +45,12 @@ final class DirectChannel implements Conduit {
 
   @Override
   public int sendFrom(ReadableByteChannel source) throws IOException {
-    while (!writes.isEmpty() && writes.peekFirst().future().isDone()) {
+    while (!writes.isEmpty() && writes.peekFirst().future.isDone()) {
       finish(writes.pollFirst());
     }
     if (writes.size() >= IN_FLIGHT) {
       Write oldest = writes.pollFirst();
-      oldest.future().await();
+      oldest.future.await();
       finish(oldest);
     }
     RemoteWindow window = channel.getRemoteWindow();
@@ -103,14 +103,22 @@ final class DirectChannel implements Conduit {
    * the write completed (or failed); a packet held back during a key exchange completes only when
    * sent.
    */
-  private record Write(IoWriteFuture future, byte[] reusable) {}
+  private static final class Write {
+    final IoWriteFuture future;
+    final byte[] reusable;
+
+    Write(IoWriteFuture future, byte[] reusable) {
+      this.future = future;
+      this.reusable = reusable;
+    }
+  }
 
   /** Hands the finished write's array back, then reports its failure if it failed. */
   private static void finish(Write write) throws IOException {
-    if (write.reusable() != null) {
-      SendBuffers.SHARED.give(write.reusable());
+    if (write.reusable != null) {
+      SendBuffers.SHARED.give(write.reusable);
     }
-    check(write.future());
+    check(write.future);
   }
 
   private static void check(IoWriteFuture write) throws IOException {
@@ -123,7 +131,7 @@ final class DirectChannel implements Conduit {
   private void awaitWrites() throws IOException {
     while (!writes.isEmpty()) {
       Write oldest = writes.pollFirst();
-      oldest.future().await();
+      oldest.future.await();
       finish(oldest);
     }
   }

@@ -99,6 +99,14 @@ final class ForwardingChannel extends ChannelDirectTcpip {
   }
 
   /**
+   * The end marker, by identity: equals() compares contents, and an empty data buffer would match.
+   */
+  @SuppressWarnings("ReferenceEquality")
+  private static boolean isEnd(ByteBuffer queued) {
+    return queued == END;
+  }
+
+  /**
    * Writes the next received packets to {@code sink}: it waits for one, then takes those queued
    * behind it too (up to {@link #BATCH}) and writes them in one gathering write, so a fast server
    * costs one write(2), and one wake-up of whoever reads the socket, per batch rather than per 32
@@ -115,7 +123,7 @@ final class ForwardingChannel extends ChannelDirectTcpip {
       Thread.currentThread().interrupt();
       throw new java.io.InterruptedIOException("interrupted while waiting for data");
     }
-    if (first == END) {
+    if (isEnd(first)) {
       ended = true;
       return -1;
     }
@@ -127,7 +135,7 @@ final class ForwardingChannel extends ChannelDirectTcpip {
     long n = first.remaining();
     // Only this thread takes from the inbox, so what peek() sees is what poll() returns; END
     // stays queued for the next call, after the data before it was written.
-    for (ByteBuffer next; count < BATCH && (next = inbox.peek()) != null && next != END; count++) {
+    for (ByteBuffer next; count < BATCH && (next = inbox.peek()) != null && !isEnd(next); count++) {
       batch[count] = inbox.poll();
       n += next.remaining();
     }

@@ -93,7 +93,7 @@ final class HostKeyVerifier implements ServerKeyVerifier {
       return false;
     } catch (IOException e) {
       rejection.set(
-          new AuthException(
+          AuthException.hostKey(
               "cannot check the host key of " + hostName() + ": " + e.getMessage(),
               "check that the known_hosts files are readable: " + policy.knownHostsFiles(),
               e));
@@ -144,7 +144,7 @@ final class HostKeyVerifier implements ServerKeyVerifier {
                 ? "the server's host certificate must be signed again for a period that includes"
                     + " now; ask its administrator"
                 : "ask the server's administrator; do not connect until the certificate is fixed";
-    return new AuthException(
+    return AuthException.hostKey(
         "host certificate of "
             + hostName()
             + " (ID '"
@@ -161,7 +161,7 @@ final class HostKeyVerifier implements ServerKeyVerifier {
   private void rejectRevoked(KnownHosts knownHosts, PublicKey key, String what) throws IOException {
     for (KnownHosts.Entry entry : knownHosts.matching(host, port)) {
       if (entry.revoked() && KnownHosts.sameKey(entry.key(), key)) {
-        throw new AuthException(
+        throw AuthException.hostKey(
             what
                 + " of "
                 + hostName()
@@ -198,7 +198,7 @@ final class HostKeyVerifier implements ServerKeyVerifier {
   }
 
   private AuthException changed(KnownHosts.Entry entry, PublicKey key) {
-    return new AuthException(
+    return AuthException.hostKey(
         "HOST KEY CHANGED for "
             + hostName()
             + ": expected "
@@ -234,7 +234,7 @@ final class HostKeyVerifier implements ServerKeyVerifier {
                       + "Are you sure you want to continue connecting (yes/no)? ")
               .orElseThrow(() -> notKnown(description, others));
       if (!yes) {
-        throw new AuthException(
+        throw AuthException.hostKey(
             "host key of " + hostName() + " not accepted: " + description,
             "answer yes only after checking the fingerprint with the server's administrator");
       }
@@ -252,7 +252,7 @@ final class HostKeyVerifier implements ServerKeyVerifier {
                 + String.join(
                     ", ", others.stream().map(e -> KnownHosts.keyType(e.key())).distinct().toList())
                 + " keys for it)";
-    return new AuthException(
+    return AuthException.hostKey(
         "host key of " + hostName() + " is not known" + otherTypes + ": " + description,
         "check the fingerprint with the server's administrator, then trust it once with"
             + " -o StrictHostKeyChecking=accept-new, or add it: ssh-keyscan"

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.util.ArrayList;
@@ -86,9 +87,10 @@ final class Identities {
   }
 
   private static int mode(Set<PosixFilePermission> perms) {
+    String rwx = PosixFilePermissions.toString(perms); // owner, group, others: "rw-r-----"
     int mode = 0;
-    for (PosixFilePermission p : perms) {
-      mode |= 1 << (8 - p.ordinal());
+    for (int i = 0; i < rwx.length(); i++) {
+      mode = (mode << 1) | (rwx.charAt(i) == '-' ? 0 : 1);
     }
     return mode;
   }

@@ -1,8 +1,8 @@
 package dev.portkeep.ssh;
 
 import dev.portkeep.config.Hop;
-import dev.portkeep.forward.ChannelOpenFailure;
 import dev.portkeep.forward.Pump;
+import dev.portkeep.status.ChannelFailure;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.SocketChannel;
@@ -53,7 +53,7 @@ final class JumpChannel implements LoopbackBridge.Carrier {
   private static String rootMessage(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof SshChannelOpenException open) {
-        return ChannelOpenFailure.Reason.of(open.getReasonCode()).text()
+        return ChannelFailure.ofCode(open.getReasonCode()).text()
             + (open.getMessage() == null ? "" : " (server says: " + open.getMessage() + ")");
       }
     }

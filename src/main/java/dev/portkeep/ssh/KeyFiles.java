@@ -191,7 +191,7 @@ final class KeyFiles {
       return Optional.empty();
     }
     try {
-      String[] fields = Files.readString(file, StandardCharsets.UTF_8).strip().split("\\s+");
+      String[] fields = Files.readString(file, StandardCharsets.UTF_8).strip().split("\\s+", -1);
       return fields.length < 2
           ? Optional.empty()
           : Optional.of(Base64.getDecoder().decode(fields[1]));

@@ -34,7 +34,6 @@ final class LoginAttempt implements AutoCloseable {
   private final java.util.Set<String> triedOthers =
       java.util.Collections.synchronizedSet(new java.util.LinkedHashSet<>());
   private volatile List<String> serverMethods = List.of();
-  private volatile String accepted;
   private final java.util.Set<String> offered = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private volatile String lastOffered;
   private AgentClient agent; // opened by offers(), closed by close()
@@ -156,7 +155,7 @@ final class LoginAttempt implements AutoCloseable {
 
   private static String describe(IOException e) {
     String text = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    if (e instanceof java.net.SocketException && text.contains("No such file")
+    if ((e instanceof java.net.SocketException && text.contains("No such file"))
         || e instanceof java.nio.file.NoSuchFileException) {
       return "no such socket";
     }
@@ -175,7 +174,6 @@ final class LoginAttempt implements AutoCloseable {
   }
 
   void accepted(String method) {
-    accepted = method;
     log.info("{} accepted {}", hop.display(), method);
   }
 

@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
+import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 
 /**
  * MINA's client only connects to socket addresses, so a connection that must travel some other way
@@ -39,7 +41,10 @@ final class LoopbackBridge implements AutoCloseable {
 
   private void acceptOnce() {
     try (listener) {
-      accepted.complete(listener.accept());
+      SocketChannel socket = listener.accept();
+      if (!accepted.complete(socket)) {
+        socket.close(); // the bridge was closed meanwhile
+      }
     } catch (IOException e) {
       accepted.completeExceptionally(e);
     }
@@ -81,13 +86,11 @@ final class LoopbackBridge implements AutoCloseable {
   @Override
   public void close() throws IOException {
     listener.close();
-    accepted.thenAccept(
-        s -> {
-          try {
-            s.close();
-          } catch (IOException ignored) {
-            // Closing a bridge that is already gone.
-          }
-        });
+    // Whichever of close() and acceptOnce() completes the future first, the other closes the
+    // socket.
+    if (!accepted.completeExceptionally(new AsynchronousCloseException())
+        && accepted.state() == Future.State.SUCCESS) {
+      accepted.resultNow().close();
+    }
   }
 }

@@ -5,14 +5,24 @@ import dev.portkeep.forward.ChannelOpenFailure;
 import dev.portkeep.forward.ChannelOpener;
 import dev.portkeep.forward.Conduit;
 import dev.portkeep.forward.RemoteForwardRequester;
+import dev.portkeep.status.ChannelFailure;
+import dev.portkeep.status.LossReason;
+import dev.portkeep.status.SessionInfo;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import javax.crypto.AEADBadTagException;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.SshException;
 import org.apache.sshd.common.channel.exception.SshChannelOpenException;
 import org.apache.sshd.common.session.ConnectionService;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
 
 /** An authenticated SSH session that opens channels for the forwarders. Closing ends it. */
@@ -21,11 +31,53 @@ public final class SshSession implements ChannelOpener, RemoteForwardRequester, 
 
   private final List<AutoCloseable> chain;
   private final ClientSession session;
+  private final AtomicReference<LossReason> firstTrouble = new AtomicReference<>();
 
   /** {@code chain} holds every client, bridge and hop session of the route, closed in reverse. */
   SshSession(List<AutoCloseable> chain, ClientSession session) {
     this.chain = List.copyOf(chain);
     this.session = session;
+    session.addSessionListener(
+        new SessionListener() {
+          @Override
+          public void sessionException(Session s, Throwable t) {
+            firstTrouble.compareAndSet(null, classify(t));
+          }
+
+          @Override
+          public void sessionDisconnect(
+              Session s, int reason, String msg, String language, boolean initiator) {
+            LossReason.Kind kind =
+                initiator
+                    ? reason == SshConstants.SSH2_DISCONNECT_MAC_ERROR
+                        ? LossReason.Kind.CORRUPTED
+                        : LossReason.Kind.ERROR
+                    : LossReason.Kind.SERVER_DISCONNECTED;
+            firstTrouble.compareAndSet(null, new LossReason(kind, msg == null ? "" : msg));
+          }
+        });
+  }
+
+  /**
+   * What MINA reported, in portkeep's terms. This is the one place that reads MINA's exceptions to
+   * tell a keepalive timeout (MINA says so only in its message) and a damaged packet (a MAC error
+   * code, or the cipher's failed tag) from a broken connection.
+   */
+  static LossReason classify(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof AEADBadTagException
+          || (c instanceof SshException ssh
+              && ssh.getDisconnectCode() == SshConstants.SSH2_DISCONNECT_MAC_ERROR)) {
+        return new LossReason(LossReason.Kind.CORRUPTED, String.valueOf(c.getMessage()));
+      }
+      if (c instanceof SshException && String.valueOf(c.getMessage()).contains("without reply")) {
+        return new LossReason(LossReason.Kind.KEEPALIVE_TIMEOUT, c.getMessage());
+      }
+    }
+    String detail = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    return t instanceof SshException
+        ? new LossReason(LossReason.Kind.ERROR, detail)
+        : new LossReason(LossReason.Kind.CONNECTION_CLOSED, detail);
   }
 
   @Override
@@ -47,7 +99,7 @@ public final class SshSession implements ChannelOpener, RemoteForwardRequester, 
       SshChannelOpenException refused = find(e, SshChannelOpenException.class);
       if (refused != null) {
         throw new ChannelOpenFailure(
-            ChannelOpenFailure.Reason.of(refused.getReasonCode()), refused.getMessage());
+            ChannelFailure.ofCode(refused.getReasonCode()), refused.getMessage());
       }
       throw e;
     }
@@ -67,9 +119,20 @@ public final class SshSession implements ChannelOpener, RemoteForwardRequester, 
     return session.isOpen() && !session.isClosing();
   }
 
-  /** Runs {@code action} once the session has closed, for any reason. */
-  public void onClosed(Runnable action) {
-    session.addCloseFutureListener(future -> action.run());
+  /** Runs {@code action} once the session has closed, for any reason, with the reason. */
+  public void onClosed(Consumer<LossReason> action) {
+    session.addCloseFutureListener(future -> action.accept(lossReason()));
+  }
+
+  /** Why the session ended, as far as the SSH layer said; a plain close when it said nothing. */
+  LossReason lossReason() {
+    LossReason known = firstTrouble.get();
+    return known != null ? known : new LossReason(LossReason.Kind.CONNECTION_CLOSED, "");
+  }
+
+  /** The server's version and the negotiated cipher, for status. */
+  public SessionInfo info() {
+    return new SessionInfo(serverVersion(), cipher());
   }
 
   /**

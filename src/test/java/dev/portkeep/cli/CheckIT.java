@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.portkeep.testing.Command;
 import dev.portkeep.testing.FreePort;
+import dev.portkeep.testing.TestFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -209,19 +212,31 @@ class CheckIT {
     return "root".equals(System.getProperty("user.name"));
   }
 
-  private static Command.Result asNobody(String... args) {
-    List<String> argv =
-        new ArrayList<>(
-            List.of(
-                "setpriv",
-                "--reuid=nobody",
-                "--regid=nogroup",
-                "--clear-groups",
-                "--inh-caps=-all",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar",
-                ProcessIT.JAR.toAbsolutePath().toString()));
-    argv.addAll(List.of(args));
-    return Command.run(Duration.ofSeconds(60), argv);
+  /**
+   * Runs the jar as {@code nobody}, from a copy in a folder of its own that nobody can read: the
+   * clone itself may lie under a folder only root can enter (a 0700 {@code mktemp -d}, say).
+   */
+  private static Command.Result asNobody(String... args) throws IOException {
+    Path dir = Files.createTempDirectory(Path.of("/tmp"), "pk-nobody-");
+    try {
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+      Path jar = Files.copy(ProcessIT.JAR, dir.resolve("portkeep.jar"));
+      Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-r--r--"));
+      List<String> argv =
+          new ArrayList<>(
+              List.of(
+                  "setpriv",
+                  "--reuid=nobody",
+                  "--regid=nogroup",
+                  "--clear-groups",
+                  "--inh-caps=-all",
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-jar",
+                  jar.toString()));
+      argv.addAll(List.of(args));
+      return Command.run(Duration.ofSeconds(60), dir, argv);
+    } finally {
+      TestFiles.deleteTree(dir);
+    }
   }
 }

@@ -9,14 +9,35 @@ import java.io.InputStreamReader;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The shipped jar as a real process: SIGTERM closes the listeners and exits 0. */
 @Timeout(60)
 class ProcessIT {
   static final Path JAR = Path.of("target/portkeep.jar");
+
+  /**
+   * The command that runs the built jar with {@code args}, with {@code home} as its user.home so
+   * that no ~/.ssh of the machine's (config, known_hosts, keys) reaches the test.
+   */
+  public static List<String> command(Path home, String... args) {
+    List<String> argv =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Duser.home=" + home,
+                "-jar",
+                JAR.toAbsolutePath().toString()));
+    argv.addAll(List.of(args));
+    return argv;
+  }
+
+  @TempDir Path home;
 
   @Test
   void sigterm_closesListenersAndExits0() throws Exception {
@@ -24,19 +45,18 @@ class ProcessIT {
         EchoServer echo = EchoServer.start()) {
       Process p =
           new ProcessBuilder(
-                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                  "-jar",
-                  JAR.toString(),
-                  "-N",
-                  "-L",
-                  "127.0.0.1:0:127.0.0.1:" + echo.port(),
-                  "-p",
-                  String.valueOf(sshd.port()),
-                  "-i",
-                  sshd.clientKey().toString(),
-                  "-o",
-                  "UserKnownHostsFile=" + sshd.knownHostsFile(),
-                  sshd.user() + "@127.0.0.1")
+                  command(
+                      home,
+                      "-N",
+                      "-L",
+                      "127.0.0.1:0:127.0.0.1:" + echo.port(),
+                      "-p",
+                      String.valueOf(sshd.port()),
+                      "-i",
+                      sshd.clientKey().toString(),
+                      "-o",
+                      "UserKnownHostsFile=" + sshd.knownHostsFile(),
+                      sshd.user() + "@127.0.0.1"))
               .redirectError(ProcessBuilder.Redirect.INHERIT)
               .start();
       BufferedReader out =

@@ -8,6 +8,7 @@ import dev.portkeep.testing.OpenSshServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -33,13 +34,9 @@ class TerminalPromptIT {
   }
 
   private void startInTerminal(OpenSshServer sshd, Path knownHosts, int target, String extra) {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    String cmd =
-        String.join(
-            " ",
-            java,
-            "-jar",
-            ProcessIT.JAR.toAbsolutePath().toString(),
+    List<String> argv =
+        ProcessIT.command(
+            home,
             "-L",
             "127.0.0.1:0:127.0.0.1:" + target,
             "-p",
@@ -49,8 +46,8 @@ class TerminalPromptIT {
             "-o",
             "UserKnownHostsFile=" + knownHosts,
             extra,
-            "root@127.0.0.1",
-            "; echo exit=$?; sleep 60");
+            "root@127.0.0.1");
+    String cmd = String.join(" ", argv) + "; echo exit=$?; sleep 60";
     Command.run(
             Duration.ofSeconds(10),
             "tmux",

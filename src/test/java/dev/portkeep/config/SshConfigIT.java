@@ -110,7 +110,7 @@ class SshConfigIT {
 
   @Test
   void unknownKeyword_exit2WithFileAndLine() throws Exception {
-    Path config = write(".ssh/config", "Host *\n  Port 22\n  Frobnicate yes\n");
+    write(".ssh/config", "Host *\n  Port 22\n  Frobnicate yes\n");
     CliRun run = CliRun.run(home, "-L", "1:h:2", "gw");
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err())

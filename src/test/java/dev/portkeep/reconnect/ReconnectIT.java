@@ -1,9 +1,11 @@
 package dev.portkeep.reconnect;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.portkeep.bind.BindProbe;
 import dev.portkeep.cli.CliRun;
+import dev.portkeep.testing.Await;
 import dev.portkeep.testing.EchoServer;
 import dev.portkeep.testing.FaultProxy;
 import dev.portkeep.testing.FreePort;
@@ -14,6 +16,7 @@ import dev.portkeep.testing.TargetServer;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -224,9 +227,13 @@ class ReconnectIT {
                   s.shutdownOutput();
                   return null;
                 });
-        Thread.sleep(300);
+        // The cut falls mid-transfer: a quarter has passed, and the rest waits behind the cut.
+        long relayedBefore = proxy.bytesToServer();
+        Await.until("a quarter relayed", () -> proxy.bytesToServer() - relayedBefore >= size / 4);
         proxy.pause();
-        Thread.sleep(10_000);
+        assertThat(upload.isDone()).as("the upload is still running at the cut").isFalse();
+        Thread.sleep(10_000); // the link stays cut for 10 s: the fault this test is about
+        assertThat(upload.isDone()).as("nothing passes a cut link").isFalse();
         proxy.resume();
         upload.get(60, TimeUnit.SECONDS);
         String reply = new String(s.getInputStream().readAllBytes()).strip();
@@ -319,14 +326,15 @@ class ReconnectIT {
                   "127.0.0.1:" + port + ":127.0.0.1:" + echo.port()));
       run.awaitOut("forwarding", Duration.ofSeconds(20));
       sshd.kill();
-      while (!run.err().contains("lost the session")) {
-        Thread.sleep(20);
-      }
+      Await.until("the loss reported", () -> run.err().contains("lost the session"));
       try (Socket held = new Socket("127.0.0.1", port)) {
-        held.setSoTimeout(20_000);
         held.getOutputStream().write(5);
-        Thread.sleep(1_500);
+        // Held, not refused: the connection stays open with no answer while the server is down.
+        held.setSoTimeout(1_500);
+        assertThatThrownBy(() -> held.getInputStream().read())
+            .isInstanceOf(SocketTimeoutException.class);
         sshd.restart();
+        held.setSoTimeout(20_000);
         assertThat(held.getInputStream().read()).isEqualTo(5);
       }
       assertThat(run.stop()).isZero();

@@ -40,6 +40,13 @@ public final class Command {
 
   /** Runs {@code argv}, killing its whole process tree if it outlives {@code timeout}. */
   public static Result run(Duration timeout, List<String> argv) {
+    return run(timeout, null, argv);
+  }
+
+  /**
+   * Runs {@code argv} in {@code directory} (null: this process's), as {@link #run(Duration, List)}.
+   */
+  public static Result run(Duration timeout, Path directory, List<String> argv) {
     Path out = null;
     Path err = null;
     try {
@@ -47,6 +54,7 @@ public final class Command {
       err = Files.createTempFile("portkeep-cmd-", ".err");
       Process process =
           new ProcessBuilder(argv)
+              .directory(directory == null ? null : directory.toFile())
               .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
               .redirectOutput(out.toFile())
               .redirectError(err.toFile())

@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A TCP relay on 127.0.0.1 between portkeep and an SSH server that injects network faults: {@link
@@ -21,6 +22,7 @@ public final class FaultProxy implements AutoCloseable {
   private final InetSocketAddress target;
   private final Set<Link> links = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicLong toServer = new AtomicLong();
 
   private FaultProxy(ServerSocket listener, InetSocketAddress target) {
     this.listener = listener;
@@ -49,6 +51,12 @@ public final class FaultProxy implements AutoCloseable {
 
   private volatile int accepted;
 
+  /** Bytes relayed from clients to the server so far, over every connection. */
+  public long bytesToServer() {
+    return toServer.get();
+  }
+
+  @SuppressWarnings("NonAtomicVolatileUpdate") // only this thread writes accepted
   private void acceptLoop() {
     while (!closed.get()) {
       try {
@@ -120,11 +128,17 @@ public final class FaultProxy implements AutoCloseable {
     }
 
     void start() {
-      Thread.ofPlatform().daemon().name("fault-proxy-up").start(() -> copy(client, server));
-      Thread.ofPlatform().daemon().name("fault-proxy-down").start(() -> copy(server, client));
+      Thread.ofPlatform()
+          .daemon()
+          .name("fault-proxy-up")
+          .start(() -> copy(client, server, toServer));
+      Thread.ofPlatform()
+          .daemon()
+          .name("fault-proxy-down")
+          .start(() -> copy(server, client, new AtomicLong()));
     }
 
-    private void copy(Socket from, Socket to) {
+    private void copy(Socket from, Socket to, AtomicLong relayed) {
       byte[] buffer = new byte[64 * 1024];
       try {
         while (true) {
@@ -137,6 +151,7 @@ public final class FaultProxy implements AutoCloseable {
           }
           awaitNotPaused();
           to.getOutputStream().write(buffer, 0, n);
+          relayed.addAndGet(n);
         }
       } catch (IOException | InterruptedException e) {
         if (!frozenForGood) {

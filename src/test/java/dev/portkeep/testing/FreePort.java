@@ -8,8 +8,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Picks a TCP port that is free right now, below the ephemeral range, for servers that need a fixed
- * port.
+ * Picks a TCP port that nothing on this host uses right now, below the ephemeral range, for servers
+ * and listeners that need a fixed port.
+ *
+ * <p>The probe is the strictest bind there is, so that no later use of the port can be refused: the
+ * wildcard address of both stacks (a dual-stack socket) <em>without</em> {@code SO_REUSEADDR}. It
+ * fails while any socket of either family holds the port on any address, a TIME_WAIT left by an
+ * earlier test included; a test that then binds 127.0.0.1, ::1, localhost or the wildcard, with or
+ * without {@code SO_REUSEADDR}, gets the port. (A probe with the flag once let a TIME_WAIT through,
+ * and the test's own bind without it failed.)
  */
 public final class FreePort {
   /** Lowest port handed out. */
@@ -23,29 +30,16 @@ public final class FreePort {
 
   private FreePort() {}
 
-  /**
-   * A port in [20000, 32000] that 127.0.0.1 can bind now and that this JVM has not handed out
-   * before.
-   */
+  /** A port in [20000, 32000] that no socket uses now and that this JVM has not handed out. */
   public static int pick() {
-    return pick("127.0.0.1");
-  }
-
-  /**
-   * A port in [20000, 32000] that {@code host} can bind now and that this JVM has not handed out
-   * before.
-   */
-  public static int pick(String host) {
     for (int i = 0; i < ATTEMPTS; i++) {
       int port = ThreadLocalRandom.current().nextInt(LOW, HIGH + 1);
-      if (!HANDED_OUT.contains(port) && canBind(host, port) && HANDED_OUT.add(port)) {
+      if (!HANDED_OUT.contains(port) && unused(port) && HANDED_OUT.add(port)) {
         return port;
       }
     }
     throw new IllegalStateException(
-        "no free port on "
-            + host
-            + " in "
+        "no unused port in "
             + LOW
             + "-"
             + HIGH
@@ -57,13 +51,13 @@ public final class FreePort {
   }
 
   /**
-   * Whether a listener could bind {@code host:port} at this moment (SO_REUSEADDR on, as servers set
-   * it).
+   * Whether no socket on this host uses {@code port}: a wildcard bind of both stacks without {@code
+   * SO_REUSEADDR} succeeds (see the class comment).
    */
-  public static boolean canBind(String host, int port) {
+  public static boolean unused(int port) {
     try (ServerSocket socket = new ServerSocket()) {
-      socket.setReuseAddress(true);
-      socket.bind(new InetSocketAddress(host, port));
+      socket.setReuseAddress(false);
+      socket.bind(new InetSocketAddress(port));
       return true;
     } catch (IOException e) {
       return false;

@@ -473,7 +473,7 @@ public final class OpenSshServer implements SshTestServer {
       try {
         server.prepare();
         for (int attempt = 1; ; attempt++) {
-          server.port = namespace == null ? FreePort.pick(listenAddress) : FreePort.pick();
+          server.port = FreePort.pick();
           server.writeConfig();
           TestFiles.write(server.knownHostsFile(), server.knownHostsLine() + "\n");
           if (server.launch()) {

@@ -62,10 +62,11 @@ class ProcessTreeTest {
 
   private static List<Long> awaitDescendants(long pid, int atLeast) {
     long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    List<Long> found;
-    while ((found = ProcessTree.descendants(pid)).size() < atLeast) {
+    List<Long> found = ProcessTree.descendants(pid);
+    while (found.size() < atLeast) {
       assertThat(System.nanoTime()).as("descendants of %d: %s", pid, found).isLessThan(deadline);
       ProcessTree.sleep(10);
+      found = ProcessTree.descendants(pid);
     }
     return found;
   }

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -484,7 +485,8 @@ public final class SambaServer implements AutoCloseable {
     }
 
     public Builder share(String name) {
-      if (!SHARE.matcher(name).matches() || RESERVED_SHARES.contains(name.toLowerCase())) {
+      if (!SHARE.matcher(name).matches()
+          || RESERVED_SHARES.contains(name.toLowerCase(Locale.ROOT))) {
         throw new IllegalArgumentException(
             "share name must be 1-64 of [A-Za-z0-9_-] and not reserved, not '" + name + "'");
       }
@@ -537,8 +539,7 @@ public final class SambaServer implements AutoCloseable {
       try {
         server.prepare();
         for (int attempt = 1; ; attempt++) {
-          server.port =
-              port != 0 ? port : namespace != null ? FreePort.pick() : FreePort.pick(listenAddress);
+          server.port = port != 0 ? port : FreePort.pick();
           server.writeConfig();
           if (attempt == 1) {
             server.setPassword(); // the passdb path does not depend on the port

@@ -10,7 +10,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 
 /** Unchecked file helpers for the server fixtures' temporary directories. */
-final class TestFiles {
+public final class TestFiles {
   private TestFiles() {}
 
   static Path tempDir(String prefix) {
@@ -61,7 +61,7 @@ final class TestFiles {
   }
 
   /** Deletes {@code dir} and everything in it, best effort: it is a temporary directory. */
-  static void deleteTree(Path dir) {
+  public static void deleteTree(Path dir) {
     try (var paths = Files.walk(dir)) {
       paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException ignored) {

@@ -2,6 +2,8 @@ package dev.portkeep.bind.rules;
 
 import static java.util.Objects.requireNonNull;
 
+import org.jspecify.annotations.Nullable;
+
 /** Who owns a socket or makes a bind: a Linux uid, a Windows account, or someone we cannot tell. */
 public sealed interface Principal {
   /** The principal of a socket whose owner the table does not show. */
@@ -14,7 +16,7 @@ public sealed interface Principal {
   String describe();
 
   /** A Linux user; {@code name} is null when /etc/passwd does not list the uid. */
-  record LinuxUser(int uid, String name) implements Principal {
+  record LinuxUser(int uid, @Nullable String name) implements Principal {
     public LinuxUser {
       if (uid < 0) {
         throw new IllegalArgumentException("uid " + uid + " is negative");

@@ -2,6 +2,8 @@ package dev.portkeep.bind.rules;
 
 import static java.util.Objects.requireNonNull;
 
+import org.jspecify.annotations.Nullable;
+
 /** The process behind a socket: seen by name, hidden from us, or absent because none owns it. */
 public sealed interface ProcessRef {
   /** A process portkeep is not allowed to inspect. */
@@ -11,7 +13,7 @@ public sealed interface ProcessRef {
   String describe();
 
   /** A process we could see; {@code name} and {@code commandLine} are null when not readable. */
-  record Seen(long pid, String name, String commandLine) implements ProcessRef {
+  record Seen(long pid, @Nullable String name, @Nullable String commandLine) implements ProcessRef {
     public Seen {
       if (pid < 0) {
         throw new IllegalArgumentException("pid " + pid + " is negative");

@@ -54,7 +54,13 @@ final class WindowsSharingTable {
   }
 
   private static int index(Kind kind, boolean wildcard) {
-    return kind.ordinal() * 2 + (wildcard ? 0 : 1);
+    int row =
+        switch (kind) {
+          case DEFAULT -> 0;
+          case REUSEADDR -> 2;
+          case EXCLUSIVE -> 4;
+        };
+    return row + (wildcard ? 0 : 1);
   }
 
   /** Names a cell for a sentence: {@code a first default bind on the wildcard}. */

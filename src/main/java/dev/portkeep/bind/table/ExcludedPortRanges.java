@@ -20,7 +20,7 @@ public final class ExcludedPortRanges {
 
   public static List<ExcludedRange> parse(String text, Family family) {
     List<ExcludedRange> ranges = new ArrayList<>();
-    for (String line : text.split("\r?\n")) {
+    for (String line : text.lines().toList()) {
       Matcher m = RANGE.matcher(line);
       if (m.matches()) {
         ExclusionKind kind =

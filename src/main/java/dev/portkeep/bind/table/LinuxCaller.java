@@ -35,9 +35,9 @@ public final class LinuxCaller {
   static Caller fromStatus(String status, Map<Integer, String> users) {
     Integer uid = null;
     BigInteger caps = null;
-    for (String line : status.split("\n")) {
+    for (String line : status.lines().toList()) {
       if (line.startsWith("Uid:")) {
-        uid = Integer.parseInt(line.substring(4).strip().split("\\s+")[1]);
+        uid = Integer.parseInt(line.substring(4).strip().split("\\s+", -1)[1]);
       } else if (line.startsWith("CapEff:")) {
         caps = new BigInteger(line.substring(7).strip(), 16);
       }

@@ -29,8 +29,8 @@ public final class Netstat {
   public static Parsed parse(String text) {
     List<Row> rows = new ArrayList<>();
     List<String> problems = new ArrayList<>();
-    for (String line : text.split("\r?\n")) {
-      String[] f = line.strip().split("\\s+");
+    for (String line : text.lines().toList()) {
+      String[] f = line.strip().split("\\s+", -1);
       if (f.length == 0 || !f[0].equalsIgnoreCase("TCP")) {
         continue; // a title, a header or a blank line
       }

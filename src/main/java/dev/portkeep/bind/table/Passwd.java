@@ -9,7 +9,7 @@ final class Passwd {
 
   static Map<Integer, String> parse(String text) {
     Map<Integer, String> names = new HashMap<>();
-    for (String line : text.split("\n")) {
+    for (String line : text.lines().toList()) {
       String[] fields = line.split(":", -1);
       if (fields.length < 3 || line.startsWith("#")) {
         continue;

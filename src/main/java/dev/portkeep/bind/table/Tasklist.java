@@ -11,7 +11,7 @@ public final class Tasklist {
 
   public static Map<Long, String> parse(String text) {
     Map<Long, String> images = new HashMap<>();
-    for (String line : text.split("\r?\n")) {
+    for (String line : text.lines().toList()) {
       List<String> fields = csv(line);
       if (fields.size() < 2) {
         continue;

@@ -82,4 +82,35 @@ public final class SshConfig {
     }
     return new Resolution(host, given, env).run(entries);
   }
+
+  /**
+   * Whether a {@code Host} line in this file or its Includes names {@code host} with a pattern of
+   * its own: the line matches (its negations included) through a positive pattern other than a lone
+   * {@code *}. This tells an alias the user defined from a name that only the catch-all block
+   * covers. {@code Match} blocks do not count; nothing is resolved.
+   */
+  public boolean hasHostBlockFor(String host) {
+    Objects.requireNonNull(host, "host");
+    return namedIn(entries, host);
+  }
+
+  private static boolean namedIn(List<Entry> entries, String host) {
+    for (Entry entry : entries) {
+      boolean named =
+          switch (entry) {
+            case Entry.HostLine line ->
+                line.matches(host)
+                    && line.patterns().stream()
+                        .anyMatch(
+                            p -> !p.startsWith("!") && !p.equals("*") && Patterns.matches(host, p));
+            case Entry.IncludeLine include ->
+                include.files().stream().anyMatch(file -> namedIn(file.entries(), host));
+            default -> false;
+          };
+      if (named) {
+        return true;
+      }
+    }
+    return false;
+  }
 }

@@ -35,7 +35,8 @@ final class FailureReplies {
     return switch (refused.reason()) {
       case ADMINISTRATIVELY_PROHIBITED -> SocksReply.NOT_ALLOWED;
       case CONNECT_FAILED -> forConnectFailure(String.valueOf(refused.getMessage()));
-      case UNKNOWN_CHANNEL_TYPE, RESOURCE_SHORTAGE, OTHER -> SocksReply.GENERAL_FAILURE;
+      case UNKNOWN_CHANNEL_TYPE, RESOURCE_SHORTAGE, REFUSED, SESSION_DOWN, ERROR ->
+          SocksReply.GENERAL_FAILURE;
     };
   }
 

@@ -171,7 +171,7 @@ final class SocksConnection {
     } else {
       log.warn("-D {}: " + how, spec, request.target(), client, request.version(), e.getMessage());
     }
-    events.channelRefused(forward, client, String.valueOf(e.getMessage()));
+    events.channelRefused(forward, client, ChannelOpenFailure.reasonOf(e), e);
     refuse(reply.encode(request.version()));
   }
 

@@ -201,7 +201,7 @@ final class SocksParser {
   }
 
   private static int port(byte[] data, int at) {
-    return (data[at] & 0xff) << 8 | data[at + 1] & 0xff;
+    return ((data[at] & 0xff) << 8) | (data[at + 1] & 0xff);
   }
 
   /** Dotted IPv4 or IPv6 text, built without any name lookup. */

@@ -41,10 +41,42 @@ public final class AgentClient implements AutoCloseable {
   static final Duration SIGN_TIMEOUT = Duration.ofSeconds(60);
 
   /** One key the agent holds: its public key (or certificate) blob and its comment. */
-  public record Key(byte[] blob, String comment) {}
+  public static final class Key {
+    private final byte[] blob;
+    private final String comment;
+
+    Key(byte[] blob, String comment) {
+      this.blob = blob.clone();
+      this.comment = comment;
+    }
+
+    public byte[] blob() {
+      return blob.clone();
+    }
+
+    public String comment() {
+      return comment;
+    }
+  }
 
   /** A signature as the agent returns it: its format name and the signature bytes. */
-  public record Signature(String format, byte[] bytes) {}
+  public static final class Signature {
+    private final String format;
+    private final byte[] bytes;
+
+    Signature(String format, byte[] bytes) {
+      this.format = format;
+      this.bytes = bytes.clone();
+    }
+
+    public String format() {
+      return format;
+    }
+
+    public byte[] bytes() {
+      return bytes.clone();
+    }
+  }
 
   private final AgentTransport transport;
   private final ByteChannel channel;

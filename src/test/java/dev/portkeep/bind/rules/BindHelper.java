@@ -16,6 +16,7 @@ import java.util.List;
 /** A long-lived python3 process that makes real sockets on request, under one uid. */
 final class BindHelper implements AutoCloseable {
   /** Which user and capabilities the helper runs with. */
+  @SuppressWarnings("ImmutableEnumChecker") // every prefix is a List.of
   enum Role {
     SELF(List.of()),
     NOBODY(List.of("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups")),

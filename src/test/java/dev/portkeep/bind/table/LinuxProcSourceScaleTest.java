@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.portkeep.bind.rules.ProcessRef;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Ten thousand sockets in a hundred processes: every owner found in one walk of the fds. */
+/**
+ * Ten thousand sockets in a hundred processes: every owner found in one walk of the fds. How fast
+ * is bench/check-10k's to measure (a timed unit test on a shared machine measures the machine).
+ */
 class LinuxProcSourceScaleTest {
   private static final int SOCKETS = 10_000;
   private static final int PROCESSES = 100;
@@ -18,7 +20,7 @@ class LinuxProcSourceScaleTest {
   @TempDir Path temp;
 
   @Test
-  void snapshot_tenThousandSockets_mapsEveryOwnerQuickly() throws IOException {
+  void snapshot_tenThousandSockets_mapsEveryOwner() throws IOException {
     FakeProc proc = new FakeProc(temp);
     StringBuilder tcp = new StringBuilder("  sl  local_address rem_address   st ...\n");
     StringBuilder tcp6 = new StringBuilder("  sl  local_address remote_address st ...\n");
@@ -40,16 +42,12 @@ class LinuxProcSourceScaleTest {
       proc.process(1000 + p, "worker" + p, "worker " + p, inodes);
     }
 
-    long start = System.nanoTime();
     Snapshot snapshot = new LinuxProcSource(temp, Set::of).snapshot();
-    Duration took = Duration.ofNanos(System.nanoTime() - start);
 
     assertThat(snapshot.table().entries())
         .hasSize(SOCKETS)
         .allMatch(e -> e.process() instanceof ProcessRef.Seen);
     assertThat(snapshot.table().entries().get(SOCKETS - 1).process().describe())
         .isEqualTo("worker99 (pid 1099)");
-    // The goal is well under a second; the bound leaves room for a busy shared machine.
-    assertThat(took).isLessThan(Duration.ofSeconds(3));
   }
 }

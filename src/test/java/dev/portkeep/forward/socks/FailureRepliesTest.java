@@ -3,7 +3,7 @@ package dev.portkeep.forward.socks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.portkeep.forward.ChannelOpenFailure;
-import dev.portkeep.forward.ChannelOpenFailure.Reason;
+import dev.portkeep.status.ChannelFailure;
 import java.io.IOException;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -26,10 +26,10 @@ class FailureRepliesTest {
     "CONNECT_FAILED, Connection timed out, TTL_EXPIRED",
     "RESOURCE_SHORTAGE, too many channels, GENERAL_FAILURE",
     "UNKNOWN_CHANNEL_TYPE, unknown channel type, GENERAL_FAILURE",
-    "OTHER, '', GENERAL_FAILURE",
+    "REFUSED, '', GENERAL_FAILURE",
   })
   void forFailure_serverRefusal_mapsReasonAndMessage(
-      Reason reason, String message, SocksReply expected) {
+      ChannelFailure reason, String message, SocksReply expected) {
     assertThat(FailureReplies.forFailure(new ChannelOpenFailure(reason, message)))
         .isEqualTo(expected);
   }

@@ -49,8 +49,11 @@ final class SocksTunnel implements AutoCloseable {
         new TunnelEvents() {
           @Override
           public void channelRefused(
-              dev.portkeep.config.ForwardSpec forward, InetSocketAddress client, String error) {
-            refusals.add(error);
+              dev.portkeep.config.ForwardSpec forward,
+              InetSocketAddress client,
+              dev.portkeep.status.ChannelFailure reason,
+              java.io.IOException cause) {
+            refusals.add(cause.getMessage());
           }
         };
     forwarder =

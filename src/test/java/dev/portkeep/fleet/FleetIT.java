@@ -1,0 +1,326 @@
+package dev.portkeep.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.portkeep.bind.Listeners;
+import dev.portkeep.config.Environment;
+import dev.portkeep.config.Flags;
+import dev.portkeep.config.Plans;
+import dev.portkeep.status.Problem;
+import dev.portkeep.status.StateChange;
+import dev.portkeep.status.TunnelEvents;
+import dev.portkeep.status.TunnelSnapshot;
+import dev.portkeep.status.TunnelState;
+import dev.portkeep.testing.Await;
+import dev.portkeep.testing.EchoServer;
+import dev.portkeep.testing.FreePort;
+import dev.portkeep.testing.OpenSshServer;
+import dev.portkeep.testing.Payloads;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Many named tunnels in one process against two real sshds: each lives, fails, stops and reloads on
+ * its own while the others carry data.
+ */
+@Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class FleetIT {
+  @TempDir Path home;
+  private OpenSshServer first;
+  private OpenSshServer second;
+  private EchoServer echo;
+  private Fleet fleet;
+  private final List<StateChange> changes = new CopyOnWriteArrayList<>();
+
+  @BeforeEach
+  void start() {
+    first = OpenSshServer.start();
+    second = OpenSshServer.start();
+    echo = EchoServer.start();
+    fleet = new Fleet(Clock.systemUTC(), changes::add, TunnelEvents.NONE, Listeners::system);
+  }
+
+  @AfterEach
+  void stop() {
+    fleet.close(Duration.ZERO);
+    echo.close();
+    second.close();
+    first.close();
+  }
+
+  private Environment env() {
+    return new Environment(home, "tester", false);
+  }
+
+  /** A tunnel to {@code sshd} forwarding a fixed local port to {@code target}. */
+  private Definition tunnel(String name, OpenSshServer sshd, int port, int target, String... more) {
+    List<String> options = new ArrayList<>(List.of("UserKnownHostsFile=" + sshd.knownHostsFile()));
+    options.addAll(List.of(more));
+    options.add("IdentityFile=" + sshd.clientKey());
+    options.add("Port=" + sshd.port());
+    List<String> forwards = List.of("127.0.0.1:" + port + ":127.0.0.1:" + target);
+    Flags flags = Flags.of(sshd.user() + "@127.0.0.1", forwards, options);
+    return new Definition(
+        name,
+        true,
+        () -> Plans.fromFlags(flags, env()),
+        new Definition.Probe.Off(),
+        Optional.empty(),
+        List.of(flags, more.length));
+  }
+
+  private TunnelSnapshot status(String name) {
+    return fleet.status().stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow();
+  }
+
+  private void awaitState(String name, TunnelState state) {
+    Await.until(
+        name + " " + state.label(),
+        Duration.ofSeconds(40),
+        () -> status(name).state() == state,
+        () -> "status: " + status(name));
+  }
+
+  @Test
+  void threeTunnelsTwoServers_oneServerKilled_onlyItsTunnelReconnectsAndComesBack()
+      throws Exception {
+    int a = FreePort.pick();
+    int b = FreePort.pick();
+    int c = FreePort.pick();
+    fleet.load(
+        List.of(
+            tunnel("a", first, a, echo.port(), "ServerAliveInterval=1", "ServerAliveCountMax=2"),
+            tunnel("b", second, b, echo.port()),
+            tunnel("c", second, c, echo.port())),
+        Set.of());
+    for (String name : List.of("a", "b", "c")) {
+      awaitState(name, TunnelState.UP);
+    }
+    assertThat(EchoServer.echoesThrough(a, Duration.ofSeconds(5))).isTrue();
+    assertThat(EchoServer.echoesThrough(b, Duration.ofSeconds(5))).isTrue();
+    assertThat(EchoServer.echoesThrough(c, Duration.ofSeconds(5))).isTrue();
+
+    first.kill();
+    awaitState("a", TunnelState.RECONNECTING);
+    assertThat(status("a").lastLoss()).isPresent();
+    assertThat(status("a").lastError()).map(Problem::kind).isNotEmpty();
+    assertThat(status("b").state()).isEqualTo(TunnelState.UP);
+    assertThat(EchoServer.echoesThrough(b, Duration.ofSeconds(5))).isTrue();
+    assertThat(EchoServer.echoesThrough(c, Duration.ofSeconds(5))).isTrue();
+    assertThat(EchoServer.echoesThrough(a, Duration.ofSeconds(2))).isFalse();
+
+    first.restart();
+    awaitState("a", TunnelState.UP);
+    assertThat(status("a").reconnects()).isEqualTo(1);
+    assertThat(EchoServer.echoesThrough(a, Duration.ofSeconds(5))).isTrue();
+    assertThat(changes)
+        .filteredOn(ch -> ch.tunnel().equals("b"))
+        .extracting(StateChange::current)
+        .containsExactly(TunnelState.CONNECTING, TunnelState.UP);
+  }
+
+  @Test
+  void wrongKey_thatTunnelFailsWithAuthentication_theOthersServe() throws Exception {
+    int good = FreePort.pick();
+    int bad = FreePort.pick();
+    Flags strangerFlags =
+        Flags.of(
+            first.user() + "@127.0.0.1",
+            List.of("127.0.0.1:" + bad + ":127.0.0.1:" + echo.port()),
+            List.of(
+                "UserKnownHostsFile=" + first.knownHostsFile(),
+                "Port=" + first.port(),
+                "IdentityFile=" + newKey()));
+    Definition wrong =
+        new Definition(
+            "bad",
+            true,
+            () -> Plans.fromFlags(strangerFlags, env()),
+            new Definition.Probe.Off(),
+            Optional.empty(),
+            strangerFlags);
+    fleet.load(List.of(tunnel("good", first, good, echo.port()), wrong), Set.of());
+
+    awaitState("good", TunnelState.UP);
+    awaitState("bad", TunnelState.FAILED);
+    assertThat(status("bad").lastError()).map(Problem::kind).contains(Problem.Kind.AUTHENTICATION);
+    assertThat(EchoServer.echoesThrough(good, Duration.ofSeconds(5))).isTrue();
+    // A fatal failure releases the listener and stays until the user acts.
+    Await.until("the failed tunnel's port free", () -> FreePort.unused(bad));
+  }
+
+  private Path newKey() throws IOException, InterruptedException {
+    Path key = home.resolve("other_ed25519");
+    Process p =
+        new ProcessBuilder("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.toString())
+            .start();
+    assertThat(p.waitFor()).isZero();
+    return key;
+  }
+
+  @Test
+  void stopStartRestart_actOnOneTunnelAndFreeOrRetakeItsPort() throws Exception {
+    int a = FreePort.pick();
+    int b = FreePort.pick();
+    fleet.load(
+        List.of(tunnel("a", first, a, echo.port()), tunnel("b", first, b, echo.port())), Set.of());
+    awaitState("a", TunnelState.UP);
+    awaitState("b", TunnelState.UP);
+
+    fleet.stop(List.of("a"));
+    assertThat(status("a").state()).isEqualTo(TunnelState.STOPPED);
+    assertThat(FreePort.unused(a)).isTrue();
+    assertThat(EchoServer.echoesThrough(b, Duration.ofSeconds(5))).isTrue();
+
+    fleet.start(List.of("a"));
+    awaitState("a", TunnelState.UP);
+    assertThat(EchoServer.echoesThrough(a, Duration.ofSeconds(5))).isTrue();
+
+    fleet.restart(List.of("b"));
+    awaitState("b", TunnelState.UP);
+    assertThat(EchoServer.echoesThrough(b, Duration.ofSeconds(5))).isTrue();
+    assertThat(changes)
+        .filteredOn(ch -> ch.tunnel().equals("b"))
+        .extracting(StateChange::current)
+        .containsExactly(
+            TunnelState.CONNECTING,
+            TunnelState.UP,
+            TunnelState.STOPPED,
+            TunnelState.CONNECTING,
+            TunnelState.UP);
+  }
+
+  @Test
+  void heldPort_tunnelFailsWithTheHolderAndBindsOnceThePortIsFree() throws Exception {
+    int port = FreePort.pick();
+    java.net.ServerSocket holder = new java.net.ServerSocket();
+    holder.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+    fleet.load(List.of(tunnel("held", first, port, echo.port())), Set.of());
+
+    awaitState("held", TunnelState.FAILED);
+    Problem problem = status("held").lastError().orElseThrow();
+    assertThat(problem.kind()).isEqualTo(Problem.Kind.BIND);
+    assertThat(problem.bind().orElseThrow().holders())
+        .anySatisfy(h -> assertThat(h.pid()).contains(ProcessHandle.current().pid()));
+    assertThat(status("held").nextTry()).isPresent();
+
+    holder.close();
+    awaitState("held", TunnelState.UP);
+    assertThat(EchoServer.echoesThrough(port, Duration.ofSeconds(5))).isTrue();
+  }
+
+  /**
+   * A reload that adds, removes and changes other tunnels leaves an unchanged one alone: a
+   * connection streams through it all along, and every byte arrives.
+   */
+  @Test
+  void reload_unchangedTunnelKeepsStreamingWhileOthersAreAddedRemovedAndChanged() throws Exception {
+    int keep = FreePort.pick();
+    int gone = FreePort.pick();
+    int changed = FreePort.pick();
+    int added = FreePort.pick();
+    Definition kept = tunnel("keep", first, keep, echo.port());
+    fleet.load(
+        List.of(
+            kept,
+            tunnel("gone", second, gone, echo.port()),
+            tunnel("chg", second, changed, echo.port())),
+        Set.of());
+    for (String name : List.of("keep", "gone", "chg")) {
+      awaitState(name, TunnelState.UP);
+    }
+    Fleet.ReloadResult same =
+        fleet.reload(
+            List.of(
+                kept,
+                tunnel("gone", second, gone, echo.port()),
+                tunnel("chg", second, changed, echo.port())));
+    assertThat(same.unchanged()).containsExactly("keep", "gone", "chg");
+    // Stream through "keep" while the reload happens.
+    try (Socket s = new Socket("127.0.0.1", keep);
+        ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      s.setSoTimeout(60_000);
+      AtomicBoolean reloaded = new AtomicBoolean();
+      MessageDigest sent = MessageDigest.getInstance("SHA-256");
+      MessageDigest received = MessageDigest.getInstance("SHA-256");
+      Future<Long> writer =
+          pool.submit(
+              () -> {
+                OutputStream out = s.getOutputStream();
+                byte[] chunk = new byte[16 * 1024];
+                long total = 0;
+                // Until the reload is over, then 64 chunks more.
+                for (int after = 0; after < 64; ) {
+                  Payloads.fill(chunk, 0, chunk.length, total, 7);
+                  sent.update(chunk);
+                  out.write(chunk);
+                  total += chunk.length;
+                  if (reloaded.get()) {
+                    after++;
+                  }
+                }
+                s.shutdownOutput();
+                return total;
+              });
+      Future<Long> reader =
+          pool.submit(
+              () -> {
+                InputStream in = s.getInputStream();
+                byte[] buf = new byte[32 * 1024];
+                long total = 0;
+                for (int n; (n = in.read(buf)) > 0; ) {
+                  received.update(buf, 0, n);
+                  total += n;
+                }
+                return total;
+              });
+      Await.until("bytes flowing", () -> echo.bytesReceived() > 1 << 20);
+      Fleet.ReloadResult result =
+          fleet.reload(
+              List.of(
+                  kept,
+                  tunnel("chg", second, changed, echo.port(), "ServerAliveInterval=7"),
+                  tunnel("new", first, added, echo.port())));
+      reloaded.set(true);
+      assertThat(result.unchanged()).containsExactly("keep");
+      assertThat(result.removed()).containsExactly("gone");
+      assertThat(result.changed()).containsExactly("chg");
+      assertThat(result.added()).containsExactly("new");
+      long wrote = writer.get();
+      assertThat(reader.get()).isEqualTo(wrote);
+      assertThat(HexFormat.of().formatHex(received.digest()))
+          .isEqualTo(HexFormat.of().formatHex(sent.digest()));
+    }
+    awaitState("new", TunnelState.UP);
+    awaitState("chg", TunnelState.UP);
+    assertThat(fleet.status())
+        .extracting(TunnelSnapshot::name)
+        .containsExactly("keep", "chg", "new");
+    assertThat(FreePort.unused(gone)).isTrue();
+    assertThat(changes)
+        .filteredOn(ch -> ch.tunnel().equals("keep"))
+        .extracting(StateChange::current)
+        .containsExactly(TunnelState.CONNECTING, TunnelState.UP);
+  }
+}
