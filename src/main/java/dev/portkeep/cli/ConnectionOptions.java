@@ -52,7 +52,7 @@ final class ConnectionOptions {
       names = "-o",
       paramLabel = "Key=Value",
       description =
-          "An ssh_config option: Port, User, HostName, IdentityFile, ProxyJump, StrictHostKeyChecking, UserKnownHostsFile, ExitOnForwardFailure, ConnectTimeout, BatchMode, ServerAliveInterval, ServerAliveCountMax, LocalForward, RemoteForward, DynamicForward; and portkeep's own Reconnect (yes|no) and ReconnectHold (seconds).")
+          "An ssh_config option: Port, User, HostName, IdentityFile, IdentityAgent, IdentitiesOnly, CertificateFile, ProxyJump, ProxyCommand, StrictHostKeyChecking, UserKnownHostsFile, PreferredAuthentications, PasswordAuthentication, KbdInteractiveAuthentication, NumberOfPasswordPrompts, ExitOnForwardFailure, ConnectTimeout, BatchMode, ServerAliveInterval, ServerAliveCountMax, LocalForward, RemoteForward, DynamicForward; and portkeep's own Reconnect (yes|no), ReconnectHold (seconds), Sessions (1-16) and PasswordCommand (a command that prints the password).")
   List<String> options = new ArrayList<>();
 
   AddressFamily family() {

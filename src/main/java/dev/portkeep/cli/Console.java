@@ -26,7 +26,8 @@ final class Console implements Prompts {
     return new Environment(
         Path.of(System.getProperty("user.home")),
         System.getProperty("user.name"),
-        prompts() != Prompts.NONE);
+        prompts() != Prompts.NONE,
+        System.getenv());
   }
 
   /** JDK 22 and later return a Console even without a terminal; ask it when the method exists. */

@@ -1,16 +1,26 @@
 package dev.portkeep.config;
 
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * What the process knows about its user: home directory, login name and whether a terminal is
- * attached for prompts. Injected so tests never read the real ~/.ssh.
+ * What the process knows about its user: home directory, login name, whether a terminal is attached
+ * for prompts, and the environment variables portkeep reads ({@code SSH_AUTH_SOCK}, and those an
+ * IdentityAgent of {@code $NAME} names). Injected so tests never read the real ~/.ssh or agent.
  */
-public record Environment(Path home, String localUser, boolean interactive) {
+public record Environment(
+    Path home, String localUser, boolean interactive, Map<String, String> variables) {
   public Environment {
     Objects.requireNonNull(home, "home");
     Objects.requireNonNull(localUser, "localUser");
+    variables = Map.copyOf(variables);
+  }
+
+  /** An environment with no variables set, as tests want it. */
+  public Environment(Path home, String localUser, boolean interactive) {
+    this(home, localUser, interactive, Map.of());
   }
 
   /** Expands a leading {@code ~/} (or a lone {@code ~}) against the home directory. */
@@ -26,5 +36,10 @@ public record Environment(Path home, String localUser, boolean interactive) {
 
   public Path sshDir() {
     return home.resolve(".ssh");
+  }
+
+  /** An environment variable, empty when unset or empty. */
+  public Optional<String> variable(String name) {
+    return Optional.ofNullable(variables.get(name)).filter(v -> !v.isEmpty());
   }
 }

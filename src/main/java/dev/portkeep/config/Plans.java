@@ -1,7 +1,6 @@
 package dev.portkeep.config;
 
 import dev.portkeep.config.sshconfig.HostConfig;
-import dev.portkeep.config.sshconfig.Overrides;
 import dev.portkeep.config.sshconfig.SshConfig;
 import dev.portkeep.error.UsageException;
 import java.nio.file.Files;
@@ -19,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns command-line flags and the user's ssh_config into a {@link TunnelPlan}, in OpenSSH's order:
  * explicit flags ({@code -p -l -i -J}) and the destination's {@code user@} and {@code :port} first,
- * then {@code -o} options, then the config file; the first value wins.
+ * then {@code -o} options, then the config file; the first value wins. {@link SshOptions} holds
+ * that order, so each setting here is read once: its merged value, or else its default.
  */
 public final class Plans {
   private static final Logger log = LoggerFactory.getLogger(Plans.class);
@@ -27,18 +27,28 @@ public final class Plans {
   /** OpenSSH's default identities that MINA SSHD can use (no security keys, no XMSS). */
   static final List<String> DEFAULT_IDENTITIES = List.of("id_rsa", "id_ecdsa", "id_ed25519");
 
-  static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(30);
+  private static final boolean WINDOWS = java.io.File.separatorChar == '\\';
 
   private Plans() {}
 
   public static TunnelPlan fromFlags(Flags flags, Environment env) {
     Destination destination = Destination.parse(flags.destination());
-    SshOptions options = SshOptions.parse(flags.options());
     SshConfig file = config(flags, env);
-    HostConfig config = file.resolve(destination.host(), overrides(flags, destination, options));
+    SshOptions commandLine = SshOptions.commandLine(flags, destination);
+    HostConfig config = file.resolve(destination.host(), commandLine.overrides());
     config.notes().forEach(note -> log.info("ssh config: {}", note));
-    options.withConfig(config);
-    SessionSettings session = session(flags, destination, options, env, file);
+    SshOptions options = commandLine.withConfig(config);
+    List<JumpHost> jumpHosts = jumpHosts(options, file);
+    SshOptions firstHop = jumpHosts.isEmpty() ? options : jumpHosts.get(0).options();
+    SessionSettings session =
+        new SessionSettings(
+            hop(destination, options, env),
+            jumpHosts.stream().map(j -> hop(j.destination(), j.options(), env)).toList(),
+            login(options, env),
+            hostKeys(options, env),
+            transport(flags.family(), options, proxyCommand(firstHop)),
+            reconnect(options),
+            options.yesNo(Keyword.EXIT_ON_FORWARD_FAILURE).orElse(true));
     List<ForwardSpec> forwards = new ArrayList<>();
     flags.localForwards().forEach(spec -> forwards.add(ForwardSyntax.parseLocal(spec)));
     flags.remoteForwards().forEach(spec -> forwards.add(ForwardSyntax.parseRemote(spec)));
@@ -63,67 +73,53 @@ public final class Plans {
         .orElseGet(() -> SshConfig.loadDefault(env));
   }
 
-  /**
-   * What the command line fixed before the file is read, as ssh passes it to Match and %-tokens.
-   */
-  private static Overrides overrides(Flags flags, Destination destination, SshOptions options) {
-    Overrides o = Overrides.NONE;
-    Optional<String> user =
-        flags.login().or(destination::user).or(() -> options.first(Keyword.USER));
-    Optional<String> port =
-        flags
-            .port()
-            .or(destination::port)
-            .map(String::valueOf)
-            .or(() -> options.first(Keyword.PORT));
-    if (user.isPresent()) {
-      o = o.withUser(user.get());
-    }
-    if (port.isPresent()) {
-      o = o.withPort(port.get());
-    }
-    Optional<String> hostName = options.first(Keyword.HOST_NAME);
-    return hostName.isPresent() ? o.withHostName(hostName.get()) : o;
+  /** A server as the merged options describe it: each part from them, or OpenSSH's default. */
+  private static Hop hop(Destination destination, SshOptions options, Environment env) {
+    return new Hop(
+        options.first(Keyword.USER).orElse(env.localUser()),
+        options.first(Keyword.HOST_NAME).orElse(destination.host()),
+        options.port(Keyword.PORT).orElse(22));
   }
 
-  private static SessionSettings session(
-      Flags flags, Destination destination, SshOptions options, Environment env, SshConfig file) {
-    int port = flags.port().or(destination::port).or(() -> options.port(Keyword.PORT)).orElse(22);
-    String user =
-        flags
-            .login()
-            .or(destination::user)
-            .or(() -> options.first(Keyword.USER))
-            .orElse(env.localUser());
-    String host = options.first(Keyword.HOST_NAME).orElse(destination.host());
-    boolean batch = options.yesNo(Keyword.BATCH_MODE).orElse(false);
+  private static boolean batchMode(SshOptions options) {
+    return options.yesNo(Keyword.BATCH_MODE).orElse(false);
+  }
+
+  /** Without StrictHostKeyChecking: ask on a terminal, refuse without one or under BatchMode. */
+  private static HostKeyPolicy hostKeys(SshOptions options, Environment env) {
+    boolean mayAsk = env.interactive() && !batchMode(options);
     StrictHostKeyChecking strict =
-        options
-            .strictness()
-            .orElse(env.interactive() ? StrictHostKeyChecking.ASK : StrictHostKeyChecking.YES);
-    if (batch && strict == StrictHostKeyChecking.ASK) {
+        options.strictness().orElse(mayAsk ? StrictHostKeyChecking.ASK : StrictHostKeyChecking.YES);
+    if (strict == StrictHostKeyChecking.ASK && batchMode(options)) {
       strict = StrictHostKeyChecking.YES;
     }
-    return new SessionSettings(
-        host,
-        port,
-        user,
-        identities(flags, options, env),
-        strict,
-        knownHosts(options, env),
-        options.yesNo(Keyword.EXIT_ON_FORWARD_FAILURE).orElse(true),
+    List<Path> files =
+        options
+            .first(Keyword.USER_KNOWN_HOSTS_FILE)
+            .map(v -> List.of(v.strip().split("\\s+")).stream().map(env::expand).toList())
+            .orElseGet(
+                () ->
+                    List.of(
+                        env.sshDir().resolve("known_hosts"), env.sshDir().resolve("known_hosts2")));
+    return new HostKeyPolicy(strict, files);
+  }
+
+  /**
+   * The ProxyCommand that reaches the first server of the route: the destination's own, or with
+   * jump hosts the first jump host's (from its Host block), as OpenSSH's nested {@code ssh -W}
+   * would run it. {@code none} means a plain TCP connection.
+   */
+  private static Optional<String> proxyCommand(SshOptions firstHop) {
+    return firstHop.first(Keyword.PROXY_COMMAND).filter(c -> !c.equals("none"));
+  }
+
+  private static Transport transport(
+      AddressFamily family, SshOptions options, Optional<String> proxyCommand) {
+    Duration timeout =
         options
             .seconds(Keyword.CONNECT_TIMEOUT, false)
             .map(Duration::ofSeconds)
-            .orElse(DEFAULT_CONNECT_TIMEOUT),
-        batch,
-        flags.family(),
-        keepAlive(options),
-        reconnect(options),
-        jumps(flags, options, env, file));
-  }
-
-  private static KeepAlive keepAlive(SshOptions options) {
+            .orElse(Transport.DEFAULT_CONNECT_TIMEOUT);
     Duration interval =
         options
             .seconds(Keyword.SERVER_ALIVE_INTERVAL, true)
@@ -131,7 +127,7 @@ public final class Plans {
             .orElse(KeepAlive.DEFAULT.interval());
     int count =
         options.seconds(Keyword.SERVER_ALIVE_COUNT_MAX, false).orElse(KeepAlive.DEFAULT.countMax());
-    return new KeepAlive(interval, count);
+    return new Transport(timeout, family, new KeepAlive(interval, count), proxyCommand);
   }
 
   private static ReconnectPolicy reconnect(SshOptions options) {
@@ -148,51 +144,134 @@ public final class Plans {
    * {@code -J} wins over ProxyJump; "none" means no jump, as in OpenSSH. Each hop's name goes
    * through the config file too, for its HostName, Port and User.
    */
-  private static List<Hop> jumps(Flags flags, SshOptions options, Environment env, SshConfig file) {
-    Optional<String> spec = flags.jump().or(() -> options.first(Keyword.PROXY_JUMP));
+  private static List<JumpHost> jumpHosts(SshOptions options, SshConfig file) {
+    Optional<String> spec = options.first(Keyword.PROXY_JUMP);
     if (spec.isEmpty() || spec.get().equalsIgnoreCase("none")) {
       return List.of();
     }
-    List<Hop> hops = new ArrayList<>();
+    List<JumpHost> hops = new ArrayList<>();
     for (String part : spec.get().split(",", -1)) {
       if (part.isBlank()) {
         throw new UsageException(
             "bad jump list '" + spec.get() + "': empty entry",
             "write -J [user@]host[:port][,[user@]host[:port]...]");
       }
-      hops.add(hop(part.strip(), env, file));
+      Destination d = Destination.parse(part.strip());
+      SshOptions given = SshOptions.destination(d);
+      hops.add(new JumpHost(d, given.withConfig(file.resolve(d.host(), given.overrides()))));
     }
     return hops;
   }
 
-  private static Hop hop(String text, Environment env, SshConfig file) {
-    Destination d = Destination.parse(text);
-    Overrides given = Overrides.NONE;
-    if (d.user().isPresent()) {
-      given = given.withUser(d.user().get());
-    }
-    if (d.port().isPresent()) {
-      given = given.withPort(String.valueOf(d.port().get()));
-    }
-    SshOptions hopOptions = SshOptions.parse(List.of()).withConfig(file.resolve(d.host(), given));
-    return new Hop(
-        d.user().or(() -> hopOptions.first(Keyword.USER)).orElse(env.localUser()),
-        hopOptions.first(Keyword.HOST_NAME).orElse(d.host()),
-        d.port().or(() -> hopOptions.port(Keyword.PORT)).orElse(22));
+  /**
+   * A jump host as written, and its options: its {@code user@} and {@code :port}, then its file.
+   */
+  private record JumpHost(Destination destination, SshOptions options) {}
+
+  private static Login login(SshOptions options, Environment env) {
+    return new Login(
+        identities(options, env),
+        certificates(options, env),
+        agent(options, env),
+        options.yesNo(Keyword.IDENTITIES_ONLY).orElse(false),
+        methods(options),
+        batchMode(options));
   }
 
-  private static SessionSettings.IdentitySource identities(
-      Flags flags, SshOptions options, Environment env) {
-    List<String> named = new ArrayList<>(flags.identityFiles());
-    named.addAll(options.all(Keyword.IDENTITY_FILE));
+  private static Login.Methods methods(SshOptions options) {
+    List<String> preferred =
+        options
+            .first(Keyword.PREFERRED_AUTHENTICATIONS)
+            .map(v -> List.of(v.split(",")).stream().map(String::strip).toList())
+            .orElse(Login.Methods.KNOWN);
+    Login.Methods methods =
+        new Login.Methods(
+            preferred,
+            options.yesNo(Keyword.PASSWORD_AUTHENTICATION).orElse(true),
+            options.yesNo(Keyword.KBD_INTERACTIVE_AUTHENTICATION).orElse(true),
+            options
+                .number(
+                    Keyword.NUMBER_OF_PASSWORD_PROMPTS, 0, 100, "give a whole number, 0 for none")
+                .orElse(3),
+            options.first(Keyword.PASSWORD_COMMAND));
+    if (methods.enabled().isEmpty()) {
+      throw new UsageException(
+          "no authentication method left to try: PreferredAuthentications is '"
+              + String.join(",", preferred)
+              + "'"
+              + options.at(Keyword.PREFERRED_AUTHENTICATIONS)
+              + (methods.password() ? "" : ", PasswordAuthentication no")
+              + (methods.keyboardInteractive() ? "" : ", KbdInteractiveAuthentication no"),
+          "portkeep logs in with publickey, keyboard-interactive and password");
+    }
+    return methods;
+  }
+
+  /**
+   * OpenSSH's IdentityAgent: {@code none}, {@code SSH_AUTH_SOCK}, {@code $VARIABLE} or a path;
+   * without it the {@code SSH_AUTH_SOCK} variable, or on Windows the OpenSSH agent's pipe.
+   */
+  private static Optional<Login.Agent> agent(SshOptions options, Environment env) {
+    Optional<String> named = options.first(Keyword.IDENTITY_AGENT);
+    Optional<Login.Agent> fromEnvironment =
+        env.variable("SSH_AUTH_SOCK").map(v -> new Login.Agent(v, "SSH_AUTH_SOCK"));
     if (named.isEmpty()) {
-      return new SessionSettings.IdentitySource.Defaults(
+      return fromEnvironment.or(
+          () ->
+              WINDOWS
+                  ? Optional.of(new Login.Agent(Login.Agent.WINDOWS_PIPE, "Windows' default"))
+                  : Optional.empty());
+    }
+    String value = named.get();
+    String by = "IdentityAgent" + options.at(Keyword.IDENTITY_AGENT);
+    if (value.equals("SSH_AUTH_SOCK")) {
+      return fromEnvironment;
+    }
+    if (value.equals("none")) {
+      return Optional.empty();
+    }
+    if (value.startsWith("$")) {
+      String variable = value.substring(1);
+      if (!variable.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+        throw options.invalid(
+            Keyword.IDENTITY_AGENT, value, "name an environment variable, e.g. $SSH_AUTH_SOCK");
+      }
+      return env.variable(variable).map(v -> new Login.Agent(v, by + " ($" + variable + ")"));
+    }
+    return Optional.of(new Login.Agent(env.expand(value).toString(), by));
+  }
+
+  /** CertificateFile: each must exist, as an IdentityFile must. */
+  private static List<Path> certificates(SshOptions options, Environment env) {
+    List<Path> files = new ArrayList<>();
+    for (Map.Entry<String, String> value : options.allWithOrigin(Keyword.CERTIFICATE_FILE)) {
+      Path file = env.expand(value.getKey());
+      if (!Files.isRegularFile(file)) {
+        throw new UsageException(
+            "certificate file '" + value.getKey() + "'" + value.getValue() + " does not exist",
+            "check the path given to CertificateFile; ssh-keygen -s writes <key>-cert.pub");
+      }
+      if (!files.contains(file)) {
+        files.add(file);
+      }
+    }
+    return files;
+  }
+
+  /**
+   * {@code -i} and IdentityFile, or else OpenSSH's default files. Each named file must exist, or
+   * its {@code .pub}: a public key alone picks that key from the agent.
+   */
+  private static IdentitySource identities(SshOptions options, Environment env) {
+    List<String> named = options.all(Keyword.IDENTITY_FILE);
+    if (named.isEmpty()) {
+      return new IdentitySource.Defaults(
           DEFAULT_IDENTITIES.stream().map(env.sshDir()::resolve).toList());
     }
     List<Path> files = new ArrayList<>();
     for (String name : named) {
       Path file = env.expand(name);
-      if (!Files.exists(file)) {
+      if (!Files.exists(file) && !Files.exists(Path.of(file + ".pub"))) {
         throw new UsageException(
             "identity file '" + name + "' does not exist",
             "check the path given to -i or IdentityFile");
@@ -201,16 +280,7 @@ public final class Plans {
         files.add(file);
       }
     }
-    return new SessionSettings.IdentitySource.Explicit(files);
-  }
-
-  private static List<Path> knownHosts(SshOptions options, Environment env) {
-    return options
-        .first(Keyword.USER_KNOWN_HOSTS_FILE)
-        .map(v -> List.of(v.strip().split("\\s+")).stream().map(env::expand).toList())
-        .orElseGet(
-            () ->
-                List.of(env.sshDir().resolve("known_hosts"), env.sshDir().resolve("known_hosts2")));
+    return new IdentitySource.Explicit(files);
   }
 
   /**

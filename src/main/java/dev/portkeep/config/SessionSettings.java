@@ -2,66 +2,37 @@ package dev.portkeep.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * Everything needed to open and keep one SSH session, after flags and {@code -o} options have been
- * merged. Identity files are explicit ({@code -i}, IdentityFile) or OpenSSH's defaults.
+ * Everything needed to open and keep one SSH session, after the command line and ssh_config have
+ * been merged: the server, the jump hosts before it, how to log in, how to check host keys, how to
+ * connect, and what to do when the session is lost.
  */
 public record SessionSettings(
-    String host,
-    int port,
-    String user,
-    IdentitySource identities,
-    StrictHostKeyChecking strictHostKeyChecking,
-    List<Path> knownHostsFiles,
-    boolean exitOnForwardFailure,
-    Duration connectTimeout,
-    boolean batchMode,
-    AddressFamily family,
-    KeepAlive keepAlive,
+    Hop destination,
+    List<Hop> jumps,
+    Login login,
+    HostKeyPolicy hostKeys,
+    Transport transport,
     ReconnectPolicy reconnect,
-    List<Hop> jumps) {
+    boolean exitOnForwardFailure) {
 
   public SessionSettings {
-    Objects.requireNonNull(host, "host");
-    Objects.requireNonNull(user, "user");
-    Objects.requireNonNull(identities, "identities");
-    Objects.requireNonNull(strictHostKeyChecking, "strictHostKeyChecking");
-    knownHostsFiles = List.copyOf(knownHostsFiles);
-    Objects.requireNonNull(connectTimeout, "connectTimeout");
-    Objects.requireNonNull(family, "family");
-    Objects.requireNonNull(keepAlive, "keepAlive");
-    Objects.requireNonNull(reconnect, "reconnect");
+    Objects.requireNonNull(destination, "destination");
     jumps = List.copyOf(jumps);
-    if (port < 1 || port > 65_535) {
-      throw new IllegalArgumentException("port " + port);
-    }
-    if (knownHostsFiles.isEmpty()) {
-      throw new IllegalArgumentException("no known_hosts file");
-    }
-  }
-
-  /** {@code user@host:port}, as shown in status lines. */
-  public String display() {
-    return destination().display();
-  }
-
-  /** The final server as a hop. */
-  public Hop destination() {
-    return new Hop(user, host, port);
-  }
-
-  /** Every server to connect through, jumps first, the destination last. */
-  public List<Hop> route() {
-    List<Hop> all = new java.util.ArrayList<>(jumps);
-    all.add(destination());
-    return List.copyOf(all);
+    Objects.requireNonNull(login, "login");
+    Objects.requireNonNull(hostKeys, "hostKeys");
+    Objects.requireNonNull(transport, "transport");
+    Objects.requireNonNull(reconnect, "reconnect");
   }
 
   /**
-   * A convenience for code that builds settings by hand (the demo, tests): defaults for the rest.
+   * Settings built by hand (the demo, tests): keys from these files, no prompts, a 10 s connect
+   * timeout, and defaults for the rest.
    */
   public static SessionSettings direct(
       String host,
@@ -71,88 +42,30 @@ public record SessionSettings(
       List<Path> knownHosts,
       StrictHostKeyChecking strict) {
     return new SessionSettings(
-        host,
-        port,
-        user,
-        new IdentitySource.Explicit(identities),
-        strict,
-        knownHosts,
-        true,
-        Duration.ofSeconds(10),
-        true,
-        AddressFamily.ANY,
-        KeepAlive.DEFAULT,
+        new Hop(user, host, port),
+        List.of(),
+        Login.keys(identities),
+        new HostKeyPolicy(strict, knownHosts),
+        new Transport(
+            Duration.ofSeconds(10), AddressFamily.ANY, KeepAlive.DEFAULT, Optional.empty()),
         ReconnectPolicy.DEFAULT,
-        List.of());
+        true);
   }
 
-  public SessionSettings withReconnect(ReconnectPolicy policy) {
-    return new SessionSettings(
-        host,
-        port,
-        user,
-        identities,
-        strictHostKeyChecking,
-        knownHostsFiles,
-        exitOnForwardFailure,
-        connectTimeout,
-        batchMode,
-        family,
-        keepAlive,
-        policy,
-        jumps);
+  /** {@code user@host:port}, as shown in status lines. */
+  public String display() {
+    return destination.display();
   }
 
-  public SessionSettings withKeepAlive(KeepAlive k) {
-    return new SessionSettings(
-        host,
-        port,
-        user,
-        identities,
-        strictHostKeyChecking,
-        knownHostsFiles,
-        exitOnForwardFailure,
-        connectTimeout,
-        batchMode,
-        family,
-        k,
-        reconnect,
-        jumps);
+  /** The address family of {@code -4} / {@code -6}, which the listeners follow too. */
+  public AddressFamily family() {
+    return transport.family();
   }
 
-  public SessionSettings withJumps(List<Hop> hops) {
-    return new SessionSettings(
-        host,
-        port,
-        user,
-        identities,
-        strictHostKeyChecking,
-        knownHostsFiles,
-        exitOnForwardFailure,
-        connectTimeout,
-        batchMode,
-        family,
-        keepAlive,
-        reconnect,
-        hops);
-  }
-
-  /** Where private keys come from: named by the user (each must load) or OpenSSH's defaults. */
-  public sealed interface IdentitySource {
-    List<Path> files();
-
-    /** Files named with {@code -i} or IdentityFile; a file that cannot be used is an error. */
-    record Explicit(List<Path> files) implements IdentitySource {
-      public Explicit {
-        files = List.copyOf(files);
-      }
-    }
-
-    /** OpenSSH's default files; missing ones are skipped, unusable ones skipped with a warning. */
-    record Defaults(List<Path> files) implements IdentitySource {
-      public Defaults {
-        files = List.copyOf(files);
-      }
-    }
+  /** Every server to connect through, jumps first, the destination last. */
+  public List<Hop> route() {
+    List<Hop> all = new ArrayList<>(jumps);
+    all.add(destination);
+    return List.copyOf(all);
   }
 }

@@ -1,7 +1,7 @@
 package dev.portkeep.ssh;
 
 import dev.portkeep.config.Hop;
-import dev.portkeep.config.SessionSettings;
+import dev.portkeep.config.HostKeyPolicy;
 import dev.portkeep.config.StrictHostKeyChecking;
 import dev.portkeep.error.AuthException;
 import java.io.IOException;
@@ -11,10 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.PublicKey;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.sshd.client.keyverifier.ServerKeyVerifier;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.config.keys.OpenSshCertificate;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +31,7 @@ final class HostKeyVerifier implements ServerKeyVerifier {
 
   private final String host;
   private final int port;
-  private final SessionSettings settings;
+  private final HostKeyPolicy policy;
   private final Prompts prompts;
   private final AtomicReference<AuthException> rejection = new AtomicReference<>();
   private KnownHosts knownHosts;
@@ -37,10 +39,10 @@ final class HostKeyVerifier implements ServerKeyVerifier {
   /**
    * Verifies the key of {@code hop}, one server of the route, with the session's policy and files.
    */
-  HostKeyVerifier(Hop hop, SessionSettings settings, Prompts prompts) {
+  HostKeyVerifier(Hop hop, HostKeyPolicy policy, Prompts prompts) {
     this.host = hop.host();
     this.port = hop.port();
-    this.settings = settings;
+    this.policy = policy;
     this.prompts = prompts;
   }
 
@@ -56,10 +58,22 @@ final class HostKeyVerifier implements ServerKeyVerifier {
     }
   }
 
+  /**
+   * Whether known_hosts trusts a CA ({@code @cert-authority}) for this server, so the client asks
+   * for a host certificate first, as OpenSSH does.
+   */
+  boolean trustsCertificates() {
+    try {
+      return !knownHosts().certAuthorities(host, port).isEmpty();
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   /** The known_hosts files as read once for this connection attempt (a verifier serves one). */
   private synchronized KnownHosts knownHosts() throws IOException {
     if (knownHosts == null) {
-      knownHosts = KnownHosts.load(settings.knownHostsFiles());
+      knownHosts = KnownHosts.load(policy.knownHostsFiles());
     }
     return knownHosts;
   }
@@ -81,31 +95,98 @@ final class HostKeyVerifier implements ServerKeyVerifier {
       rejection.set(
           AuthException.hostKey(
               "cannot check the host key of " + hostName() + ": " + e.getMessage(),
-              "check that the known_hosts files are readable: " + settings.knownHostsFiles(),
+              "check that the known_hosts files are readable: " + policy.knownHostsFiles(),
               e));
       return false;
     }
   }
 
   void verify(PublicKey key) throws IOException {
+    if (!(key instanceof OpenSshCertificate cert)) {
+      verifyPlain(key);
+      return;
+    }
     KnownHosts knownHosts = knownHosts();
-    List<KnownHosts.Entry> matches = knownHosts.matching(host, port);
-    String type = KnownHosts.keyType(key);
-    for (KnownHosts.Entry entry : matches) {
+    rejectRevoked(knownHosts, cert.getCertPubKey(), "host key");
+    rejectRevoked(knownHosts, cert.getCaPubKey(), "CA key of the host certificate");
+    switch (HostCertificates.check(
+        cert, knownHosts.certAuthorities(host, port), host, Instant.now())) {
+      case HostCertificates.Verdict.Trusted trusted ->
+          log.info(
+              "host certificate of {} (ID '{}') is signed by the CA trusted at {}",
+              hostName(),
+              cert.getId(),
+              trusted.ca().where());
+      case HostCertificates.Verdict.NoTrustedCa none -> verifyPlain(cert.getCertPubKey());
+      case HostCertificates.Verdict.Invalid invalid -> {
+        if (isKnown(knownHosts, cert.getCertPubKey())) {
+          log.warn(
+              "host certificate of {} is not valid ({}); its key is in known_hosts itself",
+              hostName(),
+              invalid.why());
+          return;
+        }
+        throw invalidCertificate(cert, invalid);
+      }
+    }
+  }
+
+  private AuthException invalidCertificate(
+      OpenSshCertificate cert, HostCertificates.Verdict.Invalid invalid) {
+    String why = invalid.why();
+    String hint =
+        why.startsWith("it is for ")
+            ? "connect with a name the certificate lists, or have it signed for this name too"
+                + " (ssh-keygen -s <ca> -h -n "
+                + host
+                + " ...)"
+            : why.contains("expired") || why.contains("not valid before")
+                ? "the server's host certificate must be signed again for a period that includes"
+                    + " now; ask its administrator"
+                : "ask the server's administrator; do not connect until the certificate is fixed";
+    return AuthException.hostKey(
+        "host certificate of "
+            + hostName()
+            + " (ID '"
+            + cert.getId()
+            + "', CA "
+            + KnownHosts.fingerprint(cert.getCaPubKey())
+            + " trusted at "
+            + invalid.ca().where()
+            + ") is refused: "
+            + why,
+        hint);
+  }
+
+  private void rejectRevoked(KnownHosts knownHosts, PublicKey key, String what) throws IOException {
+    for (KnownHosts.Entry entry : knownHosts.matching(host, port)) {
       if (entry.revoked() && KnownHosts.sameKey(entry.key(), key)) {
         throw AuthException.hostKey(
-            "host key of "
+            what
+                + " of "
                 + hostName()
                 + " is marked @revoked ("
                 + entry.where()
                 + "): "
-                + type
+                + KnownHosts.keyType(key)
                 + " "
                 + KnownHosts.fingerprint(key),
             "do not connect; ask the server's administrator for its current key");
       }
     }
-    if (matches.stream().anyMatch(e -> !e.revoked() && KnownHosts.sameKey(e.key(), key))) {
+  }
+
+  private boolean isKnown(KnownHosts knownHosts, PublicKey key) {
+    return knownHosts.matching(host, port).stream()
+        .anyMatch(e -> !e.revoked() && KnownHosts.sameKey(e.key(), key));
+  }
+
+  private void verifyPlain(PublicKey key) throws IOException {
+    KnownHosts knownHosts = knownHosts();
+    List<KnownHosts.Entry> matches = knownHosts.matching(host, port);
+    String type = KnownHosts.keyType(key);
+    rejectRevoked(knownHosts, key, "host key");
+    if (isKnown(knownHosts, key)) {
       return;
     }
     for (KnownHosts.Entry entry : matches) {
@@ -140,7 +221,7 @@ final class HostKeyVerifier implements ServerKeyVerifier {
     String type = KnownHosts.keyType(key);
     String fingerprint = KnownHosts.fingerprint(key);
     String description = type + " key " + fingerprint;
-    StrictHostKeyChecking mode = settings.strictHostKeyChecking();
+    StrictHostKeyChecking mode = policy.strict();
     if (mode == StrictHostKeyChecking.ASK) {
       boolean yes =
           prompts
@@ -179,7 +260,7 @@ final class HostKeyVerifier implements ServerKeyVerifier {
             + " "
             + host
             + " >> "
-            + settings.knownHostsFiles().get(0));
+            + policy.knownHostsFiles().get(0));
   }
 
   private void add(Path file, PublicKey key) throws IOException {

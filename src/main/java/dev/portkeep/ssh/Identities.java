@@ -1,6 +1,5 @@
 package dev.portkeep.ssh;
 
-import dev.portkeep.config.SessionSettings.IdentitySource;
 import dev.portkeep.error.UsageException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,38 +17,15 @@ import org.apache.sshd.common.NamedResource;
 import org.apache.sshd.common.config.keys.FilePasswordProvider;
 import org.apache.sshd.common.session.SessionContext;
 import org.apache.sshd.common.util.security.SecurityUtils;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Loads private keys before connecting, so a bad key is reported up front. Keys readable by group
- * or others are refused as OpenSSH refuses them; encrypted keys ask for their passphrase on a
- * terminal.
+ * Reads one private key file. Keys readable by group or others are refused as OpenSSH refuses them;
+ * encrypted keys ask for their passphrase on a terminal.
  */
 final class Identities {
-  private static final Logger log = LoggerFactory.getLogger(Identities.class);
   private static final int PASSPHRASE_ATTEMPTS = 3;
 
   private Identities() {}
-
-  static List<KeyPair> load(IdentitySource source, Prompts prompts) {
-    List<KeyPair> keys = new ArrayList<>();
-    boolean explicit = source instanceof IdentitySource.Explicit;
-    for (Path file : source.files()) {
-      if (!explicit && !Files.isRegularFile(file)) {
-        continue;
-      }
-      try {
-        keys.addAll(loadOne(file, prompts));
-      } catch (UsageException e) {
-        if (explicit) {
-          throw e;
-        }
-        log.warn("skipping default identity {}: {}", file, e.getMessage());
-      }
-    }
-    return keys;
-  }
 
   static List<KeyPair> loadOne(Path file, Prompts prompts) {
     requirePrivate(file);

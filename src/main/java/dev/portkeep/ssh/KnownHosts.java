@@ -83,7 +83,24 @@ final class KnownHosts {
   List<Entry> matching(String host, int port) {
     return entries.stream()
         .filter(e -> !e.certAuthority())
-        .filter(e -> e.entry().isHostMatch(host, port))
+        .filter(e -> matches(e, host, port))
+        .toList();
+  }
+
+  /**
+   * MINA reads a pattern without a port as port 22 only; OpenSSH matches patterns against the name
+   * it looks up, {@code [host]:port} off port 22, so {@code *} matches every port there.
+   */
+  private static boolean matches(Entry e, String host, int port) {
+    return e.entry().isHostMatch(host, port)
+        || (port != 22 && e.entry().isHostMatch("[" + host + "]:" + port, 22));
+  }
+
+  /** The {@code @cert-authority} entries whose host patterns match {@code host} on {@code port}. */
+  List<Entry> certAuthorities(String host, int port) {
+    return entries.stream()
+        .filter(Entry::certAuthority)
+        .filter(e -> matches(e, host, port))
         .toList();
   }
 

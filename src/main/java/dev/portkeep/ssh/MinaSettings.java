@@ -66,15 +66,17 @@ final class MinaSettings {
   }
 
   /**
-   * A client whose host-key algorithms put first those of the keys known_hosts already has for the
-   * server ({@code knownKeyTypes}, e.g. "ecdsa-sha2-nistp256"), as OpenSSH does; otherwise a server
-   * with a newer key type would be met with its unknown key.
+   * A client whose host-key algorithms put first host certificates when known_hosts trusts a CA for
+   * the server ({@code certificates}), then those of the keys known_hosts already has for it
+   * ({@code knownKeyTypes}, e.g. "ecdsa-sha2-nistp256"), as OpenSSH does; otherwise a server with a
+   * newer key type would be met with its unknown key.
    */
   static SshClient newClient(
       ServerKeyVerifier verifier,
-      dev.portkeep.config.SessionSettings settings,
-      java.util.Set<String> knownKeyTypes) {
-    Duration connectTimeout = settings.connectTimeout();
+      dev.portkeep.config.Transport transport,
+      java.util.Set<String> knownKeyTypes,
+      boolean certificates) {
+    Duration connectTimeout = transport.connectTimeout();
     List<NamedFactory<Cipher>> ciphers = new java.util.ArrayList<>();
     for (BuiltinCiphers c : supported(CIPHERS)) {
       // The same algorithm, on the JDK's vectorised ChaCha20 instead of MINA's plain-Java one.
@@ -83,14 +85,15 @@ final class MinaSettings {
     List<NamedFactory<Mac>> macs = List.copyOf(supported(MACS));
     List<NamedFactory<Signature>> signatures = new java.util.ArrayList<>(supported(SIGNATURES));
     signatures.sort(
-        java.util.Comparator.comparing(f -> knownKeyTypes.contains(keyType(f.getName())) ? 0 : 1));
+        java.util.Comparator.comparing(f -> rank(f.getName(), knownKeyTypes, certificates)));
     SshClient client =
         ClientBuilder.builder()
             .cipherFactories(ciphers)
             .macFactories(macs)
             .signatureFactories(signatures)
             .keyExchangeFactories(
-                NamedFactory.setUpTransformedFactories(false, keyExchanges(), ClientBuilder.DH2KEX))
+                NamedFactory.setUpTransformedFactories(
+                    false, keyExchanges(), MinaSettings::keyExchange))
             .serverKeyVerifier(verifier)
             .build();
     // Small packets (channel open, EOF, a one-byte reply) must not wait for Nagle.
@@ -112,7 +115,7 @@ final class MinaSettings {
     // Read the SSH socket in 128 KiB rather than 32: a quarter of the read(2) calls and completions
     // when data streams in, one buffer per session.
     CoreModuleProperties.NIO2_READ_BUFFER_SIZE.set(client, 128 * 1024);
-    keepAlive(client, settings.keepAlive());
+    keepAlive(client, transport.keepAlive());
     // Connections for -R come back as forwarded-tcpip channels, which the server can only open for
     // ports portkeep asked for; MINA maps each to its local target. Nothing else is accepted.
     client.setForwardingFilter(
@@ -154,6 +157,45 @@ final class MinaSettings {
     CoreModuleProperties.HEARTBEAT_INTERVAL.set(client, keepAlive.interval());
     CoreModuleProperties.HEARTBEAT_REQUEST.set(client, "keepalive@openssh.com");
     CoreModuleProperties.HEARTBEAT_NO_REPLY_MAX.set(client, keepAlive.countMax());
+  }
+
+  private static int rank(String signature, java.util.Set<String> known, boolean certificates) {
+    if (certificates && signature.endsWith("-cert-v01@openssh.com")) {
+      return 0;
+    }
+    return known.contains(keyType(signature)) ? 1 : 2;
+  }
+
+  /**
+   * MINA's key exchanges, except that a host certificate is passed on unchecked to the {@link
+   * HostKeyVerifier}, which checks it against known_hosts and the host name as connected (MINA
+   * would compare its principals with the socket address, a loopback bridge behind a jump host or a
+   * ProxyCommand, and report a failure in its own words).
+   */
+  private static org.apache.sshd.common.kex.KeyExchangeFactory keyExchange(
+      org.apache.sshd.common.kex.DHFactory factory) {
+    if (factory.isGroupExchange()) {
+      return ClientBuilder.DH2KEX.apply(factory);
+    }
+    return new org.apache.sshd.common.kex.KeyExchangeFactory() {
+      @Override
+      public String getName() {
+        return factory.getName();
+      }
+
+      @Override
+      public org.apache.sshd.common.kex.KeyExchange createKeyExchange(
+          org.apache.sshd.common.session.Session session) {
+        return new org.apache.sshd.client.kex.DHGClient(factory, session) {
+          @Override
+          protected void verifyCertificate(
+              org.apache.sshd.common.session.Session s,
+              org.apache.sshd.common.config.keys.OpenSshCertificate certificate) {
+            // HostKeyVerifier checks it.
+          }
+        };
+      }
+    };
   }
 
   /**

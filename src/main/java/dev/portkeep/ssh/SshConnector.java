@@ -3,20 +3,15 @@ package dev.portkeep.ssh;
 import dev.portkeep.config.Hop;
 import dev.portkeep.config.SessionSettings;
 import dev.portkeep.error.AuthException;
-import dev.portkeep.error.UnreachableException;
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.InetSocketAddress;
-import java.net.NoRouteToHostException;
-import java.net.UnknownHostException;
-import java.nio.channels.UnresolvedAddressException;
-import java.security.KeyPair;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.sshd.client.SshClient;
-import org.apache.sshd.client.future.ConnectFuture;
+import org.apache.sshd.client.auth.UserAuthFactory;
+import org.apache.sshd.client.session.ClientConnectionServiceFactory;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.common.SshException;
+import org.apache.sshd.core.CoreModuleProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,13 +26,17 @@ public final class SshConnector {
 
   private final SessionSettings settings;
   private final Prompts prompts;
-  private final List<KeyPair> keys;
+  private final List<KeyFiles.Entry> keys;
 
-  /** Loads the identities at once, so a bad key file is reported before any connection. */
+  /**
+   * Reads the identity files at once, so a bad key file is reported before any connection; keys the
+   * agent holds now are not decrypted.
+   */
   public SshConnector(SessionSettings settings, Prompts prompts) {
     this.settings = settings;
-    this.prompts = settings.batchMode() ? Prompts.NONE : prompts;
-    this.keys = Identities.load(settings.identities(), this.prompts);
+    this.prompts = settings.login().batchMode() ? Prompts.NONE : prompts;
+    this.keys =
+        KeyFiles.load(settings.login(), LoginAttempt.agentHolds(settings.login()), this.prompts);
   }
 
   public SessionSettings settings() {
@@ -65,121 +64,69 @@ public final class SshConnector {
 
   private ClientSession connectHop(
       Hop hop, ClientSession via, Hop viaHop, List<AutoCloseable> chain) {
-    HostKeyVerifier verifier = new HostKeyVerifier(hop, settings, prompts);
-    SshClient client = MinaSettings.newClient(verifier, settings, verifier.knownKeyTypes());
+    HostKeyVerifier verifier = new HostKeyVerifier(hop, settings.hostKeys(), prompts);
+    SshClient client =
+        MinaSettings.newClient(
+            verifier,
+            settings.transport(),
+            verifier.knownKeyTypes(),
+            verifier.trustsCertificates());
+    LoginAttempt login = new LoginAttempt(hop, settings.login(), keys, prompts);
+    chain.add(login);
+    Answers answers = new Answers(hop, settings.login().methods(), prompts, login);
+    client.setUserAuthFactories(authFactories(login, answers));
+    CoreModuleProperties.PASSWORD_PROMPTS.set(
+        client, Math.max(1, settings.login().methods().passwordPrompts()));
+    client.setServiceFactories(
+        List.of(AuthService.factory(login), ClientConnectionServiceFactory.INSTANCE));
     client.start();
     chain.add(client::stop);
-    JumpBridge bridge = null;
-    ClientSession session;
-    try {
-      if (via == null) {
-        session = tcpConnect(client, hop, hop.host(), hop.port(), null);
-      } else {
-        bridge = JumpBridge.listen();
-        chain.add(bridge);
-        session = tcpConnect(client, hop, "127.0.0.1", bridge.port(), null);
-        int clientPort = ((InetSocketAddress) session.getIoSession().getLocalAddress()).getPort();
-        bridge.admit(clientPort, via, hop);
-      }
-    } catch (IOException e) {
-      throw unreachable(hop, viaHop, e, null);
-    }
-    chain.add(() -> session.close(true));
-    keys.forEach(session::addPublicKeyIdentity);
-    session.setUserInteraction(new PasswordPrompt(prompts));
-    authenticate(session, verifier, hop, viaHop, bridge);
+    HopLink link = HopLink.open(hop, viaHop, settings.transport().proxyCommand(), chain);
+    ClientSession session = link.connect(client, via, settings.transport().connectTimeout(), chain);
+    session.setUserInteraction(answers);
+    authenticate(session, verifier, login, link);
+    login.close();
     return session;
   }
 
-  private ClientSession tcpConnect(SshClient client, Hop hop, String host, int port, Hop viaHop) {
-    try {
-      ConnectFuture future = client.connect(hop.user(), host, port);
-      return future.verify(settings.connectTimeout()).getSession();
-    } catch (IOException | UnresolvedAddressException e) {
-      throw unreachable(hop, viaHop, e, null);
-    }
-  }
-
   private void authenticate(
-      ClientSession session, HostKeyVerifier verifier, Hop hop, Hop viaHop, JumpBridge bridge) {
+      ClientSession session, HostKeyVerifier verifier, LoginAttempt login, HopLink link) {
     try {
-      session.auth().verify(settings.connectTimeout().plusSeconds(30));
+      session.auth().verify(settings.transport().connectTimeout().plusSeconds(30));
     } catch (IOException e) {
       AuthException hostKey = verifier.takeRejection();
       if (hostKey != null) {
         throw hostKey;
       }
-      if (bridge != null && bridge.failure() != null) {
-        throw unreachable(hop, viaHop, e, bridge.failure());
+      if (link.failure().isPresent()) {
+        throw link.unreachable(e);
       }
-      if (isAuthFailure(e)) {
-        throw new AuthException(
-            "authentication failed for "
-                + hop.display()
-                + " (methods tried: "
-                + methodsTried()
-                + ")",
-            keys.isEmpty()
-                ? "give a private key with -i, or run in a terminal to type a password"
-                : "check that the server's authorized_keys holds one of these keys, and the user name (-l)",
-            e);
+      if (isAuthFailure(e) || LoginAttempt.refusedByAgent(e)) {
+        throw login.failure(e);
       }
-      throw unreachable(hop, viaHop, e, null);
+      throw link.unreachable(e);
     }
+  }
+
+  /** MINA's methods in the order of PreferredAuthentications, less those turned off. */
+  private List<UserAuthFactory> authFactories(LoginAttempt login, Answers answers) {
+    List<UserAuthFactory> factories = new ArrayList<>();
+    for (String method : settings.login().methods().enabled()) {
+      factories.add(
+          switch (method) {
+            case "publickey" -> PublicKeyAuth.factory(login);
+            case "keyboard-interactive" -> answers.keyboardInteractiveFactory();
+            case "password" -> answers.passwordFactory();
+            default -> throw new IllegalStateException("method " + method);
+          });
+    }
+    return factories;
   }
 
   private static boolean isAuthFailure(IOException e) {
     String text = String.valueOf(e.getMessage());
     return e instanceof SshException
         && (text.contains("No more authentication methods") || text.contains("authentication"));
-  }
-
-  private String methodsTried() {
-    List<String> methods = new ArrayList<>();
-    if (!keys.isEmpty()) {
-      methods.add("publickey (" + keys.size() + (keys.size() == 1 ? " key)" : " keys)"));
-    }
-    if (prompts != Prompts.NONE) {
-      methods.add("password");
-    }
-    return methods.isEmpty()
-        ? "none: no key and no terminal for a password"
-        : String.join(", ", methods);
-  }
-
-  private static UnreachableException unreachable(
-      Hop hop, Hop viaHop, Throwable e, String bridgeFailure) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    String where =
-        "ssh server "
-            + hop.host()
-            + ":"
-            + hop.port()
-            + (viaHop == null ? "" : " through " + viaHop.display());
-    if (bridgeFailure != null) {
-      return new UnreachableException(
-          "cannot reach " + where + ": " + bridgeFailure,
-          "check the host and port of the next hop, and that the jump host may connect to it",
-          e);
-    }
-    if (root instanceof UnknownHostException || root instanceof UnresolvedAddressException) {
-      return new UnreachableException(
-          "cannot resolve " + where + ": unknown host name", "check the host name", e);
-    }
-    if (root instanceof ConnectException || root instanceof NoRouteToHostException) {
-      return new UnreachableException(
-          "cannot reach " + where + ": " + root.getMessage(),
-          "check the host and port (-p), and that an SSH server runs there",
-          e);
-    }
-    String why = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-    return new UnreachableException(
-        "cannot set up a session with " + where + ": " + why,
-        "check that the port is an SSH server's; -v shows the exchange",
-        e);
   }
 
   private static void closeQuietly(AutoCloseable c) {

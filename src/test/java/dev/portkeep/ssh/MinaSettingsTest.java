@@ -23,8 +23,13 @@ class MinaSettingsTest {
           dev.portkeep.config.StrictHostKeyChecking.YES);
 
   private static SshClient client(Set<String> known) {
-    HostKeyVerifier verifier = new HostKeyVerifier(SETTINGS.destination(), SETTINGS, Prompts.NONE);
-    return MinaSettings.newClient(verifier, SETTINGS, known);
+    return client(known, false);
+  }
+
+  private static SshClient client(Set<String> known, boolean certificates) {
+    HostKeyVerifier verifier =
+        new HostKeyVerifier(SETTINGS.destination(), SETTINGS.hostKeys(), Prompts.NONE);
+    return MinaSettings.newClient(verifier, SETTINGS.transport(), known, certificates);
   }
 
   @Test
@@ -60,6 +65,17 @@ class MinaSettingsTest {
     assertThat(names.get(0)).startsWith("ecdsa-sha2-nistp256");
     List<String> rsa = NamedResource.getNameList(client(Set.of("ssh-rsa")).getSignatureFactories());
     assertThat(rsa.get(0)).isEqualTo("rsa-sha2-512");
+  }
+
+  @Test
+  void trustedCertificateAuthority_putsHostCertificatesFirst() {
+    List<String> names =
+        NamedResource.getNameList(client(Set.of("ssh-ed25519"), true).getSignatureFactories());
+    assertThat(names.get(0)).isEqualTo("ssh-ed25519-cert-v01@openssh.com");
+    assertThat(names.subList(0, 6)).allMatch(n -> n.endsWith("-cert-v01@openssh.com"));
+    assertThat(NamedResource.getNameList(client(Set.of("ssh-ed25519")).getSignatureFactories()))
+        .first()
+        .isEqualTo("ssh-ed25519");
   }
 
   /**

@@ -45,6 +45,11 @@ record ConfigLine(Source source, String keyword, String rest, List<String> args)
     return (hash < 0 ? value : value.substring(0, hash)).strip();
   }
 
+  /** The raw text after the keyword as OpenSSH takes it for ProxyCommand: all of it, trimmed. */
+  String commandValue() {
+    return skip(rest, WHITESPACE + "=").strip();
+  }
+
   /** OpenSSH's strdelim() tokens of the text after the keyword, as Match reads them. */
   List<String> delimitedWords() {
     List<String> words = new ArrayList<>();

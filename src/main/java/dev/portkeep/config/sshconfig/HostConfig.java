@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BiFunction;
 
 /**
  * What the ssh_config file says for one host, in OpenSSH's semantics: one value per keyword (the
@@ -14,8 +15,8 @@ import java.util.Optional;
  *
  * <ul>
  *   <li>HostName has {@code %h} and {@code %%} expanded and is lower-cased, as ssh uses it;
- *   <li>IdentityFile and UserKnownHostsFile have {@code ~} and the tokens {@link Tokens} lists
- *       expanded;
+ *   <li>IdentityFile, UserKnownHostsFile, CertificateFile and IdentityAgent have {@code ~} and the
+ *       tokens {@link Tokens} lists expanded;
  *   <li>LocalForward and RemoteForward are joined into {@code -L}/{@code -R} form: the file's
  *       {@code 8080 db:5432} is {@code 8080:db:5432}; duplicates are dropped, as OpenSSH drops
  *       them;
@@ -37,12 +38,25 @@ public final class HostConfig {
 
   private final Map<Keyword, List<Value>> values;
   private final List<String> notes;
+  private final BiFunction<Keyword, String, String> commandLine;
 
-  HostConfig(Map<Keyword, List<Value>> values, List<String> notes) {
+  HostConfig(
+      Map<Keyword, List<Value>> values,
+      List<String> notes,
+      BiFunction<Keyword, String, String> commandLine) {
     EnumMap<Keyword, List<Value>> copy = new EnumMap<>(Keyword.class);
     values.forEach((k, v) -> copy.put(k, List.copyOf(v)));
     this.values = copy;
     this.notes = List.copyOf(notes);
+    this.commandLine = commandLine;
+  }
+
+  /**
+   * A value given with {@code -o}, with {@code ~} and the {@code %} tokens expanded as they are for
+   * this host's own values of {@code keyword} (for keywords without tokens, unchanged).
+   */
+  public String expandCommandLine(Keyword keyword, String value) {
+    return commandLine.apply(keyword, value);
   }
 
   /** The value that applies for {@code keyword}, if the file set one. */

@@ -152,7 +152,7 @@ final class Loader {
     }
     Keyword keyword = known.get().keyword().orElseThrow();
     switch (keyword) {
-      case PROXY_JUMP -> {} // read unsplit, as OpenSSH does
+      case PROXY_JUMP, PROXY_COMMAND -> {} // read unsplit, as OpenSSH does
       case LOCAL_FORWARD -> requireCount(line, 2, 2);
       case REMOTE_FORWARD -> requireCount(line, 1, 2);
       case USER_KNOWN_HOSTS_FILE -> {

@@ -39,6 +39,10 @@ final class OpenSshKeywords {
       }
     }
     used("IdentityFile2", Keyword.IDENTITY_FILE); // obsolete alias OpenSSH still honours
+    // OpenSSH's older names for KbdInteractiveAuthentication.
+    used("ChallengeResponseAuthentication", Keyword.KBD_INTERACTIVE_AUTHENTICATION);
+    used("SkeyAuthentication", Keyword.KBD_INTERACTIVE_AUTHENTICATION);
+    used("TISAuthentication", Keyword.KBD_INTERACTIVE_AUTHENTICATION);
     // Debian's keepalive patch: both are aliases of ServerAliveInterval in Debian's ssh.
     used("ProtocolKeepAlives", Keyword.SERVER_ALIVE_INTERVAL);
     used("SetupTimeOut", Keyword.SERVER_ALIVE_INTERVAL);
@@ -58,7 +62,6 @@ final class OpenSshKeywords {
         "CanonicalizeMaxDots",
         "CanonicalizePermittedCNAMEs",
         "CASignatureAlgorithms",
-        "CertificateFile",
         "ChannelTimeout",
         "CheckHostIP",
         "Ciphers",
@@ -86,10 +89,7 @@ final class OpenSshKeywords {
         "HostbasedAuthentication",
         "HostKeyAlgorithms",
         "HostKeyAlias",
-        "IdentitiesOnly",
-        "IdentityAgent",
         "IPQoS",
-        "KbdInteractiveAuthentication",
         "KbdInteractiveDevices",
         "KexAlgorithms",
         "KnownHostsCommand",
@@ -98,13 +98,9 @@ final class OpenSshKeywords {
         "LogVerbose",
         "MACs",
         "NoHostAuthenticationForLocalhost",
-        "NumberOfPasswordPrompts",
-        "PasswordAuthentication",
         "PermitLocalCommand",
         "PermitRemoteOpen",
         "PKCS11Provider",
-        "PreferredAuthentications",
-        "ProxyCommand",
         "ProxyUseFdpass",
         "PubkeyAcceptedAlgorithms",
         "PubkeyAuthentication",
@@ -130,14 +126,7 @@ final class OpenSshKeywords {
         "VisualHostKey",
         "XAuthLocation");
     // Old spellings OpenSSH maps onto the keywords above.
-    notUsed(
-        "ChallengeResponseAuthentication",
-        "SkeyAuthentication",
-        "TISAuthentication",
-        "DSAAuthentication",
-        "KeepAlive",
-        "HostbasedKeyTypes",
-        "PubkeyAcceptedKeyTypes");
+    notUsed("DSAAuthentication", "KeepAlive", "HostbasedKeyTypes", "PubkeyAcceptedKeyTypes");
     // Newer than 9.2: ObscureKeystrokeTiming (9.7), Tag (9.4), RefuseConnection (10.0),
     // WarnWeakCrypto (10.1). Debian's GSSAPI key exchange patch adds the GSSAPI* ones.
     notUsed(

@@ -20,7 +20,7 @@ import java.util.Set;
  * the first, without canonicalizing it (portkeep never resolves names while parsing).
  */
 final class Resolution implements MatchCondition.Facts {
-  /** ssh's SSH_MAX_IDENTITY_FILES. */
+  /** ssh's SSH_MAX_IDENTITY_FILES and SSH_MAX_CERTIFICATE_FILES. */
   private static final int MAX_IDENTITY_FILES = 100;
 
   private final String hostArgument;
@@ -29,7 +29,6 @@ final class Resolution implements MatchCondition.Facts {
   private final Map<Keyword, List<Raw>> values = new EnumMap<>(Keyword.class);
   private final Set<String> notes = new LinkedHashSet<>();
   private String ignoreUnknown;
-  private Source proxyCommand;
   private String canonicalizeHostname;
   private boolean wantFinalPass;
   private boolean finalPass;
@@ -144,11 +143,6 @@ final class Resolution implements MatchCondition.Facts {
 
   private void skip(String name, ConfigLine line) {
     switch (name) {
-      case "ProxyCommand" -> {
-        if (proxyCommand == null && !values.containsKey(Keyword.PROXY_JUMP)) {
-          proxyCommand = line.source();
-        }
-      }
       case "CanonicalizeHostname" -> {
         if (canonicalizeHostname == null) {
           canonicalizeHostname = line.args().get(0);
@@ -162,11 +156,17 @@ final class Resolution implements MatchCondition.Facts {
   private void set(Keyword keyword, ConfigLine line) {
     List<String> args = line.args();
     switch (keyword) {
-      case IDENTITY_FILE -> {
+      case IDENTITY_FILE, CERTIFICATE_FILE -> {
         if (values.getOrDefault(keyword, List.of()).size() >= MAX_IDENTITY_FILES) {
+          String what = keyword == Keyword.IDENTITY_FILE ? "identity" : "certificate";
           throw new UsageException(
-              line.source().prefix() + " too many identity files (max " + MAX_IDENTITY_FILES + ")",
-              "remove IdentityFile lines; OpenSSH stops at the same number");
+              line.source().prefix()
+                  + " too many "
+                  + what
+                  + " files (max "
+                  + MAX_IDENTITY_FILES
+                  + ")",
+              "remove " + keyword.canonical() + " lines; OpenSSH stops at the same number");
         }
         addOnce(keyword, args.get(0), line.source());
       }
@@ -178,14 +178,14 @@ final class Resolution implements MatchCondition.Facts {
         }
       }
       case PROXY_JUMP -> {
-        if (proxyCommand != null && !values.containsKey(keyword)) {
-          note(
-              line.source(),
-              "ProxyJump ignored: the ProxyCommand at "
-                  + proxyCommand
-                  + " came first, as OpenSSH decides");
+        if (firstProxy(keyword, Keyword.PROXY_COMMAND, line)) {
+          setFirst(keyword, true, line.rawValue(), line.source());
         }
-        setFirst(keyword, proxyCommand == null, line.rawValue(), line.source());
+      }
+      case PROXY_COMMAND -> {
+        if (firstProxy(keyword, Keyword.PROXY_JUMP, line)) {
+          setFirst(keyword, true, line.commandValue(), line.source());
+        }
       }
       case HOST_NAME ->
           setFirst(keyword, !finalPass && given.hostName().isEmpty(), args.get(0), line.source());
@@ -193,6 +193,22 @@ final class Resolution implements MatchCondition.Facts {
       case PORT -> setFirst(keyword, given.port().isEmpty(), args.get(0), line.source());
       default -> setFirst(keyword, true, args.get(0), line.source());
     }
+  }
+
+  /** ProxyJump and ProxyCommand exclude each other: the first one given wins, as in OpenSSH. */
+  private boolean firstProxy(Keyword keyword, Keyword other, ConfigLine line) {
+    Optional<Raw> earlier = firstRaw(other);
+    if (earlier.isPresent() && !values.containsKey(keyword)) {
+      note(
+          line.source(),
+          keyword.canonical()
+              + " ignored: the "
+              + other.canonical()
+              + " at "
+              + earlier.get().source()
+              + " came first, as OpenSSH decides");
+    }
+    return earlier.isEmpty();
   }
 
   private void setFirst(Keyword keyword, boolean allowed, String value, Source source) {
@@ -286,14 +302,17 @@ final class Resolution implements MatchCondition.Facts {
           }
           result.put(keyword, list);
         });
-    return new HostConfig(result, List.copyOf(notes));
+    return new HostConfig(
+        result,
+        List.copyOf(notes),
+        (keyword, value) -> expand(keyword, new Raw(value, Source.COMMAND_LINE), tokens));
   }
 
   private String expand(Keyword keyword, Raw raw, Map<Character, String> tokens) {
     return switch (keyword) {
       case HOST_NAME ->
           Tokens.hostName(raw.text(), hostArgument, raw.source()).toLowerCase(Locale.ROOT);
-      case IDENTITY_FILE, USER_KNOWN_HOSTS_FILE -> {
+      case IDENTITY_FILE, USER_KNOWN_HOSTS_FILE, CERTIFICATE_FILE, IDENTITY_AGENT -> {
         String path = raw.text();
         if (path.equals("~") || path.startsWith("~/")) {
           path = env.expand(path).toString();
@@ -304,6 +323,7 @@ final class Resolution implements MatchCondition.Facts {
         }
         yield Tokens.path(path, tokens, raw.source(), keyword.canonical(), note -> notes.add(note));
       }
+      case PROXY_COMMAND -> Tokens.command(raw.text(), tokens, raw.source());
       default -> raw.text();
     };
   }

@@ -5,6 +5,9 @@ package dev.portkeep.config.sshconfig;
  * ~/.ssh/config} rather than {@code /home/ann/.ssh/config}) and the 1-based line number.
  */
 record Source(String file, int line) {
+  /** Values given with {@code -o}, expanded as the file's would be. */
+  static final Source COMMAND_LINE = new Source("command line", 0);
+
   /** {@code file:line}, the form {@link HostConfig#where} hands out. */
   @Override
   public String toString() {
@@ -13,6 +16,6 @@ record Source(String file, int line) {
 
   /** {@code file: line n:}, OpenSSH's prefix for configuration errors. */
   String prefix() {
-    return file + ": line " + line + ":";
+    return line == 0 ? file + ":" : file + ": line " + line + ":";
   }
 }

@@ -12,7 +12,7 @@ import java.util.function.Consumer;
  * token OpenSSH does not know is an error, as in OpenSSH.
  */
 final class Tokens {
-  /** The tokens OpenSSH's client accepts in IdentityFile and UserKnownHostsFile. */
+  /** The tokens OpenSSH's client accepts in IdentityFile, CertificateFile and the like. */
   private static final String CLIENT_TOKENS = "CdhijkLlnpru";
 
   private Tokens() {}
@@ -22,7 +22,12 @@ final class Tokens {
     return expand(value, Map.of('h', hostArgument), "h", source, "HostName", note -> {});
   }
 
-  /** IdentityFile and UserKnownHostsFile, after {@code ~} expansion. */
+  /** ProxyCommand: {@code %h %n %p %r} and {@code %%}, as ssh_config(5) lists for it. */
+  static String command(String value, Map<Character, String> values, Source source) {
+    return expand(value, values, "hnpr", source, "ProxyCommand", note -> {});
+  }
+
+  /** IdentityFile, UserKnownHostsFile, CertificateFile and IdentityAgent, after {@code ~}. */
   static String path(
       String value,
       Map<Character, String> values,
@@ -58,7 +63,7 @@ final class Tokens {
       char token = value.charAt(++i);
       if (token == '%') {
         out.append('%');
-      } else if (values.containsKey(token)) {
+      } else if (accepted.indexOf(token) >= 0 && values.containsKey(token)) {
         out.append(values.get(token));
       } else if (accepted.indexOf(token) >= 0) {
         out.append('%').append(token);
@@ -67,9 +72,11 @@ final class Tokens {
       } else {
         throw new UsageException(
             source.prefix() + " unknown token '%" + token + "' in " + keyword + " '" + value + "'",
-            keyword.equals("HostName")
-                ? "HostName accepts only %h and %%"
-                : keyword + " accepts %C %d %h %i %j %k %L %l %n %p %r %u and %%");
+            switch (keyword) {
+              case "HostName" -> "HostName accepts only %h and %%";
+              case "ProxyCommand" -> "ProxyCommand accepts %h %n %p %r and %%";
+              default -> keyword + " accepts %C %d %h %i %j %k %L %l %n %p %r %u and %%";
+            });
       }
     }
     return out.toString();

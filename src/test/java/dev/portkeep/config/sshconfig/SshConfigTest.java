@@ -16,6 +16,7 @@ import static dev.portkeep.config.Keyword.USER_KNOWN_HOSTS_FILE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.portkeep.config.Keyword;
 import dev.portkeep.error.UsageException;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -291,6 +292,25 @@ class SshConfigTest {
     assertThat(config.resolve("bastion").notes())
         .anySatisfy(n -> assertThat(n).contains("ProxyJump ignored"));
     assertThat(config.resolve("db").first(PROXY_JUMP)).contains("bastion");
+  }
+
+  @Test
+  void proxyCommand_isTheWholeRestOfTheLine_withItsTokensExpanded() {
+    HostConfig host =
+        home.resolve(
+            "HostName x.example\nPort 2222\nProxyCommand=  ssh -W %h:%p \"jump #1\" # %r %n\n",
+            "x");
+    assertThat(host.first(Keyword.PROXY_COMMAND))
+        .contains("ssh -W x.example:2222 \"jump #1\" # ann x");
+  }
+
+  @Test
+  void proxyJumpFirst_winsOverALaterProxyCommand_withANote() {
+    HostConfig host = home.resolve("ProxyJump j1\nProxyCommand nc %h %p\n", "x");
+    assertThat(host.first(PROXY_JUMP)).contains("j1");
+    assertThat(host.first(Keyword.PROXY_COMMAND)).isEmpty();
+    assertThat(host.notes())
+        .anySatisfy(n -> assertThat(n).contains("ProxyCommand ignored: the ProxyJump at"));
   }
 
   @Test
