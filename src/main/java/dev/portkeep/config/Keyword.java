@@ -52,7 +52,7 @@ public enum Keyword {
   }
 
   /** Keywords that may be given many times and accumulate instead of first-wins. */
-  boolean accumulates() {
+  public boolean accumulates() {
     return this == IDENTITY_FILE
         || this == CERTIFICATE_FILE
         || this == LOCAL_FORWARD

@@ -131,6 +131,9 @@ public final class SessionSupervisor implements ChannelOpener, AutoCloseable {
       return;
     }
     current = null;
+    // The dead session's client, its I/O threads and its bridges go too, off MINA's own thread,
+    // which is the one reporting the close: every reconnect would otherwise leave one behind.
+    Thread.ofVirtual().name("pk-close-lost").start(session::close);
     events.lost(server(), reason);
     if (!policy.enabled()) {
       end(

@@ -53,7 +53,7 @@ public final class SshConnector {
         previousHop = hop;
       }
       log.debug("connected to {} ({})", settings.display(), previous.getServerVersion());
-      return new SshSession(chain, previous, settings.keepAlive());
+      return new SshSession(chain, previous, settings.transport().keepAlive());
     } catch (RuntimeException e) {
       for (AutoCloseable c : chain.reversed()) {
         closeQuietly(c);

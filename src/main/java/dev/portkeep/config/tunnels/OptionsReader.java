@@ -8,12 +8,10 @@ import dev.portkeep.config.Keyword;
 import dev.portkeep.error.UsageException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * A tunnel's {@code options} table: each key an {@code -o} keyword, each value OpenSSH's text.
@@ -24,14 +22,6 @@ import java.util.Set;
 final class OptionsReader {
   static final List<Keyword> FORWARDS =
       List.of(Keyword.LOCAL_FORWARD, Keyword.REMOTE_FORWARD, Keyword.DYNAMIC_FORWARD);
-
-  /** OpenSSH's accumulating keywords ({@code Keyword.accumulates()}, which is not public). */
-  static final Set<Keyword> ACCUMULATING =
-      EnumSet.of(
-          Keyword.IDENTITY_FILE,
-          Keyword.LOCAL_FORWARD,
-          Keyword.REMOTE_FORWARD,
-          Keyword.DYNAMIC_FORWARD);
 
   private final Errors errors;
 
@@ -91,7 +81,7 @@ final class OptionsReader {
     if (!value.isArray()) {
       return List.of(text(keyword, value, at));
     }
-    if (!ACCUMULATING.contains(keyword)) {
+    if (!keyword.accumulates()) {
       throw errors.at(
           at,
           keyword.canonical() + " takes one value, got a list " + Quote.of(value.toString()),
