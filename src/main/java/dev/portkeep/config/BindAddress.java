@@ -36,7 +36,7 @@ public sealed interface BindAddress {
 
     @Override
     public String toString() {
-      return family == AddressFamily.INET6 ? "[" + address + "]" : address;
+      return IpLiterals.bracketed(address);
     }
   }
 

@@ -21,7 +21,7 @@ public record Endpoint(String host, int port) {
   /** {@code host:port}, with IPv6 literals in brackets. */
   @Override
   public String toString() {
-    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    return IpLiterals.hostPort(host, port);
   }
 
   static Endpoint of(String host, int port, String spec) {

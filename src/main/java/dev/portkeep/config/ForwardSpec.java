@@ -60,11 +60,12 @@ public sealed interface ForwardSpec {
 
     /** The listen side on the server, e.g. {@code localhost:8080} or {@code *:0}. */
     public String listenText() {
-      String shown =
-          bindAddress.isEmpty()
-              ? "*"
-              : bindAddress.indexOf(':') >= 0 ? "[" + bindAddress + "]" : bindAddress;
-      return shown + ":" + port;
+      return listenText(port);
+    }
+
+    /** The listen side with the port the server really bound (for port 0, the one it chose). */
+    public String listenText(int boundPort) {
+      return IpLiterals.hostPort(bindAddress.isEmpty() ? "*" : bindAddress, boundPort);
     }
   }
 

@@ -14,6 +14,6 @@ public record Hop(String user, String host, int port) {
 
   /** {@code user@host:port}, IPv6 in brackets. */
   public String display() {
-    return user + "@" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    return user + "@" + IpLiterals.hostPort(host, port);
   }
 }

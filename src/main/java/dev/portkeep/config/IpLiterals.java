@@ -22,12 +22,18 @@ public final class IpLiterals {
     return host.indexOf(':') >= 0 ? "[" + host + "]" : host;
   }
 
-  static boolean isIpv4(String text) {
+  /** {@code host:port}, the host as {@link #bracketed} writes it. */
+  public static String hostPort(String host, int port) {
+    return bracketed(host) + ":" + port;
+  }
+
+  /** A dotted IPv4 literal, each part 0-255. */
+  public static boolean isIpv4(String text) {
     return IPV4.matcher(text).matches();
   }
 
   /** A syntactic check: hex groups and colons, at most one {@code ::}, an optional zone. */
-  static boolean isIpv6(String text) {
+  public static boolean isIpv6(String text) {
     if (!text.contains(":") || !IPV6_CHARS.matcher(text).matches()) {
       return false;
     }

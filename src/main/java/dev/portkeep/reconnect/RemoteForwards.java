@@ -33,8 +33,7 @@ public final class RemoteForwards {
   /** One forward as the server bound it. */
   public record Bound(ForwardSpec.Remote spec, int port) {
     public String listenText() {
-      String bind = spec.bindAddress().isEmpty() ? "*" : spec.bindAddress();
-      return (bind.indexOf(':') >= 0 ? "[" + bind + "]" : bind) + ":" + port;
+      return spec.listenText(port);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.portkeep.smb;
 
+import dev.portkeep.config.IpLiterals;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -142,7 +143,6 @@ public final class Smb2Probe {
   }
 
   static String peer(InetSocketAddress address) {
-    String host = address.getHostString();
-    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
+    return IpLiterals.hostPort(address.getHostString(), address.getPort());
   }
 }

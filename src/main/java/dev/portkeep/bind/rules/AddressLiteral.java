@@ -1,14 +1,12 @@
 package dev.portkeep.bind.rules;
 
+import dev.portkeep.config.IpLiterals;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.util.regex.Pattern;
 
 /** Turns an IP literal into an {@link InetAddress} without ever asking a resolver. */
 public final class AddressLiteral {
-  private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
-  private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]+(%[0-9A-Za-z_.-]+)?");
 
   private AddressLiteral() {}
 
@@ -22,8 +20,8 @@ public final class AddressLiteral {
         literal.startsWith("[") && literal.endsWith("]")
             ? literal.substring(1, literal.length() - 1)
             : literal;
-    boolean v4 = IPV4.matcher(text).matches();
-    if (!v4 && !(text.indexOf(':') >= 0 && IPV6.matcher(text).matches())) {
+    boolean v4 = IpLiterals.isIpv4(text);
+    if (!v4 && !IpLiterals.isIpv6(text)) {
       throw new IllegalArgumentException("not an IP literal: '" + literal + "'");
     }
     try {
@@ -38,7 +36,9 @@ public final class AddressLiteral {
     if (!(address instanceof Inet6Address v6)) {
       return address.getHostAddress();
     }
-    String scope = v6.getScopeId() != 0 ? "%" + v6.getScopeId() : "";
+    // The zone as Java names it: the interface's name when the address has one, else its number.
+    String text = v6.getHostAddress();
+    String scope = text.indexOf('%') >= 0 ? text.substring(text.indexOf('%')) : "";
     byte[] b = v6.getAddress();
     int[] words = new int[8];
     for (int i = 0; i < 8; i++) {

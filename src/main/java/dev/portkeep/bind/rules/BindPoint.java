@@ -2,6 +2,7 @@ package dev.portkeep.bind.rules;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.portkeep.config.IpLiterals;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 
@@ -49,7 +50,7 @@ public record BindPoint(Family family, InetAddress address, int port) {
     if (isMapped()) {
       return "[::ffff:" + text + "]";
     }
-    return family == Family.INET6 ? "[" + text + "]" : text;
+    return IpLiterals.bracketed(text);
   }
 
   @Override
