@@ -68,14 +68,24 @@ public final class Fleet implements AutoCloseable {
    * Adds the tunnels and starts {@code selected} (all enabled ones when it is empty): each binds
    * its listeners in turn, then they all connect at once.
    */
-  public synchronized void load(List<Definition> definitions, Set<String> selected) {
+  public void load(List<Definition> definitions, Set<String> selected) {
+    add(definitions);
+    startSelected(selected);
+  }
+
+  /** Registers the tunnels, stopped, so that status lists them before any has started. */
+  public synchronized void add(List<Definition> definitions) {
     for (Definition d : definitions) {
       tunnels.put(d.name(), managed(d));
       d.onChange().ifPresent(hook -> hooks.put(d.name(), hook));
     }
-    for (Definition d : definitions) {
-      if (selected.isEmpty() ? d.enabled() : selected.contains(d.name())) {
-        tunnels.get(d.name()).start();
+  }
+
+  /** Starts {@code selected} of the added tunnels, or every enabled one when it is empty. */
+  public synchronized void startSelected(Set<String> selected) {
+    for (ManagedTunnel t : tunnels.values()) {
+      if (selected.isEmpty() ? t.definition().enabled() : selected.contains(t.name())) {
+        t.start();
       }
     }
   }

@@ -61,6 +61,7 @@ public final class Up implements AutoCloseable {
         new StateLog(err, clock, logging.file().orElse(null), logging.maxSize(), logging.keep());
     HookRunner hooks = new HookRunner(globals.hookTimeout(), log::line);
     Fleet fleet = new Fleet(clock, log::change, hooks::submit, log::events, Listeners::system);
+    fleet.add(Definitions.of(tunnels, env));
     ControlServer control;
     try {
       FleetControl handler =
@@ -83,7 +84,7 @@ public final class Up implements AutoCloseable {
             + file
             + "; control socket "
             + socket);
-    fleet.load(Definitions.of(tunnels, env), selected);
+    fleet.startSelected(selected);
     return up;
   }
 

@@ -112,7 +112,7 @@ class UpIT {
         return t;
       }
     }
-    throw new AssertionError("no tunnel " + name + " in the status");
+    throw new IllegalStateException("no tunnel " + name + " in the status (yet)");
   }
 
   private void awaitState(String name, String state) {
