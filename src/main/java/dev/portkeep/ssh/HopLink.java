@@ -1,15 +1,20 @@
 package dev.portkeep.ssh;
 
+import dev.portkeep.config.AddressFamily;
 import dev.portkeep.config.Hop;
 import dev.portkeep.error.UnreachableException;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.session.ClientSession;
@@ -23,26 +28,34 @@ import org.apache.sshd.client.session.ClientSession;
 final class HopLink {
   private final Hop hop;
   private final Hop viaHop;
+  private final AddressFamily family;
   private final LoopbackBridge bridge;
   private final ProxyCommand proxy;
 
-  private HopLink(Hop hop, Hop viaHop, LoopbackBridge bridge, ProxyCommand proxy) {
+  private HopLink(
+      Hop hop, Hop viaHop, AddressFamily family, LoopbackBridge bridge, ProxyCommand proxy) {
     this.hop = hop;
     this.viaHop = viaHop;
+    this.family = family;
     this.bridge = bridge;
     this.proxy = proxy;
   }
 
   /**
    * Connects {@code client} to {@code hop}: through {@code via} (the previous hop's session) when
-   * there is one, else through {@code proxyCommand} when given, else by TCP. Returns the session;
-   * what it opens is added to {@code chain}, to be closed with the session. {@link #failure} and
-   * {@link #unreachable} explain a failure later in the handshake.
+   * there is one, else through {@code proxyCommand} when given, else by TCP to each of the server's
+   * addresses of {@code family} in turn, as OpenSSH does. Returns the session; what it opens is
+   * added to {@code chain}, to be closed with the session. {@link #failure} and {@link
+   * #unreachable} explain a failure later in the handshake.
    */
   static HopLink open(
-      Hop hop, Hop viaHop, Optional<String> proxyCommand, List<AutoCloseable> chain) {
+      Hop hop,
+      Hop viaHop,
+      AddressFamily family,
+      Optional<String> proxyCommand,
+      List<AutoCloseable> chain) {
     if (viaHop == null && proxyCommand.isEmpty()) {
-      return new HopLink(hop, null, null, null);
+      return new HopLink(hop, null, family, null, null);
     }
     ProxyCommand proxy = null;
     if (viaHop == null) {
@@ -56,11 +69,11 @@ final class HopLink {
       }
       chain.add(proxy);
     }
-    HopLink link = new HopLink(hop, viaHop, null, proxy);
+    HopLink link = new HopLink(hop, viaHop, family, null, proxy);
     try {
       LoopbackBridge bridge = LoopbackBridge.listen();
       chain.add(bridge);
-      return new HopLink(hop, viaHop, bridge, proxy);
+      return new HopLink(hop, viaHop, family, bridge, proxy);
     } catch (IOException e) {
       throw link.unreachable(e);
     }
@@ -71,9 +84,10 @@ final class HopLink {
       SshClient client, ClientSession via, Duration timeout, List<AutoCloseable> chain) {
     ClientSession session;
     try {
-      String host = bridge == null ? hop.host() : "127.0.0.1";
-      int port = bridge == null ? hop.port() : bridge.port();
-      session = client.connect(hop.user(), host, port).verify(timeout).getSession();
+      session =
+          bridge == null
+              ? connectDirect(client, timeout)
+              : client.connect(hop.user(), "127.0.0.1", bridge.port()).verify(timeout).getSession();
     } catch (IOException | UnresolvedAddressException e) {
       throw unreachable(e);
     }
@@ -89,6 +103,47 @@ final class HopLink {
       }
     }
     return session;
+  }
+
+  /**
+   * Tries the server's addresses of the family in the resolver's order, each with the whole
+   * timeout, and returns the first session; a server that listens on only one of its addresses is
+   * reached as with OpenSSH. The last address's failure is the one reported.
+   */
+  private ClientSession connectDirect(SshClient client, Duration timeout) throws IOException {
+    List<InetAddress> addresses =
+        Arrays.stream(InetAddress.getAllByName(hop.host()))
+            .filter(a -> a instanceof Inet4Address ? family.allowsInet() : family.allowsInet6())
+            .toList();
+    if (addresses.isEmpty()) {
+      boolean v4 = family == AddressFamily.INET;
+      throw new UnreachableException(
+          "cannot reach ssh server "
+              + hop.host()
+              + ":"
+              + hop.port()
+              + ": it has no "
+              + (v4 ? "IPv4" : "IPv6")
+              + " address, and "
+              + (v4 ? "-4" : "-6")
+              + " allows no other",
+          "drop " + (v4 ? "-4" : "-6") + ", or name the server by an address of that family",
+          null);
+    }
+    IOException last = null;
+    for (InetAddress address : addresses) {
+      // Without its name, so that MINA, which connects by name, cannot resolve it again.
+      InetAddress literal = InetAddress.getByAddress(address.getAddress());
+      try {
+        return client
+            .connect(hop.user(), new InetSocketAddress(literal, hop.port()))
+            .verify(timeout)
+            .getSession();
+      } catch (IOException e) {
+        last = e;
+      }
+    }
+    throw Objects.requireNonNull(last);
   }
 
   /** Why the way to the server failed, when it did: a broken jump, an exited ProxyCommand. */

@@ -81,7 +81,9 @@ public final class SshConnector {
         List.of(AuthService.factory(login), ClientConnectionServiceFactory.INSTANCE));
     client.start();
     chain.add(client::stop);
-    HopLink link = HopLink.open(hop, viaHop, settings.transport().proxyCommand(), chain);
+    HopLink link =
+        HopLink.open(
+            hop, viaHop, settings.transport().family(), settings.transport().proxyCommand(), chain);
     ClientSession session = link.connect(client, via, settings.transport().connectTimeout(), chain);
     session.setUserInteraction(answers);
     authenticate(session, verifier, login, link);
