@@ -30,6 +30,7 @@ final class LoginAttempt implements AutoCloseable {
   private final List<KeyFiles.Entry> files;
   private final Prompts prompts;
   private final List<Offer> refused = new CopyOnWriteArrayList<>();
+  private final List<String> agentRefusals = new CopyOnWriteArrayList<>();
   private final List<String> notOffered = new CopyOnWriteArrayList<>();
   private final java.util.Set<String> triedOthers =
       java.util.Collections.synchronizedSet(new java.util.LinkedHashSet<>());
@@ -173,6 +174,13 @@ final class LoginAttempt implements AutoCloseable {
     log.info("{} refused {}", hop.display(), offer.description());
   }
 
+  /** The agent would not sign for {@code offer}; the next key is tried. */
+  void agentRefused(Offer offer, AgentClient.AgentRefusal refusal) {
+    String what = refusal.getMessage() + " with " + offer.description();
+    agentRefusals.add(what);
+    log.warn("{} for {}; trying the next key", what, hop.display());
+  }
+
   void accepted(String method) {
     log.info("{} accepted {}", hop.display(), method);
   }
@@ -205,9 +213,13 @@ final class LoginAttempt implements AutoCloseable {
    */
   AuthException failure(Throwable cause) {
     AgentClient.AgentRefusal refusal = find(cause, AgentClient.AgentRefusal.class);
+    List<String> refusals = new ArrayList<>(agentRefusals);
     if (refusal != null) {
+      refusals.add(refusal.getMessage() + " with " + lastOffered);
+    }
+    if (!refusals.isEmpty()) {
       return new AuthException(
-          refusal.getMessage() + " with " + lastOffered + " for " + hop.display(),
+          String.join("; ", refusals) + " for " + hop.display(),
           "a key added with ssh-add -c needs each use confirmed in the agent's prompt; confirm"
               + " it, or add the key again without -c",
           cause);

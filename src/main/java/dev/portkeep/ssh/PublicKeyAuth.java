@@ -1,5 +1,6 @@
 package dev.portkeep.ssh;
 
+import dev.portkeep.ssh.agent.AgentClient;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -45,6 +46,24 @@ final class PublicKeyAuth extends UserAuthPublicKey {
       attempt.offered(offer, chosenAlgorithm);
     }
     return sent;
+  }
+
+  /**
+   * An agent that will not sign (a key added with {@code ssh-add -c} whose use nobody confirmed)
+   * costs that key only: the refusal is recorded and the next key is offered, as OpenSSH does.
+   */
+  @Override
+  protected boolean processAuthDataRequest(ClientSession session, String service, Buffer buffer)
+      throws Exception {
+    try {
+      return super.processAuthDataRequest(session, service, buffer);
+    } catch (AgentClient.AgentRefusal refusal) {
+      if (current instanceof Offer offer) {
+        attempt.agentRefused(offer, refusal);
+      }
+      currentAlgorithms.clear(); // another algorithm for the same key would be refused again
+      return sendAuthDataRequest(session, service);
+    }
   }
 
   @Override

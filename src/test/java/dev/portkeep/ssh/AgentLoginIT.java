@@ -200,6 +200,24 @@ class AgentLoginIT {
   }
 
   @Test
+  void agentRefusesToSignTheFirstKey_theNextKeyLogsIn() throws Exception {
+    try (SshAgent agent = SshAgent.start()) {
+      agent.add(sshd.clientKey(), "-c");
+      Path file = key("file-key");
+      sshd.authorize(Files.readString(Path.of(file + ".pub")));
+      try (JarRun run =
+          run(Map.of("SSH_AUTH_SOCK", agent.socket().toString()), "-i", file.toString())) {
+        run.await("forwarding 127.0.0.1:", Duration.ofSeconds(30));
+        assertThat(run.err())
+            .contains("refused to sign with agent key 'portkeep-test'")
+            .contains("trying the next key")
+            .contains("accepted key " + file);
+        assertThat(run.stop()).isZero();
+      }
+    }
+  }
+
+  @Test
   void identityAgentPointingToNothing_warnsThenUsesTheKeyFiles() throws Exception {
     Path missing = home.resolve("no-agent.sock");
     try (JarRun run =
