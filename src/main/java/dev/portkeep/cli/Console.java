@@ -64,4 +64,9 @@ final class Console implements Prompts {
   public Optional<char[]> secret(String prompt) {
     return Optional.ofNullable(console.readPassword("%s", prompt));
   }
+
+  @Override
+  public Optional<String> answer(String prompt) {
+    return Optional.ofNullable(console.readLine("%s", prompt));
+  }
 }

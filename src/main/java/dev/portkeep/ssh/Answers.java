@@ -48,7 +48,7 @@ final class Answers implements UserInteraction {
     if (methods.passwordCommand().isPresent()) {
       return commandUsed ? null : fromCommand();
     }
-    return ask(hop.user() + "@" + hop.host() + "'s password: ");
+    return ask(hop.user() + "@" + hop.host() + "'s password: ", false);
   }
 
   @Override
@@ -71,7 +71,7 @@ final class Answers implements UserInteraction {
         (name.isBlank() ? "" : name + "\n") + (instruction.isBlank() ? "" : instruction + "\n");
     String[] answers = new String[prompt.length];
     for (int i = 0; i < prompt.length; i++) {
-      answers[i] = ask((i == 0 ? header : "") + prompt[i]);
+      answers[i] = ask((i == 0 ? header : "") + prompt[i], echo.length > i && echo[i]);
       if (answers[i] == null) {
         return null;
       }
@@ -79,12 +79,15 @@ final class Answers implements UserInteraction {
     return answers;
   }
 
-  private String ask(String question) {
+  /** Asks on the terminal, showing what is typed only when the server said so ({@code shown}). */
+  private String ask(String question, boolean shown) {
     if (asked >= methods.passwordPrompts()) {
       return null;
     }
     asked++;
-    return prompts.secret(question).map(String::new).orElse(null);
+    return shown
+        ? prompts.answer(question).orElse(null)
+        : prompts.secret(question).map(String::new).orElse(null);
   }
 
   private String fromCommand() {

@@ -14,6 +14,12 @@ public interface Prompts {
   /** Reads a secret without echo; empty when nobody can answer. */
   Optional<char[]> secret(String prompt);
 
+  /**
+   * Reads an answer shown as it is typed (a keyboard-interactive question the server marks for
+   * echo, such as a user name); empty when nobody can answer.
+   */
+  Optional<String> answer(String prompt);
+
   Prompts NONE =
       new Prompts() {
         @Override
@@ -23,6 +29,11 @@ public interface Prompts {
 
         @Override
         public Optional<char[]> secret(String prompt) {
+          return Optional.empty();
+        }
+
+        @Override
+        public Optional<String> answer(String prompt) {
           return Optional.empty();
         }
       };

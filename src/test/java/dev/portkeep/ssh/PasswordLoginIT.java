@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.portkeep.cli.JarRun;
 import dev.portkeep.testing.EchoServer;
+import dev.portkeep.testing.MinaSshServer;
 import dev.portkeep.testing.OpenSshServer;
 import dev.portkeep.testing.TestUser;
 import dev.portkeep.testing.Tmux;
@@ -109,6 +110,39 @@ class PasswordLoginIT {
       assertThat(screen)
           .doesNotContain(user.password())
           .contains("accepted keyboard-interactive typed on the terminal");
+    }
+  }
+
+  @Test
+  void keyboardInteractive_aQuestionMarkedForEcho_showsWhatIsTyped_theSecretOneDoesNot()
+      throws Exception {
+    try (MinaSshServer mina =
+            MinaSshServer.builder()
+                .keyboardInteractive("otp-user", "Account: ", "acct-visible", "Code: ", "code-hid")
+                .start();
+        Tmux terminal =
+            Tmux.start(
+                String.join(
+                    " ",
+                    JarRun.argv(
+                        home,
+                        "-v",
+                        "-L",
+                        "127.0.0.1:0:127.0.0.1:" + echo.port(),
+                        "-p",
+                        String.valueOf(mina.port()),
+                        "-o",
+                        "UserKnownHostsFile=" + mina.knownHostsFile(),
+                        "-o",
+                        "StrictHostKeyChecking=yes",
+                        "otp-user@127.0.0.1")))) {
+      terminal.await("Account:", Duration.ofSeconds(30));
+      terminal.type("acct-visible");
+      String asked = terminal.await("Code:", Duration.ofSeconds(30));
+      assertThat(asked).contains("Account: acct-visible");
+      terminal.type("code-hid");
+      String screen = terminal.await("forwarding 127.0.0.1:", Duration.ofSeconds(30));
+      assertThat(screen).doesNotContain("code-hid");
     }
   }
 

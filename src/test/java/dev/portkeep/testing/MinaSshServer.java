@@ -21,10 +21,13 @@ import org.apache.sshd.common.util.net.SshdSocketAddress;
 import org.apache.sshd.common.util.security.SecurityUtils;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.auth.keyboard.InteractiveChallenge;
+import org.apache.sshd.server.auth.keyboard.KeyboardInteractiveAuthenticator;
 import org.apache.sshd.server.forward.ForwardingFilter;
 import org.apache.sshd.server.forward.RejectAllForwardingFilter;
 import org.apache.sshd.server.forward.TcpForwardingFilter;
 import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
+import org.apache.sshd.server.session.ServerSession;
 
 /**
  * An in-process Apache MINA SSHD server on 127.0.0.1 that only authenticates and forwards TCP, for
@@ -207,7 +210,7 @@ public final class MinaSshServer implements SshTestServer {
             ? null
             : (user, password, session) ->
                 user.equals(spec.passwordUser) && password.equals(spec.password));
-    sshd.setKeyboardInteractiveAuthenticator(null);
+    sshd.setKeyboardInteractiveAuthenticator(spec.challenge == null ? null : spec.challenge);
     sshd.setForwardingFilter(
         ForwardingFilter.asForwardingFilter(
             RejectAllForwardingFilter.INSTANCE, RejectAllForwardingFilter.INSTANCE, new Filter()));
@@ -272,6 +275,7 @@ public final class MinaSshServer implements SshTestServer {
     private boolean refuseTcpipForward;
     private long windowSize;
     private long maxPacketSize;
+    private Challenge challenge;
 
     private Builder() {}
 
@@ -315,6 +319,17 @@ public final class MinaSshServer implements SshTestServer {
     public Builder password(String user, String password) {
       this.passwordUser = user;
       this.password = password;
+      return this;
+    }
+
+    /**
+     * Also accepts keyboard-interactive for {@code user}: one round of two questions, the first
+     * marked to be shown as typed ({@code shownPrompt}, answered by {@code shownAnswer}), the
+     * second hidden, as a one-time-code login asks for a name and then a code.
+     */
+    public Builder keyboardInteractive(
+        String user, String shownPrompt, String shownAnswer, String hiddenPrompt, String hidden) {
+      challenge = new Challenge(user, shownPrompt, shownAnswer, hiddenPrompt, hidden);
       return this;
     }
 
@@ -386,7 +401,30 @@ public final class MinaSshServer implements SshTestServer {
       copy.refuseTcpipForward = refuseTcpipForward;
       copy.windowSize = windowSize;
       copy.maxPacketSize = maxPacketSize;
+      copy.challenge = challenge;
       return copy;
+    }
+
+    /** The keyboard-interactive round of {@link #keyboardInteractive}. */
+    private record Challenge(
+        String user, String shownPrompt, String shownAnswer, String hiddenPrompt, String hidden)
+        implements KeyboardInteractiveAuthenticator {
+      @Override
+      public InteractiveChallenge generateChallenge(
+          ServerSession session, String username, String lang, String subMethods) {
+        InteractiveChallenge c = new InteractiveChallenge();
+        c.setInteractionName("");
+        c.setInteractionInstruction("");
+        c.setLanguageTag("");
+        c.addPrompt(shownPrompt, true);
+        c.addPrompt(hiddenPrompt, false);
+        return c;
+      }
+
+      @Override
+      public boolean authenticate(ServerSession session, String username, List<String> responses) {
+        return username.equals(user) && responses.equals(List.of(shownAnswer, hidden));
+      }
     }
 
     private static long positive(String what, long bytes) {
