@@ -8,11 +8,16 @@ import dev.portkeep.config.tunnels.Globals;
 import dev.portkeep.config.tunnels.TunnelsFile;
 import dev.portkeep.control.ControlServer;
 import dev.portkeep.error.UsageException;
+import dev.portkeep.metrics.MetricsEndpoint;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A running {@code portkeep up}: its log, its hooks, its fleet of tunnels and its control endpoint,
@@ -26,6 +31,15 @@ public final class Up implements AutoCloseable {
   private final HookRunner hooks;
   private final Fleet fleet;
   private final ControlServer control;
+  private final Optional<MetricsEndpoint> metrics;
+
+  /**
+   * Where {@code up} serves besides its control socket, each only when asked for: the Prometheus
+   * metrics and the web page.
+   */
+  public record Endpoints(Optional<InetSocketAddress> metrics, Optional<InetSocketAddress> ui) {
+    public static final Endpoints NONE = new Endpoints(Optional.empty(), Optional.empty());
+  }
 
   private Up(
       Path file,
@@ -33,13 +47,15 @@ public final class Up implements AutoCloseable {
       StateLog log,
       HookRunner hooks,
       Fleet fleet,
-      ControlServer control) {
+      ControlServer control,
+      Optional<MetricsEndpoint> metrics) {
     this.file = file;
     this.env = env;
     this.log = log;
     this.hooks = hooks;
     this.fleet = fleet;
     this.control = control;
+    this.metrics = metrics;
   }
 
   /**
@@ -52,6 +68,7 @@ public final class Up implements AutoCloseable {
       Environment env,
       Set<String> selected,
       Path socket,
+      Endpoints endpoints,
       String version,
       PrintStream err,
       Clock clock) {
@@ -61,13 +78,14 @@ public final class Up implements AutoCloseable {
         new StateLog(err, clock, logging.file().orElse(null), logging.maxSize(), logging.keep());
     HookRunner hooks = new HookRunner(globals.hookTimeout(), log::line);
     Fleet fleet = new Fleet(clock, log::change, hooks::submit, log::events, Listeners::system);
+    Map<String, String> urls = new ConcurrentHashMap<>();
     ControlServer control;
     try {
       FleetControl handler =
           new FleetControl(
               fleet,
               () -> Definitions.of(TunnelsFile.read(file, env), env),
-              () -> process(file, socket));
+              () -> process(file, socket, urls));
       control = ControlServer.start(socket, handler, version);
     } catch (RuntimeException e) {
       fleet.close(Duration.ZERO);
@@ -75,7 +93,22 @@ public final class Up implements AutoCloseable {
       log.close();
       throw e;
     }
-    Up up = new Up(file, env, log, hooks, fleet, control);
+    Optional<MetricsEndpoint> metrics;
+    try {
+      metrics = endpoints.metrics().map(at -> MetricsEndpoint.start(at, fleet::status));
+    } catch (RuntimeException e) {
+      control.close();
+      fleet.close(Duration.ZERO);
+      hooks.close();
+      log.close();
+      throw e;
+    }
+    metrics.ifPresent(
+        m -> {
+          urls.put("metrics", m.url());
+          log.line("metrics at " + m.url());
+        });
+    Up up = new Up(file, env, log, hooks, fleet, control, metrics);
     log.line(
         "portkeep up: "
             + tunnels.tunnels().size()
@@ -87,11 +120,13 @@ public final class Up implements AutoCloseable {
     return up;
   }
 
-  private static ObjectNode process(Path file, Path socket) {
+  private static ObjectNode process(Path file, Path socket, Map<String, String> urls) {
     ObjectNode n = JsonNodeFactory.instance.objectNode();
     n.put("pid", ProcessHandle.current().pid());
     n.put("file", file.toString());
     n.put("control", socket.toString());
+    n.put("metrics", urls.get("metrics"));
+    n.put("ui", urls.get("ui"));
     return n;
   }
 
@@ -118,8 +153,16 @@ public final class Up implements AutoCloseable {
     return fleet;
   }
 
-  /** Stops every tunnel (connections get {@code grace}), then the endpoint, hooks and log. */
+  /** Where the metrics are served, if they are. */
+  public Optional<MetricsEndpoint> metrics() {
+    return metrics;
+  }
+
+  /**
+   * Stops serving metrics, every tunnel (connections get {@code grace}), the endpoint, hooks, log.
+   */
   public void close(Duration grace) {
+    metrics.ifPresent(MetricsEndpoint::close);
     fleet.close(grace);
     control.close();
     hooks.close();
