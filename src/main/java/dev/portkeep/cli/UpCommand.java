@@ -38,6 +38,8 @@ import picocli.CommandLine.Parameters;
       "  portkeep up -c ~/work/tunnels.toml --control /run/user/1000/pk.sock"
     })
 final class UpCommand implements Callable<Integer> {
+  static final String DEFAULT_UI = "127.0.0.1:9723";
+
   private final Invocation invocation;
 
   @Mixin FleetOptions options = new FleetOptions();
@@ -50,6 +52,17 @@ final class UpCommand implements Callable<Integer> {
         "metrics in the file). A port alone is loopback."
       })
   String metrics;
+
+  @Option(
+      names = "--ui",
+      paramLabel = "ADDRESS",
+      arity = "0..1",
+      fallbackValue = DEFAULT_UI,
+      description = {
+        "Serve the web page (portkeep ui opens it), at " + DEFAULT_UI + " unless ADDRESS is",
+        "given (overrides ui in the file). Another address than loopback logs a warning."
+      })
+  String ui;
 
   @Parameters(paramLabel = "TUNNEL", arity = "0..*", description = "Run only these tunnels.")
   List<String> names = new ArrayList<>();
@@ -97,7 +110,9 @@ final class UpCommand implements Callable<Integer> {
         Optional.ofNullable(metrics)
             .map(text -> ServiceAddress.parse(text, "--metrics"))
             .or(globals::metrics);
-    return new Up.Endpoints(metricsAt.map(ServiceAddress::of), Optional.empty());
+    Optional<ForwardSyntax.Listen> uiAt =
+        Optional.ofNullable(ui).map(text -> ServiceAddress.parse(text, "--ui")).or(globals::ui);
+    return new Up.Endpoints(metricsAt.map(ServiceAddress::of), uiAt.map(ServiceAddress::of));
   }
 
   /** The tunnels named on the command line, as the file spells them; unknown ones are refused. */

@@ -9,6 +9,8 @@ import dev.portkeep.config.tunnels.TunnelsFile;
 import dev.portkeep.control.ControlServer;
 import dev.portkeep.error.UsageException;
 import dev.portkeep.metrics.MetricsEndpoint;
+import dev.portkeep.web.Dashboard;
+import dev.portkeep.web.UiSecret;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -32,6 +34,7 @@ public final class Up implements AutoCloseable {
   private final Fleet fleet;
   private final ControlServer control;
   private final Optional<MetricsEndpoint> metrics;
+  private final Optional<Dashboard> ui;
 
   /**
    * Where {@code up} serves besides its control socket, each only when asked for: the Prometheus
@@ -48,7 +51,8 @@ public final class Up implements AutoCloseable {
       HookRunner hooks,
       Fleet fleet,
       ControlServer control,
-      Optional<MetricsEndpoint> metrics) {
+      Optional<MetricsEndpoint> metrics,
+      Optional<Dashboard> ui) {
     this.file = file;
     this.env = env;
     this.log = log;
@@ -56,6 +60,7 @@ public final class Up implements AutoCloseable {
     this.fleet = fleet;
     this.control = control;
     this.metrics = metrics;
+    this.ui = ui;
   }
 
   /**
@@ -80,12 +85,12 @@ public final class Up implements AutoCloseable {
     Fleet fleet = new Fleet(clock, log::change, hooks::submit, log::events, Listeners::system);
     Map<String, String> urls = new ConcurrentHashMap<>();
     ControlServer control;
+    FleetControl handler =
+        new FleetControl(
+            fleet,
+            () -> Definitions.of(TunnelsFile.read(file, env), env),
+            () -> process(file, socket, urls));
     try {
-      FleetControl handler =
-          new FleetControl(
-              fleet,
-              () -> Definitions.of(TunnelsFile.read(file, env), env),
-              () -> process(file, socket, urls));
       control = ControlServer.start(socket, handler, version);
     } catch (RuntimeException e) {
       fleet.close(Duration.ZERO);
@@ -93,10 +98,23 @@ public final class Up implements AutoCloseable {
       log.close();
       throw e;
     }
-    Optional<MetricsEndpoint> metrics;
+    Optional<MetricsEndpoint> metrics = Optional.empty();
+    Optional<Dashboard> ui = Optional.empty();
     try {
       metrics = endpoints.metrics().map(at -> MetricsEndpoint.start(at, fleet::status));
+      ui =
+          endpoints
+              .ui()
+              .map(
+                  at ->
+                      Dashboard.start(
+                          at,
+                          UiSecret.loadOrCreate(UiSecret.fileBeside(socket)),
+                          fleet::status,
+                          handler,
+                          clock));
     } catch (RuntimeException e) {
+      metrics.ifPresent(MetricsEndpoint::close);
       control.close();
       fleet.close(Duration.ZERO);
       hooks.close();
@@ -108,7 +126,12 @@ public final class Up implements AutoCloseable {
           urls.put("metrics", m.url());
           log.line("metrics at " + m.url());
         });
-    Up up = new Up(file, env, log, hooks, fleet, control, metrics);
+    ui.ifPresent(
+        d -> {
+          urls.put("ui", d.url());
+          log.line("web page at " + d.url() + " (portkeep ui opens it)");
+        });
+    Up up = new Up(file, env, log, hooks, fleet, control, metrics, ui);
     log.line(
         "portkeep up: "
             + tunnels.tunnels().size()
@@ -153,6 +176,11 @@ public final class Up implements AutoCloseable {
     return fleet;
   }
 
+  /** Where the web page is served, if it is. */
+  public Optional<Dashboard> ui() {
+    return ui;
+  }
+
   /** Where the metrics are served, if they are. */
   public Optional<MetricsEndpoint> metrics() {
     return metrics;
@@ -162,6 +190,7 @@ public final class Up implements AutoCloseable {
    * Stops serving metrics, every tunnel (connections get {@code grace}), the endpoint, hooks, log.
    */
   public void close(Duration grace) {
+    ui.ifPresent(Dashboard::close);
     metrics.ifPresent(MetricsEndpoint::close);
     fleet.close(grace);
     control.close();
