@@ -28,10 +28,10 @@ import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -142,27 +142,29 @@ class DashboardBrowserIT {
     }
   }
 
-  /** The text at {@code css} inside tunnel {@code name}'s card, or "" while it is not there. */
+  /**
+   * The text at {@code css} inside tunnel {@code name}'s card, or "" while it is not there. Read by
+   * one script in the page, since the page redraws each card's body every second and an element
+   * found by WebDriver may be replaced before it is read.
+   */
   private String text(String name, String css) {
-    try {
-      return browser
-          .findElement(By.cssSelector("[data-tunnel='" + name + "'] " + css))
-          .getText()
-          .strip();
-    } catch (WebDriverException e) {
-      return "";
-    }
+    Object value =
+        ((JavascriptExecutor) browser)
+            .executeScript(
+                "const e = document.querySelector(arguments[0]);"
+                    + " return e === null ? '' : e.textContent;",
+                "[data-tunnel='" + name + "'] " + css);
+    return value == null ? "" : value.toString().strip();
   }
 
   private long bytes(String name) {
-    try {
-      return Long.parseLong(
-          browser
-              .findElement(By.cssSelector("[data-tunnel='" + name + "'] .bytes-total"))
-              .getDomAttribute("data-bytes"));
-    } catch (WebDriverException | NumberFormatException e) {
-      return -1;
-    }
+    Object value =
+        ((JavascriptExecutor) browser)
+            .executeScript(
+                "const e = document.querySelector(arguments[0]);"
+                    + " return e === null ? '-1' : e.dataset.bytes;",
+                "[data-tunnel='" + name + "'] .bytes-total");
+    return value == null ? -1 : Long.parseLong(value.toString());
   }
 
   private void awaitText(String what, Supplier<Boolean> condition, String name) {
@@ -206,6 +208,19 @@ class DashboardBrowserIT {
     browser.findElement(By.cssSelector("[data-tunnel='a'] button[data-action='start']")).click();
     awaitText("a up again", () -> text("a", ".state").equalsIgnoreCase("up"), "a");
     assertThat(EchoServer.echoesThrough(aPort, Duration.ofSeconds(5))).isTrue();
+  }
+
+  @Test
+  void sshdKilled_cardTurnsReconnectingThenUpAfterTheRestart_withoutAReload() {
+    awaitText("a up", () -> text("a", ".state").equalsIgnoreCase("up"), "a");
+    JavascriptExecutor js = (JavascriptExecutor) browser;
+    js.executeScript("window.portkeepTestMarker = 'same page';");
+    sshd.kill();
+    awaitText("a reconnecting", () -> text("a", ".state").equalsIgnoreCase("reconnecting"), "a");
+    sshd.restart();
+    awaitText("a up after the restart", () -> text("a", ".state").equalsIgnoreCase("up"), "a");
+    awaitText("a's reconnects at 1", () -> text("a", ".reconnects").equals("1"), "a");
+    assertThat(js.executeScript("return window.portkeepTestMarker;")).isEqualTo("same page");
   }
 
   @Test
