@@ -79,11 +79,15 @@ public final class Listeners {
     return new Listener(opened, bound);
   }
 
-  private static void warnIfExposed(List<InetSocketAddress> bound, String forWhat) {
+  /**
+   * Logs the one warning for a listener that other machines can reach: every forward's, and the
+   * metrics endpoint's and web page's of {@code portkeep up}.
+   */
+  public static void warnIfExposed(List<InetSocketAddress> bound, String forWhat) {
     for (InetSocketAddress address : bound) {
       if (!address.getAddress().isLoopbackAddress()) {
         log.warn(
-            "{} listens on {}: other machines on the network can connect to this forward",
+            "{} listens on {}: other machines on the network can connect to it",
             forWhat,
             Addresses.display(address));
       }

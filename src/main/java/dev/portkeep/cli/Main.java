@@ -37,6 +37,7 @@ public final class Main {
     line.addSubcommand("stop", new ControlCommands.Stop(invocation));
     line.addSubcommand("restart", new ControlCommands.Restart(invocation));
     line.addSubcommand("reload", new ControlCommands.Reload(invocation));
+    line.addSubcommand("ui", new UiCommand(invocation));
     line.setOut(new java.io.PrintWriter(out, true, out.charset()));
     line.setErr(new java.io.PrintWriter(err, true, err.charset()));
     line.setPosixClusteredShortOptionsAllowed(true);

@@ -1,5 +1,8 @@
 package dev.portkeep.cli;
 
+import dev.portkeep.bind.ServiceAddress;
+import dev.portkeep.config.ForwardSyntax;
+import dev.portkeep.config.tunnels.Globals;
 import dev.portkeep.config.tunnels.TunnelsFile;
 import dev.portkeep.error.PortkeepException;
 import dev.portkeep.error.UsageException;
@@ -10,10 +13,12 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code portkeep up [TUNNEL...]}: every enabled tunnel of the tunnels file, until stopped. */
@@ -33,9 +38,31 @@ import picocli.CommandLine.Parameters;
       "  portkeep up -c ~/work/tunnels.toml --control /run/user/1000/pk.sock"
     })
 final class UpCommand implements Callable<Integer> {
+  static final String DEFAULT_UI = "127.0.0.1:9723";
+
   private final Invocation invocation;
 
   @Mixin FleetOptions options = new FleetOptions();
+
+  @Option(
+      names = "--metrics",
+      paramLabel = "ADDRESS",
+      description = {
+        "Serve Prometheus metrics at http://ADDRESS/metrics, e.g. 127.0.0.1:9724 (overrides",
+        "metrics in the file). A port alone is loopback."
+      })
+  String metrics;
+
+  @Option(
+      names = "--ui",
+      paramLabel = "ADDRESS",
+      arity = "0..1",
+      fallbackValue = DEFAULT_UI,
+      description = {
+        "Serve the web page (portkeep ui opens it), at " + DEFAULT_UI + " unless ADDRESS is",
+        "given (overrides ui in the file). Another address than loopback logs a warning."
+      })
+  String ui;
 
   @Parameters(paramLabel = "TUNNEL", arity = "0..*", description = "Run only these tunnels.")
   List<String> names = new ArrayList<>();
@@ -62,6 +89,7 @@ final class UpCommand implements Callable<Integer> {
               invocation.env(),
               selected,
               options.serveAt(),
+              endpoints(tunnels.globals()),
               new Version().getVersion()[0],
               invocation.err(),
               Clock.systemUTC())) {
@@ -74,6 +102,17 @@ final class UpCommand implements Callable<Integer> {
     } catch (PortkeepException e) {
       return invocation.fail(e);
     }
+  }
+
+  /** The command line's addresses first, then the file's; none unless one of them asks. */
+  private Up.Endpoints endpoints(Globals globals) {
+    Optional<ForwardSyntax.Listen> metricsAt =
+        Optional.ofNullable(metrics)
+            .map(text -> ServiceAddress.parse(text, "--metrics"))
+            .or(globals::metrics);
+    Optional<ForwardSyntax.Listen> uiAt =
+        Optional.ofNullable(ui).map(text -> ServiceAddress.parse(text, "--ui")).or(globals::ui);
+    return new Up.Endpoints(metricsAt.map(ServiceAddress::of), uiAt.map(ServiceAddress::of));
   }
 
   /** The tunnels named on the command line, as the file spells them; unknown ones are refused. */

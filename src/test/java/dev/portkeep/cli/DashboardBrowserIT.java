@@ -1,0 +1,238 @@
+package dev.portkeep.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.portkeep.testing.Await;
+import dev.portkeep.testing.EchoServer;
+import dev.portkeep.testing.FreePort;
+import dev.portkeep.testing.OpenSshServer;
+import dev.portkeep.testing.Payloads;
+import dev.portkeep.testing.TunnelTables;
+import dev.portkeep.web.UiSecret;
+import java.io.File;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * The web page in a real headless Chromium (Debian's chromium and chromium-driver, named explicitly
+ * so Selenium never fetches a driver): the cards, live bytes, the stop button, and a bind failure's
+ * whole explanation. Each test saves a screenshot under target/.
+ */
+@Timeout(value = 240, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class DashboardBrowserIT {
+  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  private static final Path DRIVER = Path.of("/usr/bin/chromedriver");
+
+  @TempDir Path home;
+  private OpenSshServer sshd;
+  private EchoServer echo;
+  private ServerSocket held;
+  private CliRun up;
+  private WebDriver browser;
+  private int aPort;
+  private int heldPort;
+  private int uiPort;
+
+  @BeforeEach
+  void start() throws Exception {
+    assumeTrue(
+        Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER),
+        "needs /usr/bin/chromium and /usr/bin/chromedriver (Debian chromium, chromium-driver)");
+    sshd = OpenSshServer.start();
+    echo = EchoServer.start();
+    aPort = FreePort.pick();
+    heldPort = FreePort.pick();
+    uiPort = FreePort.pick();
+    held = new ServerSocket(heldPort, 1, InetAddress.getLoopbackAddress());
+    Path file = home.resolve("tunnels.toml");
+    Files.writeString(
+        file,
+        TunnelTables.local("a", sshd, aPort, echo.port())
+            + "\n"
+            + TunnelTables.local("held", sshd, heldPort, echo.port()));
+    Path socket = home.resolve("run/control.sock");
+    up =
+        CliRun.start(
+            home,
+            "up",
+            "-c",
+            file.toString(),
+            "--control",
+            socket.toString(),
+            "--ui=127.0.0.1:" + uiPort);
+    Path secretFile = socket.resolveSibling(UiSecret.FILE_NAME);
+    Await.until("the page's secret", () -> size(secretFile) >= 64);
+    String secret = Files.readString(secretFile).strip();
+
+    System.setProperty("webdriver.chrome.driver", DRIVER.toString());
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(CHROMIUM.toFile());
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--window-size=1300,1000");
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(new File(DRIVER.toString()))
+            .usingAnyFreePort()
+            .build();
+    browser = new ChromeDriver(service, options);
+    browser.get("http://127.0.0.1:" + uiPort + "/#secret=" + secret);
+  }
+
+  private static long size(Path file) {
+    try {
+      return Files.size(file);
+    } catch (Exception e) {
+      return 0;
+    }
+  }
+
+  @AfterEach
+  void stop(TestInfo info) throws Exception {
+    if (browser != null) {
+      try {
+        Path shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
+        Path target = Path.of("target", "screenshots");
+        Files.createDirectories(target);
+        Files.copy(
+            shot,
+            target.resolve(info.getTestMethod().orElseThrow().getName() + ".png"),
+            StandardCopyOption.REPLACE_EXISTING);
+      } finally {
+        browser.quit();
+      }
+    }
+    if (up != null && up.isRunning()) {
+      up.stop();
+    }
+    if (held != null) {
+      held.close();
+    }
+    if (echo != null) {
+      echo.close();
+    }
+    if (sshd != null) {
+      sshd.close();
+    }
+  }
+
+  /**
+   * The text at {@code css} inside tunnel {@code name}'s card, or "" while it is not there. Read by
+   * one script in the page, since the page redraws each card's body every second and an element
+   * found by WebDriver may be replaced before it is read.
+   */
+  private String text(String name, String css) {
+    Object value =
+        ((JavascriptExecutor) browser)
+            .executeScript(
+                "const e = document.querySelector(arguments[0]);"
+                    + " return e === null ? '' : e.textContent;",
+                "[data-tunnel='" + name + "'] " + css);
+    return value == null ? "" : value.toString().strip();
+  }
+
+  private long bytes(String name) {
+    Object value =
+        ((JavascriptExecutor) browser)
+            .executeScript(
+                "const e = document.querySelector(arguments[0]);"
+                    + " return e === null ? '-1' : e.dataset.bytes;",
+                "[data-tunnel='" + name + "'] .bytes-total");
+    return value == null ? -1 : Long.parseLong(value.toString());
+  }
+
+  private void awaitText(String what, Supplier<Boolean> condition, String name) {
+    Await.until(
+        what,
+        Duration.ofSeconds(40),
+        condition::get,
+        () -> "card: " + text(name, "") + "\nportkeep: " + up.err());
+  }
+
+  @Test
+  void page_showsEachTunnelUpAndItsBytesRiseWithTraffic() throws Exception {
+    awaitText("a up", () -> text("a", ".state").equalsIgnoreCase("up"), "a");
+    assertThat(browser.findElements(By.cssSelector("section.card"))).hasSize(2);
+    assertThat(browser.getCurrentUrl()).doesNotContain("secret");
+    assertThat(text("a", ".listen")).contains("127.0.0.1:" + aPort);
+    long before = bytes("a");
+    assertThat(before).isNotNegative();
+
+    byte[] data = Payloads.bytes(200_000, 3);
+    try (Socket s = new Socket("127.0.0.1", aPort)) {
+      s.setSoTimeout(10_000);
+      OutputStream out = s.getOutputStream();
+      out.write(data);
+      out.flush();
+      InputStream in = s.getInputStream();
+      assertThat(in.readNBytes(data.length)).isEqualTo(data);
+    }
+    awaitText(
+        "a's bytes to rise by what was sent and echoed",
+        () -> bytes("a") >= before + 2L * data.length,
+        "a");
+  }
+
+  @Test
+  void stopButton_stopsTheTunnelAndFreesItsPort() {
+    awaitText("a up", () -> text("a", ".state").equalsIgnoreCase("up"), "a");
+    browser.findElement(By.cssSelector("[data-tunnel='a'] button[data-action='stop']")).click();
+    awaitText("a stopped", () -> text("a", ".state").equalsIgnoreCase("stopped"), "a");
+    Await.until("a's port free", () -> FreePort.unused(aPort));
+    browser.findElement(By.cssSelector("[data-tunnel='a'] button[data-action='start']")).click();
+    awaitText("a up again", () -> text("a", ".state").equalsIgnoreCase("up"), "a");
+    assertThat(EchoServer.echoesThrough(aPort, Duration.ofSeconds(5))).isTrue();
+  }
+
+  @Test
+  void sshdKilled_cardTurnsReconnectingThenUpAfterTheRestart_withoutAReload() {
+    awaitText("a up", () -> text("a", ".state").equalsIgnoreCase("up"), "a");
+    JavascriptExecutor js = (JavascriptExecutor) browser;
+    js.executeScript("window.portkeepTestMarker = 'same page';");
+    sshd.kill();
+    awaitText("a reconnecting", () -> text("a", ".state").equalsIgnoreCase("reconnecting"), "a");
+    sshd.restart();
+    awaitText("a up after the restart", () -> text("a", ".state").equalsIgnoreCase("up"), "a");
+    awaitText("a's reconnects at 1", () -> text("a", ".reconnects").equals("1"), "a");
+    assertThat(js.executeScript("return window.portkeepTestMarker;")).isEqualTo("same page");
+  }
+
+  @Test
+  void heldPort_cardShowsTheBindExplanationWithTheHoldersPid() {
+    awaitText(
+        "the bind explanation on held's card",
+        () -> !text("held", ".bind-explanation").isEmpty(),
+        "held");
+    String pid = String.valueOf(ProcessHandle.current().pid());
+    awaitText("the holder's pid", () -> text("held", ".holder-pid").equals(pid), "held");
+    assertThat(text("held", ".problem .message")).contains("127.0.0.1:" + heldPort);
+    assertThat(text("held", ".hints")).isNotEmpty();
+    assertThat(text("a", ".state")).isNotEqualToIgnoringCase("failed");
+  }
+}
