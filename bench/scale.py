@@ -31,8 +31,8 @@ import time
 from pathlib import Path
 
 from soak import (
-    MiB, REPO, EchoServer, Portkeep, Sshd, echo_exchange, free_port, log, proc_status, pss_kib, setup_keys,
-    wait_listening,
+    MiB, EchoServer, Portkeep, Sshd, echo_exchange, free_port, log, proc_status, pss_kib, setup_keys,
+    launcher, prepare, wait_listening,
 )  # fmt: skip
 
 SETTLE_S = 5.0
@@ -136,11 +136,11 @@ def round_openssh(bed: Bed, n: int) -> dict:
 
 
 def time_status(pk: Portkeep, java_home: str, runs: int) -> dict:
-    launcher = str(REPO / "portkeep")
+    pk_launcher = launcher()
     cmds = {
-        "status": [launcher, "status", "-c", str(pk.file), "--control", str(pk.control)],
-        "status --json": [launcher, "status", "--json", "-c", str(pk.file), "--control", str(pk.control)],
-        "--version": [launcher, "--version"],
+        "status": [pk_launcher, "status", "-c", str(pk.file), "--control", str(pk.control)],
+        "status --json": [pk_launcher, "status", "--json", "-c", str(pk.file), "--control", str(pk.control)],
+        "--version": [pk_launcher, "--version"],
     }
     env = dict(os.environ, JAVA_HOME=java_home)
     out: dict[str, dict] = {}
@@ -179,6 +179,7 @@ def main() -> int:
     counts = [int(c) for c in args.tunnels.split(",")]
     results: dict = {"java_opts": os.environ.get("PORTKEEP_JAVA_OPTS", ""), "counts": {}}
     with tempfile.TemporaryDirectory(prefix="portkeep-scale-") as tmpdir:
+        prepare(args.java_home)
         bed = Bed(Path(tmpdir), args.java_home)
         try:
             for n in counts:

@@ -241,6 +241,20 @@ class Sshd:
 # ---------------------------------------------------------------- portkeep up
 
 
+def launcher() -> str:
+    """The portkeep launcher to run: this checkout's, or $SOAK_PORTKEEP (another build's)."""
+    return os.environ.get("SOAK_PORTKEEP", str(REPO / "portkeep"))
+
+
+def prepare(java_home: str) -> None:
+    """`portkeep --version` once: the launcher builds a stale jar and trains its start-up cache
+    (a minute on a busy machine) here, not inside the time the tunnels are given to come up."""
+    out = subprocess.run([launcher(), "--version"], env=dict(os.environ, JAVA_HOME=java_home),
+                         capture_output=True, text=True, timeout=900)  # fmt: skip
+    if out.returncode != 0:
+        raise RuntimeError(f"{launcher()} --version failed: {out.stderr.strip()}")
+
+
 class Portkeep:
     def __init__(self, tmp: Path, java_home: str, sshd_port: int, echo_port: int, tunnels: int, taken: set[int]):
         self.tmp = tmp
@@ -262,10 +276,9 @@ class Portkeep:
         self.file.write_text("\n".join(lines))
         self.log = tmp / "portkeep.log"
         env = dict(os.environ, JAVA_HOME=java_home)
-        launcher = os.environ.get("SOAK_PORTKEEP", str(REPO / "portkeep"))
         with open(self.log, "w") as logf:
             self.proc = subprocess.Popen(
-                [launcher, "up", "-c", str(self.file), "--control", str(self.control)],
+                [launcher(), "up", "-c", str(self.file), "--control", str(self.control)],
                 env=env, stdin=subprocess.DEVNULL, stdout=logf, stderr=subprocess.STDOUT,
             )  # fmt: skip
         self.pid = self.proc.pid  # the launcher execs java: same process
@@ -503,6 +516,7 @@ def run(args: argparse.Namespace, tmp: Path) -> int:
     sshd = Sshd(tmp, sshd_port)
     echo = EchoServer(echo_port)
     sshd.start()
+    prepare(args.java_home)
     pk = Portkeep(tmp, args.java_home, sshd_port, echo_port, args.tunnels, taken)
     traffic = Traffic(pk.listen)
     problems: list[str] = []
