@@ -63,7 +63,9 @@ class ShellScriptsTest {
 
   @Test
   void shellScripts_found_includeTheLauncherCiAndBenchmarks() throws IOException {
-    assertThat(shellScripts()).contains("portkeep", ".ci/run", "bench/run", "bench/check-10k");
+    assertThat(shellScripts())
+        .contains(
+            "portkeep", ".ci/run", "bench/run", "bench/check-10k", "bench/soak", "bench/scale");
   }
 
   @ParameterizedTest(name = "{0}")
