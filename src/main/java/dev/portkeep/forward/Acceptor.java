@@ -6,8 +6,10 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -21,11 +23,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class Acceptor {
   private static final Logger log = LoggerFactory.getLogger(Acceptor.class);
+  private static final Duration ACCEPT_LOOP_END = Duration.ofSeconds(5);
 
   private final Listener listener;
   private final String name;
   private final Set<SocketChannel> open = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final List<Thread> acceptLoops = new CopyOnWriteArrayList<>();
 
   /** {@code name} (e.g. "-L 8080:db:5432") appears in logs and thread names. */
   public Acceptor(Listener listener, String name) {
@@ -38,9 +42,10 @@ public final class Acceptor {
    */
   public void start(Consumer<SocketChannel> handler) {
     for (ServerSocketChannel server : listener.channels()) {
-      Thread.ofVirtual()
-          .name("pk-accept-" + listener.port())
-          .start(() -> acceptLoop(server, handler));
+      acceptLoops.add(
+          Thread.ofVirtual()
+              .name("pk-accept-" + listener.port())
+              .start(() -> acceptLoop(server, handler)));
     }
   }
 
@@ -80,13 +85,25 @@ public final class Acceptor {
 
   /**
    * Stops accepting, waits up to {@code grace} for open connections, then cuts the rest.
-   * Idempotent.
+   * Idempotent. The port is free when it returns: a socket closed while a virtual thread waits in
+   * its accept is only released once that thread has woken, so the accept loops are awaited.
    */
   public void close(Duration grace) {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
     listener.close();
+    for (Thread loop : acceptLoops) {
+      try {
+        if (!loop.join(ACCEPT_LOOP_END)) {
+          log.warn(
+              "{}: the accept loop on {} did not end within {}", name, listener, ACCEPT_LOOP_END);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
     long deadline = System.nanoTime() + grace.toNanos();
     while (!open.isEmpty()
         && System.nanoTime() < deadline
