@@ -141,9 +141,13 @@ exit /b 2
 :exec
 set "PK_USER_GC="
 if not defined PORTKEEP_JAVA_OPTS goto :exec_java
+rem portkeep service writes this path into the task it installs.
+set "PORTKEEP_LAUNCHER=%~f0"
 for %%O in (%PORTKEEP_JAVA_OPTS%) do call :is_gc_flag "%%~O"
 if defined PK_USER_GC set "PK_JVM_FLAGS=%PK_JVM_FLAGS:-XX:+UseSerialGC=%"
 :exec_java
+rem portkeep service writes this path into the task it installs.
+set "PORTKEEP_LAUNCHER=%~f0"
 "%PK_JAVA%" %PK_JVM_FLAGS% %PORTKEEP_JAVA_OPTS% -jar "%PK_JAR%" %*
 exit /b %ERRORLEVEL%
 

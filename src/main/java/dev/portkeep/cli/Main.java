@@ -60,6 +60,7 @@ public final class Main {
     line.addSubcommand("stop", new ControlCommands.Stop(invocation));
     line.addSubcommand("restart", new ControlCommands.Restart(invocation));
     line.addSubcommand("reload", new ControlCommands.Reload(invocation));
+    line.addSubcommand("service", ServiceCommand.commandLine(invocation));
     // Prints the bash/zsh completion script made from this command model; the release build runs
     // it to ship the script, so it is hidden from the help.
     line.addSubcommand("generate-completion", new AutoComplete.GenerateCompletion());
