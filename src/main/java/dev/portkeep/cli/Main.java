@@ -29,6 +29,7 @@ public final class Main {
       StopSignal stop) {
     Invocation invocation = new Invocation(out, err, env, prompts, stop, Logging.verbosity(args));
     CommandLine line = commandLine(invocation);
+    OpenSshHelp.apply(line);
     line.setOut(new java.io.PrintWriter(out, true, out.charset()));
     line.setErr(new java.io.PrintWriter(err, true, err.charset()));
     line.setPosixClusteredShortOptionsAllowed(true);

@@ -37,7 +37,7 @@ import picocli.CommandLine.Option;
     },
     footerHeading = "%nExamples:%n",
     footer = {
-      "  portkeep service install --dry-run   show the unit and the commands, change nothing",
+      "  portkeep service install --dry-run   show the unit and commands only",
       "  portkeep service install             write the unit, enable and start it",
       "  portkeep service status",
       "  sudo portkeep service install --system -c /etc/portkeep/tunnels.toml",
