@@ -1,6 +1,7 @@
 @echo off
 rem portkeep launcher for Windows cmd.exe: finds a JDK 21 or newer, builds
-rem target\portkeep.jar when it is missing, then runs it. It follows the bash
+rem target\portkeep.jar when it is missing, then runs it. The release .zip ships it
+rem as bin\portkeep.cmd, where it runs lib\portkeep.jar and never builds. It follows the bash
 rem launcher ./portkeep as far as cmd.exe allows; see there for the reasons.
 rem
 rem Environment:
@@ -32,6 +33,12 @@ set "PK_HOME="
 set "PK_BUILD=0"
 
 if defined PORTKEEP_JAR goto :jar_given
+rem The release layout (bin\portkeep.cmd beside lib\portkeep.jar, from the .zip): never builds.
+if exist "%PK_ROOT%\pom.xml" goto :clone_layout
+if not exist "%PK_ROOT%\..\lib\portkeep.jar" goto :clone_layout
+for %%H in ("%PK_ROOT%\..") do set "PK_JAR=%%~fH\lib\portkeep.jar"
+goto :find_jdk
+:clone_layout
 set "PK_JAR=%PK_ROOT%\target\portkeep.jar"
 if not exist "%PK_JAR%" set "PK_BUILD=1"
 if "%PORTKEEP_REBUILD%"=="1" set "PK_BUILD=1"
@@ -134,9 +141,13 @@ exit /b 2
 :exec
 set "PK_USER_GC="
 if not defined PORTKEEP_JAVA_OPTS goto :exec_java
+rem portkeep service writes this path into the task it installs.
+set "PORTKEEP_LAUNCHER=%~f0"
 for %%O in (%PORTKEEP_JAVA_OPTS%) do call :is_gc_flag "%%~O"
 if defined PK_USER_GC set "PK_JVM_FLAGS=%PK_JVM_FLAGS:-XX:+UseSerialGC=%"
 :exec_java
+rem portkeep service writes this path into the task it installs.
+set "PORTKEEP_LAUNCHER=%~f0"
 "%PK_JAVA%" %PK_JVM_FLAGS% %PORTKEEP_JAVA_OPTS% -jar "%PK_JAR%" %*
 exit /b %ERRORLEVEL%
 

@@ -64,7 +64,12 @@ class LauncherIT {
    * A stand-in JDK: {@code release} says {@code version} (no file if null); java logs every call.
    */
   private Path jdk(String name, String version, boolean failTraining) throws IOException {
-    Path home = Files.createDirectories(jvms.resolve(name).resolve("bin")).getParent();
+    return jdkAt(jvms.resolve(name), name, version, failTraining);
+  }
+
+  private Path jdkAt(Path where, String name, String version, boolean failTraining)
+      throws IOException {
+    Path home = Files.createDirectories(where.resolve("bin")).getParent();
     if (version != null) {
       Files.writeString(
           home.resolve("release"), "IMPLEMENTOR=\"test\"\nJAVA_VERSION=\"" + version + "\"\n");
@@ -93,15 +98,18 @@ class LauncherIT {
   }
 
   private Command.Result launch(String... args) {
-    Map<String, String> env = new TreeMap<>();
+    return launchAt(LAUNCHER, Map.of("PORTKEEP_JAR", jar.toString()), args);
+  }
+
+  private Command.Result launchAt(Path launcher, Map<String, String> more, String... args) {
+    Map<String, String> env = new TreeMap<>(more);
     env.put("PATH", bin.toString());
     env.put("HOME", tmp.toString());
     env.put("PORTKEEP_JVM_DIR", jvms.toString());
-    env.put("PORTKEEP_JAR", jar.toString());
     List<String> argv = new ArrayList<>(List.of("/usr/bin/env", "-i"));
     env.forEach((k, v) -> argv.add(k + "=" + v));
     argv.add("/bin/bash");
-    argv.add(LAUNCHER.toString());
+    argv.add(launcher.toString());
     argv.addAll(List.of(args));
     return Command.run(Duration.ofSeconds(30), argv);
   }
@@ -239,5 +247,56 @@ class LauncherIT {
         .asString()
         .contains("-XX:SharedArchiveFile=" + archive)
         .contains("-XX:+AutoCreateSharedArchive");
+  }
+
+  @Test
+  void releaseLayout_runsItsBundledRuntime_withTheShippedCache_andWritesNothing() throws Exception {
+    jdk("jdk-26", "26.0.1", false); // newer, but the package brings its own
+    Path home = Files.createDirectories(tmp.resolve("opt/portkeep"));
+    Path launcher = Files.createDirectories(home.resolve("bin")).resolve("portkeep");
+    Files.copy(LAUNCHER, launcher);
+    Path lib = Files.createDirectories(home.resolve("lib"));
+    Path shipped = Files.writeString(lib.resolve("portkeep.jar"), "not really a jar");
+    Files.setLastModifiedTime(shipped, FileTime.from(Instant.now().minusSeconds(60)));
+    Path cache = Files.writeString(lib.resolve("portkeep-jdk25.aot"), "cache");
+    jdkAt(home.resolve("runtime"), "bundled", "25.0.1", false);
+
+    Command.Result r =
+        launchAt(launcher, Map.of("JAVA_HOME", jvms.resolve("jdk-26").toString()), "-V");
+
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+    assertThat(r.stderr()).doesNotContain("building").doesNotContain("preparing");
+    assertThat(takeCalls())
+        .singleElement()
+        .asString()
+        .startsWith("bundled ")
+        .contains("-XX:AOTCache=" + cache)
+        .endsWith("-jar " + shipped + " -V");
+    try (var files = Files.list(lib)) {
+      assertThat(files.map(f -> f.getFileName().toString()))
+          .containsExactlyInAnyOrder("portkeep.jar", "portkeep-jdk25.aot");
+    }
+  }
+
+  @Test
+  void releaseLayout_withoutRuntime_usesTheFoundJdk_andNeverTrains() throws Exception {
+    jdk("jdk-25", "25.0.1", false);
+    Path home = Files.createDirectories(tmp.resolve("portkeep-1.0"));
+    Path launcher = Files.createDirectories(home.resolve("bin")).resolve("portkeep");
+    Files.copy(LAUNCHER, launcher);
+    Path shipped =
+        Files.writeString(
+            Files.createDirectories(home.resolve("lib")).resolve("portkeep.jar"), "jar");
+
+    Command.Result r = launchAt(launcher, Map.of(), "-V");
+
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+    assertThat(takeCalls())
+        .singleElement()
+        .asString()
+        .startsWith("jdk-25 ")
+        .doesNotContain("AOTCache")
+        .endsWith("-jar " + shipped + " -V");
+    assertThat(home.resolve("lib/portkeep-jdk25.aot.failed")).doesNotExist();
   }
 }

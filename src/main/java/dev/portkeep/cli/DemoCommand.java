@@ -19,6 +19,11 @@ import picocli.CommandLine.Option;
       "Starts an embedded forwarding-only SSH server and an echo service on this machine, opens a",
       "real portkeep tunnel to it, sends traffic through, and shows what happened. It then stays",
       "up so you can try the forwarded port yourself, until Ctrl-C."
+    },
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  portkeep demo",
+      "  portkeep demo --no-wait      run the traffic, print the report and exit"
     })
 final class DemoCommand implements Callable<Integer> {
   private final Invocation invocation;

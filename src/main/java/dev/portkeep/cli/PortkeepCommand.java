@@ -22,6 +22,15 @@ import picocli.CommandLine.Parameters;
     versionProvider = Version.class,
     sortOptions = false,
     usageHelpAutoWidth = true,
+    // As ssh(1) writes it, broken only between options (picocli would break inside "[-l login]").
+    customSynopsis = {
+      "portkeep [-46hNVv] [-L [bind_address:]port:host:hostport]...",
+      "                [-R [bind_address:]port:host:hostport]...",
+      "                [-D [bind_address:]port]... [-J destination] [-F configfile]",
+      "                [-p port] [-l login] [-i identity_file]... [-o key=value]...",
+      "                [user@]host[:port]",
+      "       portkeep COMMAND [options]    (see portkeep COMMAND --help)"
+    },
     description = {
       "Forwards TCP ports over SSH like 'ssh -N -L', with listeners that hold their port exclusively",
       "and explain why a port cannot be bound."
@@ -29,15 +38,17 @@ import picocli.CommandLine.Parameters;
     footerHeading = "%nExamples:%n",
     footer = {
       "  portkeep -L 8080:db.internal:5432 alice@gateway.example.com",
-      "      listen on localhost:8080 (127.0.0.1 and ::1), reach db.internal:5432 from the gateway",
-      "  portkeep -L '[::1]:1445:fileserver:445' -L 127.0.0.2:445:fileserver:445 -p 2222 -i ~/.ssh/id_ed25519 gw",
+      "      localhost:8080 (127.0.0.1 and ::1) reaches db.internal:5432 via gateway",
+      "  portkeep -L '[::1]:1445:fileserver:445' -L 127.0.0.2:445:fileserver:445 gw",
+      "  portkeep -p 2222 -i ~/.ssh/id_ed25519 -L 8080:web:80 gw",
       "  portkeep -L '*:8080:web:80' -o StrictHostKeyChecking=accept-new gw",
-      "      listen on every interface (one dual-stack socket); the network can reach it",
+      "      listen on every interface (one dual-stack socket)",
       "  portkeep demo",
       "      a complete tunnel on this machine, with an embedded SSH server",
       "",
-      "Exit codes: 0 ok, 1 internal error, 2 usage or configuration, 3 authentication or host key,",
-      "4 server unreachable or connection lost, 5 listener or forward failed."
+      "Exit codes: 0 ok, 1 internal error, 2 usage or configuration,",
+      "3 authentication or host key, 4 server unreachable or connection lost,",
+      "5 listener or forward failed, 6 no portkeep up running."
     })
 public final class PortkeepCommand implements Callable<Integer> {
   private final Invocation invocation;

@@ -31,6 +31,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(
     name = "smb",
+    abbreviateSynopsis = true,
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
@@ -43,7 +44,8 @@ import picocli.CommandLine.Parameters;
     footer = {
       "  portkeep smb alice@gateway.example.com fileserver.internal",
       "  portkeep smb --listen 127.0.0.5 gw fs:445",
-      "  portkeep smb --check gw fs     (probe only: exit 0 when the file server answers, 5 when not)"
+      "  portkeep smb --check gw fs",
+      "      probe only: exit 0 when the file server answers, 5 when not"
     })
 final class SmbCommand implements Callable<Integer> {
   static final Duration PROBE_TIMEOUT = Duration.ofSeconds(10);
