@@ -49,7 +49,9 @@ final class KnownHosts {
     for (Path file : files) {
       List<String> lines;
       try {
-        lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        // Decoded leniently: one byte that is not UTF-8 (a Latin-1 comment) spoils its own line,
+        // which is then skipped, not the whole file, as for OpenSSH, which reads bytes.
+        lines = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).lines().toList();
       } catch (NoSuchFileException missing) {
         continue;
       }
