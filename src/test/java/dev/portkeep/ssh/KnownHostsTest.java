@@ -38,6 +38,45 @@ class KnownHostsTest {
     assertThat(hosts.matching("other.example.com", 22)).isEmpty();
   }
 
+  /** Found by the fuzzer: MINA's regex for many stars backtracked for minutes. */
+  @Test
+  void matching_aPatternOfManyStars_answersAtOnce() throws IOException {
+    Path file = dir.resolve("known_hosts");
+    String stars = "*a".repeat(16) + "*b";
+    Files.writeString(
+        file, stars + " " + ED25519 + "\n@cert-authority " + stars + " " + ED25519 + "\n");
+    KnownHosts hosts = KnownHosts.load(List.of(file));
+    String host = "a".repeat(60);
+
+    org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+        java.time.Duration.ofSeconds(30),
+        () -> {
+          assertThat(hosts.matching(host, 22)).isEmpty();
+          assertThat(hosts.certAuthorities(host, 2222)).isEmpty();
+        });
+    assertThat(hosts.matching(host + "b", 22)).hasSize(1);
+  }
+
+  @Test
+  void matching_followsOpenSshLookupNames() throws IOException {
+    Path file = dir.resolve("known_hosts");
+    Files.writeString(
+        file,
+        "gw.example.com,!bad.example.com "
+            + ED25519
+            + "\n[gw.example.com]:2222 "
+            + ED25519
+            + "\n*.Example.COM,!bad.example.com "
+            + ED25519
+            + "\n");
+    KnownHosts hosts = KnownHosts.load(List.of(file));
+
+    assertThat(hosts.matching("gw.example.com", 22)).hasSize(2);
+    assertThat(hosts.matching("GW.example.com", 2222)).hasSize(1); // [gw...]:2222 only
+    assertThat(hosts.matching("bad.example.com", 22)).isEmpty();
+    assertThat(hosts.matching("x.example.com", 2222)).isEmpty(); // '*.example.com' lacks the port
+  }
+
   private static byte[] concat(byte[]... parts) {
     int n = 0;
     for (byte[] p : parts) {
