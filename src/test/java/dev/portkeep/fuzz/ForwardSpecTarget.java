@@ -103,9 +103,12 @@ final class ForwardSpecTarget implements FuzzTarget {
     }
   }
 
-  /** A port the parser accepted was written in the spec as ASCII digits. */
+  /**
+   * A port the parser accepted was written in the spec as ASCII digits (in brackets too, as
+   * OpenSSH's hpdelim allows on any field: {@code [0]:host:80}).
+   */
   private static void requireAsciiPort(String spec, int port) {
-    if (!spec.matches("(?s).*(^|[:\\]])0*" + port + "(:.*|$)")) {
+    if (!spec.matches("(?s).*(^|[:\\]])\\[?0*" + port + "\\]?(:.*|$)")) {
       throw new AssertionError("port " + port + " is not written as digits in '" + spec + "'");
     }
   }
