@@ -1,5 +1,7 @@
 package dev.portkeep.config;
 
+import dev.portkeep.error.UsageException;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
@@ -23,15 +25,25 @@ public record Environment(
     this(home, localUser, interactive, Map.of());
   }
 
-  /** Expands a leading {@code ~/} (or a lone {@code ~}) against the home directory. */
+  /**
+   * Expands a leading {@code ~/} (or a lone {@code ~}) against the home directory.
+   *
+   * @throws UsageException for text no path can be (a NUL character, or on Windows a {@code *})
+   */
   public Path expand(String path) {
-    if (path.equals("~")) {
-      return home;
+    try {
+      if (path.equals("~")) {
+        return home;
+      }
+      if (path.startsWith("~/")) {
+        return home.resolve(path.substring(2));
+      }
+      return home.getFileSystem().getPath(path);
+    } catch (InvalidPathException e) {
+      throw new UsageException(
+          "invalid path '" + path.replace("\0", "\\0") + "': " + e.getReason(),
+          "write a file name without control characters");
     }
-    if (path.startsWith("~/")) {
-      return home.resolve(path.substring(2));
-    }
-    return home.getFileSystem().getPath(path);
   }
 
   public Path sshDir() {

@@ -81,10 +81,13 @@ public final class ForwardSyntax {
     return new Listen(BindAddress.parse(bind), port(fields.get(fields.size() - 1), shown, 0));
   }
 
-  /** Parses a port field; digits only, {@code min}..65535. */
+  /**
+   * Parses a port field; ASCII digits only ({@code Character.isDigit} and {@code parseInt} would
+   * take Arabic-Indic or fullwidth digits too), {@code min}..65535.
+   */
   static int port(String text, String shown, int min) {
     boolean digits =
-        !text.isEmpty() && text.length() <= 5 && text.chars().allMatch(Character::isDigit);
+        !text.isEmpty() && text.length() <= 5 && text.chars().allMatch(c -> c >= '0' && c <= '9');
     int value = digits ? Integer.parseInt(text) : -1;
     if (value < min || value > 65_535) {
       throw new UsageException(

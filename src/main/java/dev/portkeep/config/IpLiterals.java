@@ -16,10 +16,12 @@ public final class IpLiterals {
 
   /**
    * {@code host} as written before {@code :port}: IPv6 literals (anything with a colon) in
-   * brackets, names and IPv4 as they are.
+   * brackets, names and IPv4 as they are. A host already in brackets (a HostName written {@code
+   * [::1]}, which Java's resolver accepts) keeps the one pair it has.
    */
   public static String bracketed(String host) {
-    return host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+    boolean alreadyBracketed = host.startsWith("[") && host.endsWith("]");
+    return host.indexOf(':') >= 0 && !alreadyBracketed ? "[" + host + "]" : host;
   }
 
   /** {@code host:port}, the host as {@link #bracketed} writes it. */

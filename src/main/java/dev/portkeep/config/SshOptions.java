@@ -231,7 +231,7 @@ public final class SshOptions {
               boolean digits =
                   !value.isEmpty()
                       && value.length() <= 6
-                      && value.chars().allMatch(Character::isDigit);
+                      && value.chars().allMatch(c -> c >= '0' && c <= '9'); // ASCII only
               int n = digits ? Integer.parseInt(value) : -1;
               if (n < min || n > max) {
                 throw invalid(keyword, value, hint);

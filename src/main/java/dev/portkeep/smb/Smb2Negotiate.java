@@ -257,10 +257,12 @@ final class Smb2Negotiate {
    */
   private static Optional<String> negotiatedCipher(ByteBuffer m, int offset, int count) {
     int at = offset;
-    for (int i = 0; i < count && at >= SMB2_HEADER && at + 8 <= m.limit(); i++) {
+    // Compared as "at <= limit - 8", never "at + 8 <= limit": the offset is the peer's 32-bit
+    // value, and near Integer.MAX_VALUE the sum wraps negative and passes.
+    for (int i = 0; i < count && at >= SMB2_HEADER && at <= m.limit() - 8; i++) {
       int type = m.getShort(at) & 0xFFFF;
       int dataLength = m.getShort(at + 2) & 0xFFFF;
-      if (at + 8 + dataLength > m.limit()) {
+      if (dataLength > m.limit() - 8 - at) {
         return Optional.empty();
       }
       if (type == ENCRYPTION_CAPABILITIES && dataLength >= 4 && m.getShort(at + 8) >= 1) {

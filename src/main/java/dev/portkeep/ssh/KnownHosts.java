@@ -1,5 +1,6 @@
 package dev.portkeep.ssh;
 
+import dev.portkeep.config.sshconfig.Patterns;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -49,7 +50,9 @@ final class KnownHosts {
     for (Path file : files) {
       List<String> lines;
       try {
-        lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        // Decoded leniently: one byte that is not UTF-8 (a Latin-1 comment) spoils its own line,
+        // which is then skipped, not the whole file, as for OpenSSH, which reads bytes.
+        lines = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).lines().toList();
       } catch (NoSuchFileException missing) {
         continue;
       }
@@ -88,12 +91,26 @@ final class KnownHosts {
   }
 
   /**
-   * MINA reads a pattern without a port as port 22 only; OpenSSH matches patterns against the name
-   * it looks up, {@code [host]:port} off port 22, so {@code *} matches every port there.
+   * OpenSSH matches a line's patterns against the name it looks up: {@code host} on port 22, {@code
+   * [host]:port} elsewhere, so {@code *} matches every port. Patterns go through ssh_config's
+   * matcher, linear in time: MINA's turns each {@code *} into a regex {@code .*}, and a line such
+   * as {@code *a*a*a*a*a*a*a*a*a*a*a*a*b} then backtracked for minutes (found by fuzzing). Hashed
+   * names are an HMAC, which MINA compares; it reads a name without a port as port 22 only.
    */
   private static boolean matches(Entry e, String host, int port) {
-    return e.entry().isHostMatch(host, port)
-        || (port != 22 && e.entry().isHostMatch("[" + host + "]:" + port, 22));
+    String lookup = port == 22 ? host : "[" + host + "]:" + port;
+    KnownHostEntry entry = e.entry();
+    if (entry.getHashedEntry() != null) {
+      return entry.isHostMatch(host, port) || (port != 22 && entry.isHostMatch(lookup, 22));
+    }
+    return Patterns.matchesHostList(lookup, hostPatterns(entry.getConfigLine()));
+  }
+
+  /** The comma-separated patterns of a line: its first field, or its second after a marker. */
+  private static String hostPatterns(String line) {
+    String[] fields = line.strip().split("[ \\t]+", 3);
+    int at = fields[0].startsWith("@") ? 1 : 0;
+    return at < fields.length ? fields[at] : "";
   }
 
   /** The {@code @cert-authority} entries whose host patterns match {@code host} on {@code port}. */

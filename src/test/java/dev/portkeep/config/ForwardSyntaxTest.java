@@ -115,4 +115,16 @@ class ForwardSyntaxTest {
         .isInstanceOf(UsageException.class)
         .hasMessageContaining("host name too long (1025 > 1024)");
   }
+
+  /** Found by the fuzzer: Character.isDigit and Integer.parseInt take every script's digits. */
+  @Test
+  void parseLocal_arabicIndicOrDevanagariDigitsAsPort_rejectsNamingTheValue() {
+    assertThatThrownBy(() -> ForwardSyntax.parseLocal("\u0668\u0660\u0668\u0660:db:5432"))
+        .isInstanceOf(dev.portkeep.error.UsageException.class)
+        .hasMessageContaining("invalid port '\u0668\u0660\u0668\u0660'");
+    assertThatThrownBy(() -> ForwardSyntax.parseLocal(":2222:host:\u096922"))
+        .hasMessageContaining("invalid port '\u096922'");
+    assertThatThrownBy(() -> ForwardSyntax.parseDynamic("\uFF11\uFF10\uFF18\uFF10"))
+        .hasMessageContaining("invalid port");
+  }
 }

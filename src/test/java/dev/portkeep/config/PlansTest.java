@@ -446,4 +446,28 @@ class PlansTest {
         .asString()
         .contains("give it with -o");
   }
+
+  /** Found by the fuzzer: a bracketed HostName was shown as ann@[[::1]]:22. */
+  @Test
+  void fromFlags_hostNameAlreadyInBrackets_isShownWithOnePair() {
+    SessionSettings s = plan(List.of(), List.of("HostName=[::1]")).session();
+
+    assertThat(s.destination().display()).isEqualTo("me@[::1]:22");
+  }
+
+  /** Found by the fuzzer: Port with digits of another script was read as a number. */
+  @Test
+  void fromFlags_portInArabicIndicDigits_isAnInvalidValue() {
+    assertThatThrownBy(() -> plan(List.of(), List.of("Port=\u0662\u0662")))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("invalid value '\u0662\u0662' for Port");
+  }
+
+  /** Found by the fuzzer: a path with a NUL escaped as InvalidPathException. */
+  @Test
+  void fromFlags_knownHostsFileWithANulCharacter_isAUsageError() {
+    assertThatThrownBy(() -> plan(List.of(), List.of("UserKnownHostsFile=~/.ssh/kh\u0000x")))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("invalid path '~/.ssh/kh\\0x'");
+  }
 }

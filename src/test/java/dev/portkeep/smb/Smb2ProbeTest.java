@@ -544,4 +544,17 @@ class Smb2ProbeTest {
       return b.array();
     }
   }
+
+  /** Found by the fuzzer: offset + 8 wrapped negative and passed the bounds check. */
+  @Test
+  void decode_contextOffsetNearIntMax_hasNoCipherInsteadOfThrowing() {
+    byte[] answer = SAMBA_4_17_ANSWER.clone();
+    ByteBuffer.wrap(answer).order(ByteOrder.LITTLE_ENDIAN).putInt(4 + 64 + 60, 0x7FFF_FFFC);
+
+    ProbeResult result = decode(answer);
+
+    assertThat(result)
+        .isInstanceOfSatisfying(
+            ProbeResult.Answered.class, a -> assertThat(a.details().cipher()).isEmpty());
+  }
 }

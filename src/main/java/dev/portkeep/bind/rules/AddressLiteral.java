@@ -83,7 +83,10 @@ public final class AddressLiteral {
     }
     InetAddress bare = InetAddress.getByName(text.substring(0, percent));
     String scope = text.substring(percent + 1);
-    if (bare instanceof Inet6Address && scope.chars().allMatch(Character::isDigit)) {
+    if (bare instanceof Inet6Address
+        && !scope.isEmpty()
+        && scope.length() <= 9 // fits an int
+        && scope.chars().allMatch(c -> c >= '0' && c <= '9')) {
       return Inet6Address.getByAddress(null, bare.getAddress(), Integer.parseInt(scope));
     }
     return bare;

@@ -54,7 +54,7 @@ final class Glob {
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
       for (Path entry : entries) {
         String name = entry.getFileName().toString();
-        if ((!name.startsWith(".") || pattern.startsWith(".")) && matches(name, 0, pattern, 0)) {
+        if ((!name.startsWith(".") || pattern.startsWith(".")) && matches(name, pattern)) {
           matches.add(entry);
         }
       }
@@ -64,40 +64,55 @@ final class Glob {
     return matches;
   }
 
-  private static boolean matches(String name, int n, String pattern, int p) {
-    while (p < pattern.length()) {
-      char c = pattern.charAt(p);
-      if (c == '*') {
-        for (int rest = n; rest <= name.length(); rest++) {
-          if (matches(name, rest, pattern, p + 1)) {
-            return true;
-          }
-        }
-        return false;
-      }
-      if (n >= name.length()) {
-        return false;
-      }
-      if (c == '?') {
-        p++;
-      } else if (c == '[' && pattern.indexOf(']', p + 2) > 0) {
-        int close = pattern.indexOf(']', p + 2);
-        if (!inClass(name.charAt(n), pattern.substring(p + 1, close))) {
-          return false;
-        }
-        p = close + 1;
+  /**
+   * Whether {@code pattern} matches all of {@code name}. One pass with a single backtrack point,
+   * the last {@code *}: trying every split for every star was exponential in the number of stars
+   * ({@code *a*a*a*a*a*a*a*a*b} against a long name of a's never returned).
+   */
+  private static boolean matches(String name, String pattern) {
+    int n = 0;
+    int p = 0;
+    int starP = -1;
+    int starN = 0;
+    while (n < name.length()) {
+      int next =
+          p < pattern.length() && pattern.charAt(p) != '*' ? step(name.charAt(n), pattern, p) : -1;
+      if (next >= 0) {
+        n++;
+        p = next;
+      } else if (p < pattern.length() && pattern.charAt(p) == '*') {
+        starP = p++;
+        starN = n;
+      } else if (starP >= 0) {
+        p = starP + 1;
+        n = ++starN;
       } else {
-        if (c == '\\' && p + 1 < pattern.length()) {
-          c = pattern.charAt(++p);
-        }
-        if (c != name.charAt(n)) {
-          return false;
-        }
-        p++;
+        return false;
       }
-      n++;
     }
-    return n == name.length();
+    while (p < pattern.length() && pattern.charAt(p) == '*') {
+      p++;
+    }
+    return p == pattern.length();
+  }
+
+  /**
+   * Where the pattern goes on after its element at {@code p} (not a star) matched {@code c}, or -1
+   * if it does not match: {@code ?}, a bracket expression, an escaped or a plain character.
+   */
+  private static int step(char c, String pattern, int p) {
+    char e = pattern.charAt(p);
+    if (e == '?') {
+      return p + 1;
+    }
+    if (e == '[' && pattern.indexOf(']', p + 2) > 0) {
+      int close = pattern.indexOf(']', p + 2);
+      return inClass(c, pattern.substring(p + 1, close)) ? close + 1 : -1;
+    }
+    if (e == '\\' && p + 1 < pattern.length()) {
+      e = pattern.charAt(++p);
+    }
+    return e == c ? p + 1 : -1;
   }
 
   /** A bracket expression's body: {@code !} or {@code ^} negates, {@code a-z} is a range. */

@@ -62,6 +62,12 @@ final class Loader {
       String[] lines = text.split("\n", -1);
       for (int i = 0; i < lines.length; i++) {
         Source source = new Source(shown, i + 1);
+        if (lines[i].indexOf('\0') >= 0) {
+          // No path or name may hold one, and Java's file API refuses it with an exception.
+          throw new UsageException(
+              source.prefix() + " NUL character in the line",
+              "ssh_config is a text file; this one looks binary or damaged");
+        }
         ConfigLine.parse(lines[i], source).ifPresent(line -> entries.add(entry(line)));
       }
       return new Entry.LoadedFile(shown, List.copyOf(entries));
@@ -143,7 +149,9 @@ final class Loader {
     if (known.isEmpty()) {
       return; // judged at resolve time, where IgnoreUnknown is known
     }
-    if (known.get().canonical().equals("IgnoreUnknown")) {
+    // The two not-used keywords whose value portkeep reads (Resolution keeps them).
+    if (known.get().canonical().equals("IgnoreUnknown")
+        || known.get().canonical().equals("CanonicalizeHostname")) {
       requireCount(line, 1, 1);
       return;
     }

@@ -5,7 +5,7 @@ import java.util.Locale;
 /**
  * OpenSSH's match.c: {@code *} and {@code ?} wildcards, and comma-separated lists with {@code !}.
  */
-final class Patterns {
+public final class Patterns {
   /** What a pattern list says about a string. */
   enum ListMatch {
     /** Some positive pattern matched and no negated one did. */
@@ -71,8 +71,11 @@ final class Patterns {
     return positive ? ListMatch.MATCH : ListMatch.NO_MATCH;
   }
 
-  /** match_hostname(): the host lower-cased against a lower-cased pattern list. */
-  static boolean matchesHostList(String host, String list) {
+  /**
+   * match_hostname(): the host lower-cased against a lower-cased pattern list. Linear in time
+   * whatever the pattern, so known_hosts lines are matched here too.
+   */
+  public static boolean matchesHostList(String host, String list) {
     return matchList(host.toLowerCase(Locale.ROOT), list, true) == ListMatch.MATCH;
   }
 }

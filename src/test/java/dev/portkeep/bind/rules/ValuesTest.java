@@ -48,6 +48,13 @@ class ValuesTest {
         .hasMessageContaining("'localhost'");
   }
 
+  /** Found while fixing the fuzzer's digit findings: a scope past int range threw NFE. */
+  @Test
+  void addressLiteral_numericScopeTooLongForAnInt_isDroppedLikeANamedOne() {
+    assertThat(AddressLiteral.parse("fe80::1%99999999999"))
+        .isEqualTo(AddressLiteral.parse("fe80::1%eth0"));
+  }
+
   @Test
   void addressLiteral_shortIpv4Form_isRejected() {
     assertThatThrownBy(() -> AddressLiteral.parse("127.1"))

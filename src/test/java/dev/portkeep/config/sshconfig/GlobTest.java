@@ -62,4 +62,25 @@ class GlobTest {
   void expand_escapedStar_isLiteral() {
     assertThat(expand("star\\*")).containsExactly("star*");
   }
+
+  /**
+   * An earlier fuzzing run: trying every split for every star took exponential time. The timeout
+   * only stops a hang (the fixed matcher answers in microseconds), it measures nothing.
+   */
+  @Test
+  void expand_manyStarsAgainstALongName_answersAtOnce() throws IOException {
+    Files.writeString(dir.resolve("a".repeat(200)), "");
+
+    List<String> found =
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+            java.time.Duration.ofSeconds(30), () -> expand("*a*a*a*a*a*a*a*a*a*a*a*a*a*a*b"));
+
+    assertThat(found).isEmpty();
+    assertThat(expand("*a*a*a")).containsExactly("a".repeat(200));
+  }
+
+  @Test
+  void expand_escapedWildcard_matchesItLiterally() {
+    assertThat(expand("sta\\r\\*")).containsExactly("star*");
+  }
 }

@@ -405,4 +405,20 @@ class SshConfigTest {
     assertThat(host.first(PORT)).isEqualTo(Optional.empty());
     assertThat(host.all(IDENTITY_FILE)).isEmpty();
   }
+
+  /** Found by an earlier fuzzing run: args.get(0) on an empty list. */
+  @Test
+  void canonicalizeHostname_withOnlyAComment_isAMissingArgument() {
+    assertThatThrownBy(() -> home.config("CanonicalizeHostname # on?\n").resolve("x"))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("line 1: CanonicalizeHostname: missing argument");
+  }
+
+  /** Found by the fuzzer: Include with a NUL escaped as InvalidPathException. */
+  @Test
+  void lineWithANulCharacter_isAnErrorNamingTheLine() {
+    assertThatThrownBy(() -> home.config("Host x\nInclude a\u0000b\n").resolve("x"))
+        .isInstanceOf(UsageException.class)
+        .hasMessageContaining("line 2: NUL character in the line");
+  }
 }
