@@ -2,7 +2,6 @@ package dev.portkeep.fuzz;
 
 import dev.portkeep.control.ControlFailure;
 import dev.portkeep.control.Protocol;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /** Request lines on the control endpoint, which any local process of the user may open. */
@@ -14,16 +13,13 @@ final class ControlRequestTarget implements FuzzTarget {
 
   @Override
   public List<byte[]> seeds() {
-    return List.of(
-            "{\"command\":\"ping\"}",
-            "{\"command\":\"status\"}",
-            "{\"command\":\"reload\"}",
-            "{\"command\":\"start\",\"tunnels\":[\"db\",\"files\"]}",
-            "{\"command\":\"stop\",\"tunnels\":[\"db\"]}",
-            "{\"tunnels\":[\"a\"],\"command\":\"restart\"}")
-        .stream()
-        .map(s -> s.getBytes(StandardCharsets.UTF_8))
-        .toList();
+    return FuzzTarget.utf8(
+        "{\"command\":\"ping\"}",
+        "{\"command\":\"status\"}",
+        "{\"command\":\"reload\"}",
+        "{\"command\":\"start\",\"tunnels\":[\"db\",\"files\"]}",
+        "{\"command\":\"stop\",\"tunnels\":[\"db\"]}",
+        "{\"tunnels\":[\"a\"],\"command\":\"restart\"}");
   }
 
   @Override

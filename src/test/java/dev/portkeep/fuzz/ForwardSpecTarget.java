@@ -18,18 +18,15 @@ final class ForwardSpecTarget implements FuzzTarget {
 
   @Override
   public List<byte[]> seeds() {
-    return List.of(
-            "8080:db.internal:5432",
-            "127.0.0.2:445:fileserver:445",
-            "[::1]:8443:web:443",
-            "*:0:[2001:db8::1]:22",
-            "localhost:9000:localhost:9000",
-            "1080",
-            "[fe80::1%eth0]:1080",
-            ":2222:host:22")
-        .stream()
-        .map(s -> s.getBytes(StandardCharsets.UTF_8))
-        .toList();
+    return FuzzTarget.utf8(
+        "8080:db.internal:5432",
+        "127.0.0.2:445:fileserver:445",
+        "[::1]:8443:web:443",
+        "*:0:[2001:db8::1]:22",
+        "localhost:9000:localhost:9000",
+        "1080",
+        "[fe80::1%eth0]:1080",
+        ":2222:host:22");
   }
 
   @Override

@@ -1,5 +1,7 @@
 package dev.portkeep.fuzz;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -13,6 +15,11 @@ interface FuzzTarget extends AutoCloseable {
 
   /** Valid (or nearly valid) inputs the mutator starts from. */
   List<byte[]> seeds();
+
+  /** Seeds written as text, in UTF-8. */
+  static List<byte[]> utf8(String... seeds) {
+    return Arrays.stream(seeds).map(s -> s.getBytes(StandardCharsets.UTF_8)).toList();
+  }
 
   /** Tokens of the format (keywords, separators, odd numbers) the mutator splices in. */
   List<String> dictionary();

@@ -2,7 +2,6 @@ package dev.portkeep.fuzz;
 
 import dev.portkeep.ssh.KnownHostsFuzzEntry;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -32,22 +31,19 @@ final class KnownHostsTarget implements FuzzTarget {
 
   @Override
   public List<byte[]> seeds() {
-    return List.of(
-            "gw.example.com " + ED25519 + "\n",
-            "gw.example.com,10.0.0.1 " + ECDSA + " comment\n",
-            "[gw.example.com]:2222,[::1]:2222 " + RSA + "\n",
-            "|1|2pjhp71KBWm9YVthRrEmUJdzFBQ=|tW/2YzWs6u7YRSNg4lnMDOpQGlY= " + ED25519 + "\n",
-            "@cert-authority *.example.com " + ED25519 + "\n# a comment\n\n",
-            "@revoked * " + ECDSA + "\n",
-            "*.example.com,!bad.example.com,gw?.example.* "
-                + ED25519
-                + "\n"
-                + "[*]:2222 "
-                + RSA
-                + "\n")
-        .stream()
-        .map(s -> s.getBytes(StandardCharsets.UTF_8))
-        .toList();
+    return FuzzTarget.utf8(
+        "gw.example.com " + ED25519 + "\n",
+        "gw.example.com,10.0.0.1 " + ECDSA + " comment\n",
+        "[gw.example.com]:2222,[::1]:2222 " + RSA + "\n",
+        "|1|2pjhp71KBWm9YVthRrEmUJdzFBQ=|tW/2YzWs6u7YRSNg4lnMDOpQGlY= " + ED25519 + "\n",
+        "@cert-authority *.example.com " + ED25519 + "\n# a comment\n\n",
+        "@revoked * " + ECDSA + "\n",
+        "*.example.com,!bad.example.com,gw?.example.* "
+            + ED25519
+            + "\n"
+            + "[*]:2222 "
+            + RSA
+            + "\n");
   }
 
   @Override

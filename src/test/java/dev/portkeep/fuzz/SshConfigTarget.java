@@ -52,23 +52,20 @@ final class SshConfigTarget implements FuzzTarget {
 
   @Override
   public List<byte[]> seeds() {
-    return List.of(
-            "Host gw\n  HostName gw.example.com\n  User ann\n  Port 2222\n"
-                + "  LocalForward 5432 db.internal:5432\n  DynamicForward 1080\n",
-            "Include conf.d/*.conf\nHost *\n  ServerAliveInterval 30\n  ServerAliveCountMax 3\n",
-            "Match host gw.example.com,!*.internal user ann\n  IdentityFile ~/.ssh/id_ed25519\n"
-                + "Match originalhost gw exec \"true\"\n  Port 22\nMatch all\n  BatchMode yes\n",
-            "Host gw bastion\n  ProxyJump ann@bastion:22\nHost bastion\n  HostName [::1]\n"
-                + "  ProxyCommand nc %h %p\n",
-            "IgnoreUnknown UseKeychain,AddKeys*\nUseKeychain yes\nHost=gw\n"
-                + "  HostName=%h.example.com\n  RemoteForward 9000 localhost:9000\n",
-            "CanonicalizeHostname yes\nHost gw*\n  StrictHostKeyChecking accept-new\n"
-                + "  UserKnownHostsFile ~/.ssh/known_hosts ~/.ssh/known_hosts2\n"
-                + "Match canonical final host gw\n  ExitOnForwardFailure no\n",
-            "Host \"gw\" # quoted\n\tPort\t\"2222\"\n  LocalForward [::1]:8443 [2001:db8::1]:443\n")
-        .stream()
-        .map(s -> s.getBytes(StandardCharsets.UTF_8))
-        .toList();
+    return FuzzTarget.utf8(
+        "Host gw\n  HostName gw.example.com\n  User ann\n  Port 2222\n"
+            + "  LocalForward 5432 db.internal:5432\n  DynamicForward 1080\n",
+        "Include conf.d/*.conf\nHost *\n  ServerAliveInterval 30\n  ServerAliveCountMax 3\n",
+        "Match host gw.example.com,!*.internal user ann\n  IdentityFile ~/.ssh/id_ed25519\n"
+            + "Match originalhost gw exec \"true\"\n  Port 22\nMatch all\n  BatchMode yes\n",
+        "Host gw bastion\n  ProxyJump ann@bastion:22\nHost bastion\n  HostName [::1]\n"
+            + "  ProxyCommand nc %h %p\n",
+        "IgnoreUnknown UseKeychain,AddKeys*\nUseKeychain yes\nHost=gw\n"
+            + "  HostName=%h.example.com\n  RemoteForward 9000 localhost:9000\n",
+        "CanonicalizeHostname yes\nHost gw*\n  StrictHostKeyChecking accept-new\n"
+            + "  UserKnownHostsFile ~/.ssh/known_hosts ~/.ssh/known_hosts2\n"
+            + "Match canonical final host gw\n  ExitOnForwardFailure no\n",
+        "Host \"gw\" # quoted\n\tPort\t\"2222\"\n  LocalForward [::1]:8443 [2001:db8::1]:443\n");
   }
 
   @Override

@@ -26,30 +26,27 @@ final class TunnelsFileTarget implements FuzzTarget {
 
   @Override
   public List<byte[]> seeds() {
-    return List.of(
-            "# portkeep tunnels\nssh_config = \"~/.ssh/config\"\nhook_timeout = 10\n"
-                + "log_file = \"~/portkeep.log\"\nlog_max_size = \"512K\"\nlog_keep = 5\n"
-                + "metrics = \"127.0.0.1:9724\"\nui = 9723\n\n[tunnel.files]\n"
-                + "host = \"alice@gw.example.com:2222\"\nlocal = [\"127.0.0.2:445:fileserver:445\"]\n"
-                + "remote = [\"0:localhost:22\"]\ndynamic = [\"1080\"]\n"
-                + "options = { ServerAliveInterval = \"10\", IdentityFile = \"~/.ssh/id_ed25519\" }\n"
-                + "enabled = true\n\n[tunnel.db]\nhost = \"db-gateway\"\n",
-            "[tunnel.fs]\nhost = \"gw.example.com\"\n"
-                + "smb = { fileserver = \"files.internal:1445\", netbios = true, "
-                + "listen = \"127.0.0.5\", share = \"data\" }\n",
-            "[tunnel.all-keys]\nhost = \"ann@[2001:db8::1]:2222\"\n"
-                + "local = [\"8080:web:80\", \"[::1]:8443:web:443\"]\n"
-                + "remote = [\"9000:localhost:9000\"]\ndynamic = [\"127.0.0.1:1080\"]\n"
-                + "options.ServerAliveCountMax = 5\noptions.BatchMode = true\n"
-                + "options.IdentityFile = [\"~/.ssh/a\", \"~/.ssh/b\"]\n"
-                + "options.LocalForward = \"7000 db:7000\"\naddress_family = \"inet6\"\n"
-                + "password_command = \"pass show gw\"\nenabled = false\nprobe = 15\n"
-                + "on_change = \"logger portkeep\"\n",
-            "[tunnel.'quoted name']\nhost = '''gw'''\nlocal = [ \"\"\"1:h:2\"\"\", ]\n"
-                + "[tunnel.x]\nhost = \"x\"\nlocal = [\"1:h:2\"]\n")
-        .stream()
-        .map(s -> s.getBytes(StandardCharsets.UTF_8))
-        .toList();
+    return FuzzTarget.utf8(
+        "# portkeep tunnels\nssh_config = \"~/.ssh/config\"\nhook_timeout = 10\n"
+            + "log_file = \"~/portkeep.log\"\nlog_max_size = \"512K\"\nlog_keep = 5\n"
+            + "metrics = \"127.0.0.1:9724\"\nui = 9723\n\n[tunnel.files]\n"
+            + "host = \"alice@gw.example.com:2222\"\nlocal = [\"127.0.0.2:445:fileserver:445\"]\n"
+            + "remote = [\"0:localhost:22\"]\ndynamic = [\"1080\"]\n"
+            + "options = { ServerAliveInterval = \"10\", IdentityFile = \"~/.ssh/id_ed25519\" }\n"
+            + "enabled = true\n\n[tunnel.db]\nhost = \"db-gateway\"\n",
+        "[tunnel.fs]\nhost = \"gw.example.com\"\n"
+            + "smb = { fileserver = \"files.internal:1445\", netbios = true, "
+            + "listen = \"127.0.0.5\", share = \"data\" }\n",
+        "[tunnel.all-keys]\nhost = \"ann@[2001:db8::1]:2222\"\n"
+            + "local = [\"8080:web:80\", \"[::1]:8443:web:443\"]\n"
+            + "remote = [\"9000:localhost:9000\"]\ndynamic = [\"127.0.0.1:1080\"]\n"
+            + "options.ServerAliveCountMax = 5\noptions.BatchMode = true\n"
+            + "options.IdentityFile = [\"~/.ssh/a\", \"~/.ssh/b\"]\n"
+            + "options.LocalForward = \"7000 db:7000\"\naddress_family = \"inet6\"\n"
+            + "password_command = \"pass show gw\"\nenabled = false\nprobe = 15\n"
+            + "on_change = \"logger portkeep\"\n",
+        "[tunnel.'quoted name']\nhost = '''gw'''\nlocal = [ \"\"\"1:h:2\"\"\", ]\n"
+            + "[tunnel.x]\nhost = \"x\"\nlocal = [\"1:h:2\"]\n");
   }
 
   @Override
