@@ -32,18 +32,26 @@ public record Environment(
    */
   public Path expand(String path) {
     try {
-      if (path.equals("~")) {
-        return home;
-      }
-      if (path.startsWith("~/")) {
-        return home.resolve(path.substring(2));
-      }
-      return home.getFileSystem().getPath(path);
+      return expandOrThrow(path);
     } catch (InvalidPathException e) {
       throw new UsageException(
           "invalid path '" + path.replace("\0", "\\0") + "': " + e.getReason(),
           "write a file name without control characters");
     }
+  }
+
+  /**
+   * As {@link #expand}, but text no path can be is the JDK's exception, for a caller that words the
+   * error itself (naming the file and line it came from).
+   */
+  public Path expandOrThrow(String path) throws InvalidPathException {
+    if (path.equals("~")) {
+      return home;
+    }
+    if (path.startsWith("~/")) {
+      return home.resolve(path.substring(2));
+    }
+    return home.getFileSystem().getPath(path);
   }
 
   public Path sshDir() {

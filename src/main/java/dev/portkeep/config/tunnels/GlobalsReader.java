@@ -59,7 +59,7 @@ final class GlobalsReader {
     }
     try {
       if (value.equals("~") || value.startsWith("~/")) {
-        return env.expand(value);
+        return env.expandOrThrow(value);
       }
       Path path = errors.file().getFileSystem().getPath(value);
       if (path.isAbsolute()) {
