@@ -96,8 +96,9 @@ def log(msg: str) -> None:
 
 
 def free_port(taken: set[int]) -> int:
-    """A free loopback port below 32768 (the ephemeral range may hold it a moment later)."""
-    for _ in range(200):
+    """A free loopback port below 32768 (the ephemeral range may hold it a moment later), probed
+    without SO_REUSEADDR as its user will bind it; bench/soak and bench/scale use it too."""
+    for _ in range(500):
         p = random.randint(20000, 32000)
         if p in taken:
             continue

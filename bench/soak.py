@@ -52,6 +52,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench import free_port, log
+
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 MiB = 1024 * 1024
@@ -81,26 +83,6 @@ MEASURES = [
     ("fds", 1, "", Margin(4, 0)),
     ("rss", MiB, "MiB", Margin(8 * MiB, 0.10)),
 ]
-
-
-def log(msg: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
-
-
-def free_port(taken: set[int]) -> int:
-    """A free loopback port below 32768, probed without SO_REUSEADDR as its user will bind it."""
-    for _ in range(500):
-        p = random.randint(20000, 32000)
-        if p in taken:
-            continue
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", p))
-            except OSError:
-                continue
-        taken.add(p)
-        return p
-    raise RuntimeError("no free port between 20000 and 32000")
 
 
 def wait_listening(port: int, what: str, seconds: float = 10) -> None:
