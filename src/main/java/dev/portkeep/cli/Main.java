@@ -3,6 +3,9 @@ package dev.portkeep.cli;
 import dev.portkeep.config.Environment;
 import dev.portkeep.ssh.Prompts;
 import java.io.PrintStream;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 
@@ -28,7 +31,7 @@ public final class Main {
       Prompts prompts,
       StopSignal stop) {
     Invocation invocation = new Invocation(out, err, env, prompts, stop, Logging.verbosity(args));
-    CommandLine line = commandLine(invocation);
+    CommandLine line = forwardsOnly(args) ? root(invocation) : commandLine(invocation);
     OpenSshHelp.apply(line);
     line.setOut(new java.io.PrintWriter(out, true, out.charset()));
     line.setErr(new java.io.PrintWriter(err, true, err.charset()));
@@ -46,27 +49,79 @@ public final class Main {
           e.printStackTrace(err);
           return ExitCode.INTERNAL_ERROR.code();
         });
-    return line.execute(OpenSshArgs.normalize(args, line.getSubcommands().keySet()));
+    return line.execute(OpenSshArgs.normalize(args, SUBCOMMANDS));
+  }
+
+  /** Every subcommand's name, in the order the help lists them. */
+  static final Set<String> SUBCOMMANDS =
+      new LinkedHashSet<>(
+          List.of(
+              "demo",
+              "check",
+              "smb",
+              "up",
+              "status",
+              "start",
+              "stop",
+              "restart",
+              "reload",
+              "ui",
+              "service",
+              "generate-completion"));
+
+  /**
+   * True for the command line of a forward ({@code portkeep -L ... host}), which needs the root
+   * command alone. Picocli builds each subcommand's model by reflection, in classes the start-up
+   * cache cannot hold (picocli is compiled for Java 5), and the twelve of them cost a tunnel's cold
+   * start about a fifth of its CPU. Help lists the subcommands, so any help option, or a command
+   * line with no host at all, gets the whole model.
+   */
+  static boolean forwardsOnly(String[] args) {
+    for (String arg : args) {
+      if (arg.equals("--help") || (arg.startsWith("-") && !arg.startsWith("--") && helpFlag(arg))) {
+        return false;
+      }
+    }
+    String first = OpenSshArgs.firstWord(args);
+    return first != null && !SUBCOMMANDS.contains(first);
+  }
+
+  /** True when a short-option cluster holds -h or -? (or a value that happens to contain one). */
+  private static boolean helpFlag(String cluster) {
+    return cluster.indexOf('h') > 0 || cluster.indexOf('?') > 0;
   }
 
   /** The whole command model: the root command and every subcommand. */
   static CommandLine commandLine(Invocation invocation) {
-    CommandLine line = new CommandLine(new PortkeepCommand(invocation));
-    line.addSubcommand("demo", new DemoCommand(invocation));
-    line.addSubcommand("check", new CheckCommand(invocation));
-    line.addSubcommand("smb", new SmbCommand(invocation));
-    line.addSubcommand("up", new UpCommand(invocation));
-    line.addSubcommand("status", new StatusCommand(invocation));
-    line.addSubcommand("start", new ControlCommands.Start(invocation));
-    line.addSubcommand("stop", new ControlCommands.Stop(invocation));
-    line.addSubcommand("restart", new ControlCommands.Restart(invocation));
-    line.addSubcommand("reload", new ControlCommands.Reload(invocation));
-    line.addSubcommand("ui", new UiCommand(invocation));
-    line.addSubcommand("service", ServiceCommand.commandLine(invocation));
+    CommandLine line = root(invocation);
+    for (String name : SUBCOMMANDS) {
+      line.addSubcommand(name, subcommand(name, invocation));
+    }
     // Prints the bash/zsh completion script made from this command model; the release build runs
     // it to ship the script, so it is hidden from the help.
-    line.addSubcommand("generate-completion", new AutoComplete.GenerateCompletion());
     line.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(true);
     return line;
+  }
+
+  private static CommandLine root(Invocation invocation) {
+    return new CommandLine(new PortkeepCommand(invocation));
+  }
+
+  private static Object subcommand(String name, Invocation invocation) {
+    return switch (name) {
+      case "demo" -> new DemoCommand(invocation);
+      case "check" -> new CheckCommand(invocation);
+      case "smb" -> new SmbCommand(invocation);
+      case "up" -> new UpCommand(invocation);
+      case "status" -> new StatusCommand(invocation);
+      case "start" -> new ControlCommands.Start(invocation);
+      case "stop" -> new ControlCommands.Stop(invocation);
+      case "restart" -> new ControlCommands.Restart(invocation);
+      case "reload" -> new ControlCommands.Reload(invocation);
+      case "ui" -> new UiCommand(invocation);
+      case "service" -> ServiceCommand.commandLine(invocation);
+      case "generate-completion" -> new AutoComplete.GenerateCompletion();
+      default -> throw new IllegalArgumentException("no subcommand " + name);
+    };
   }
 }

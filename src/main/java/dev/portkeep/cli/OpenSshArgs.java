@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * OpenSSH's argument order: options may come before and after the host, and the first word after
@@ -15,6 +16,26 @@ final class OpenSshArgs {
   static final String WITH_VALUE = "LpliobcDEeFIJmQRSWw";
 
   private OpenSshArgs() {}
+
+  /**
+   * The first word that is neither an option nor an option's value: the host, or a subcommand's
+   * name; null when there is none, or when {@code --} comes first.
+   */
+  static @Nullable String firstWord(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      if (arg.equals("--")) {
+        return null;
+      }
+      if (!arg.startsWith("-") || arg.length() == 1) {
+        return arg;
+      }
+      if (!arg.startsWith("--") && takesNextWord(arg)) {
+        i++;
+      }
+    }
+    return null;
+  }
 
   static String[] normalize(String[] args, Set<String> subcommands) {
     boolean seenHost = false;
