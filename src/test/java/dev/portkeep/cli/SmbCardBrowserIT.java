@@ -103,20 +103,15 @@ class SmbCardBrowserIT {
   }
 
   /**
-   * Starts {@code up --ui} with one SMB tunnel listening on 127.0.0.1:{@code port}, probed each
-   * second.
+   * Starts {@code up --ui} with one SMB tunnel listening at {@code listen}, probed each second, and
+   * opens its page.
    */
-  private void startUp(int port, String share) throws Exception {
+  private void startUp(String listen, String share) throws Exception {
     Path file = home.resolve("tunnels.toml");
     Files.writeString(
         file,
         TunnelTables.smb(
-            "files",
-            gateway,
-            samba.host() + ":" + samba.port(),
-            "127.0.0.1:" + port,
-            share,
-            "probe = 1"));
+            "files", gateway, samba.host() + ":" + samba.port(), listen, share, "probe = 1"));
     socket = home.resolve("run/control.sock");
     uiPort = FreePort.pick();
     up =
@@ -189,10 +184,9 @@ class SmbCardBrowserIT {
 
   @Test
   void namedShare_cardShowsTheDialect_andSmbclientRunsTheCopiedCommand() throws Exception {
-    String proof = "proof-" + UUID.randomUUID() + ".txt";
-    Files.writeString(samba.shareDir().resolve(proof), "put there by the test\n");
+    String proof = proofFile();
     int port = FreePort.pick();
-    startUp(port, SHARE);
+    startUp("127.0.0.1:" + port, SHARE);
 
     String expectedDialect = "SMB: the probe found " + dialect;
     awaitCard("the dialect on the card", () -> text(".smb .dialect").equals(expectedDialect));
@@ -212,9 +206,7 @@ class SmbCardBrowserIT {
         () -> chromium.clipboard().equals(linux),
         () -> "clipboard: " + chromium.clipboard());
 
-    Command.Result listed = run(chromium.clipboard(), "-c ls");
-    assertThat(listed.exitCode()).as(listed.stderr() + listed.stdout()).isZero();
-    assertThat(listed.stdout()).contains(proof);
+    assertListsTheShare(chromium.clipboard(), proof);
 
     JsonNode smb = status().path("tunnels").get(0).path("forwards").get(0).path("smb");
     assertThat(smb.path("share").asText()).isEqualTo(SHARE);
@@ -224,7 +216,7 @@ class SmbCardBrowserIT {
   @Test
   void noShareNamed_cardMakesNoneUp_andItsLinuxCommandListsTheShares() throws Exception {
     int port = FreePort.pick();
-    startUp(port, null);
+    startUp("127.0.0.1:" + port, null);
 
     awaitCard("the SMB commands on the card", () -> !text(".smb [data-os='linux'] code").isEmpty());
     assertThat(text(".smb .share")).startsWith("no share named");
@@ -240,6 +232,55 @@ class SmbCardBrowserIT {
 
     JsonNode smb = status().path("tunnels").get(0).path("forwards").get(0).path("smb");
     assertThat(smb.path("share").isNull()).isTrue();
+  }
+
+  /** Port 445 on a loopback alias (as root): no client is told a port. */
+  @Test
+  void port445_linuxCommandNamesNoPort_andSmbclientReachesTheShare() throws Exception {
+    String proof = proofFile();
+    String alias = FreePort.loopbackFor(445);
+    startUp(alias + ":445", SHARE);
+
+    awaitCard("the SMB commands on the card", () -> !text(".smb [data-os='linux'] code").isEmpty());
+    String linux = command("linux");
+    assertThat(linux).isEqualTo("smbclient //" + alias + "/" + SHARE);
+    assertThat(command("macos")).isEqualTo("open smb://" + alias + "/" + SHARE);
+    assertThat(command("windows")).isEqualTo("net use \\\\" + alias + "\\" + SHARE);
+    assertListsTheShare(linux, proof);
+  }
+
+  /**
+   * An IPv6 listener: smbclient takes the literal bare (it refuses {@code //[::1]/data}), the URL
+   * brackets it, Windows names it in the ipv6-literal.net form.
+   */
+  @Test
+  void ipv6Listener_eachCommandWritesTheLiteralItsWay_andSmbclientReachesTheShare()
+      throws Exception {
+    String proof = proofFile();
+    int port = FreePort.pick();
+    startUp("[::1]:" + port, SHARE);
+
+    awaitCard("the SMB commands on the card", () -> !text(".smb [data-os='linux'] code").isEmpty());
+    String linux = command("linux");
+    assertThat(linux).isEqualTo("smbclient //::1/" + SHARE + " -p " + port);
+    assertThat(command("macos")).isEqualTo("open 'smb://[::1]:" + port + "/" + SHARE + "'");
+    assertThat(command("windows"))
+        .isEqualTo("net use \\\\0--1.ipv6-literal.net\\" + SHARE + " /TCPPORT:" + port);
+    assertListsTheShare(linux, proof);
+  }
+
+  /** A file put in the share for smbclient to find, named anew for each test. */
+  private String proofFile() throws Exception {
+    String proof = "proof-" + UUID.randomUUID() + ".txt";
+    Files.writeString(samba.shareDir().resolve(proof), "put there by the test\n");
+    return proof;
+  }
+
+  /** Runs the page's {@code command} with {@code ls}, which must list {@code proof}. */
+  private void assertListsTheShare(String command, String proof) {
+    Command.Result listed = run(command, "-c ls");
+    assertThat(listed.exitCode()).as(listed.stderr() + listed.stdout()).isZero();
+    assertThat(listed.stdout()).contains(proof);
   }
 
   private JsonNode status() throws Exception {
