@@ -6,6 +6,7 @@ import dev.portkeep.config.SmbAddresses;
 import dev.portkeep.status.SmbAccess;
 import dev.portkeep.status.SmbAccess.ClientCommand;
 import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -31,11 +32,16 @@ public final class SmbClients {
 
   private SmbClients() {}
 
-  /** How clients reach the listener at {@code listener}, naming {@code share} when there is one. */
+  /**
+   * How clients on this computer reach the listener at {@code listener}, naming {@code share} when
+   * there is one; a wildcard listener (0.0.0.0, ::) through the loopback address of its family.
+   */
   public static SmbAccess access(InetSocketAddress listener, Optional<String> share) {
-    String host = AddressLiteral.format(listener.getAddress());
+    InetAddress address = listener.getAddress();
+    boolean v6 = address instanceof Inet6Address;
+    String host =
+        address.isAnyLocalAddress() ? (v6 ? "::1" : "127.0.0.1") : AddressLiteral.format(address);
     int port = listener.getPort();
-    boolean v6 = listener.getAddress() instanceof Inet6Address;
     return new SmbAccess(
         share,
         List.of(

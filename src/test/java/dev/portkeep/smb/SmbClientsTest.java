@@ -91,4 +91,12 @@ class SmbClientsTest {
     assertThat(command(a, "windows").command())
         .isEqualTo("net use \"\\\\127.0.0.1\\bob's files\" /TCPPORT:1445");
   }
+
+  @Test
+  void access_wildcardListener_clientsHereUseLoopback() throws Exception {
+    assertThat(command(at("0.0.0.0", 1445, "data"), "linux").command())
+        .isEqualTo("smbclient //127.0.0.1/data -p 1445");
+    assertThat(command(at("::", 1445, "data"), "linux").command())
+        .isEqualTo("smbclient //::1/data -p 1445");
+  }
 }
