@@ -2,6 +2,7 @@ package dev.portkeep.cli;
 
 import dev.portkeep.Tunnel;
 import dev.portkeep.bind.Listeners;
+import dev.portkeep.bind.rules.AddressLiteral;
 import dev.portkeep.config.Endpoint;
 import dev.portkeep.config.ForwardSpec;
 import dev.portkeep.config.Plans;
@@ -126,7 +127,7 @@ final class SmbCommand implements Callable<Integer> {
         if (check) {
           return ExitCode.OK.code();
         }
-        String address = local.getAddress().getHostAddress();
+        String address = AddressLiteral.format(local.getAddress());
         StringBuilder ready =
             new StringBuilder("smb: ready; connect with:").append(System.lineSeparator());
         route

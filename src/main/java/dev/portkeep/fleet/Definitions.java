@@ -36,6 +36,7 @@ public final class Definitions {
         tunnel.enabled(),
         () -> plan(tunnel, env),
         probe,
+        tunnel.smb().map(smb -> new Definition.Smb(smb.share())),
         file.onChange(tunnel),
         List.of(tunnel, file.onChange(tunnel)));
   }

@@ -2,12 +2,14 @@ package dev.portkeep.fleet;
 
 import dev.portkeep.Tunnel;
 import dev.portkeep.bind.Listeners;
+import dev.portkeep.config.ForwardSpec;
 import dev.portkeep.config.TunnelPlan;
 import dev.portkeep.error.ListenException;
 import dev.portkeep.error.PortkeepException;
 import dev.portkeep.forward.ForwardStats;
 import dev.portkeep.forward.LocalService;
 import dev.portkeep.reconnect.Backoff;
+import dev.portkeep.smb.SmbClients;
 import dev.portkeep.ssh.Prompts;
 import dev.portkeep.status.ForwardCounters;
 import dev.portkeep.status.TunnelEvents;
@@ -108,6 +110,7 @@ final class ManagedTunnel {
       for (LocalService service : t.forwarders()) {
         observer.counters(service.spec(), counters(service));
       }
+      definition.smb().ifPresent(smb -> describeSmb(t, plan.forwards().get(0), smb));
       prober = Prober.start(definition.probe(), t, observer, TunnelEvents.guarded(observer));
       var unused = t.ended().thenAcceptAsync(e -> endRun(run), timer);
     } catch (ListenException e) {
@@ -116,6 +119,16 @@ final class ManagedTunnel {
       var unused = timer.schedule(() -> retryBind(run), wait.toMillis(), TimeUnit.MILLISECONDS);
     } catch (PortkeepException e) {
       observer.failed(e, null); // keys, configuration: nothing a retry would change
+    }
+  }
+
+  /** The SMB listener's client commands, now that its address (a port 0's too) is known. */
+  private void describeSmb(Tunnel t, ForwardSpec listener, Definition.Smb smb) {
+    for (LocalService service : t.forwarders()) {
+      if (service.spec().equals(listener)) {
+        observer.smb(
+            listener, SmbClients.access(service.listener().addresses().get(0), smb.share()));
+      }
     }
   }
 

@@ -6,6 +6,7 @@ import dev.portkeep.bind.SocketCheck;
 import dev.portkeep.bind.SocketOptionsPolicy;
 import dev.portkeep.bind.SocketPlan;
 import dev.portkeep.bind.rules.Rule;
+import dev.portkeep.config.IpLiterals;
 import java.net.InetAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnknownHostException;
@@ -137,13 +138,17 @@ public final class SmbRoute {
     }
   }
 
+  /**
+   * {@code address} is an IP literal without brackets (smbclient refuses {@code //[::1]/s}); the
+   * URL brackets an IPv6 one.
+   */
   static List<String> unixConnect(String address, int port, String share, String user) {
     String p = port == SMB ? "" : " -p " + port;
     String mountPort = port == SMB ? "" : "port=" + port + ",";
     String url =
         port == SMB
-            ? "smb://" + address + "/" + share
-            : "smb://" + address + ":" + port + "/" + share;
+            ? "smb://" + IpLiterals.bracketed(address) + "/" + share
+            : "smb://" + IpLiterals.hostPort(address, port) + "/" + share;
     return List.of(
         "smbclient //" + address + "/" + share + p + " -U " + user,
         "sudo mount -t cifs //"

@@ -8,7 +8,8 @@ import java.util.Optional;
 /**
  * One forward of a tunnel at one moment. {@code listen} is where it serves (local addresses, or the
  * server's port for {@code -R}); counters of {@code -R} forwards are empty: their connections are
- * served inside the SSH library, which does not count them.
+ * served inside the SSH library, which does not count them. {@code smb} is there for the SMB
+ * forward of an SMB tunnel once it listens.
  */
 public record ForwardSnapshot(
     String flag,
@@ -21,7 +22,8 @@ public record ForwardSnapshot(
     Optional<Long> bytesDown,
     Map<ChannelFailure, Long> failures,
     Optional<Problem> lastError,
-    Optional<ProbeSnapshot> probe) {
+    Optional<ProbeSnapshot> probe,
+    Optional<SmbAccess> smb) {
 
   /** Where a forward stands. */
   public enum ForwardState {
@@ -55,5 +57,6 @@ public record ForwardSnapshot(
     listen = List.copyOf(listen);
     Objects.requireNonNull(state, "state");
     failures = Map.copyOf(failures);
+    Objects.requireNonNull(smb, "smb");
   }
 }

@@ -22,6 +22,7 @@ final class ForwardTrack {
   Problem lastError;
   ForwardSnapshot.ProbeSnapshot probe;
   Supplier<ForwardCounters> counters;
+  SmbAccess smb;
 
   ForwardTrack(ForwardSpec spec) {
     this.spec = spec;
@@ -41,6 +42,7 @@ final class ForwardTrack {
         counted ? Optional.of(bytes.bytesDown()) : Optional.empty(),
         failures,
         Optional.ofNullable(lastError),
-        Optional.ofNullable(probe));
+        Optional.ofNullable(probe),
+        Optional.ofNullable(smb));
   }
 }

@@ -70,6 +70,20 @@ public final class StatusJson {
     }
     n.set("last_error", problem(f.lastError()));
     n.set("probe", f.probe().map(StatusJson::probe).orElse(null));
+    n.set("smb", f.smb().map(StatusJson::smb).orElse(null));
+    return n;
+  }
+
+  private static JsonNode smb(SmbAccess s) {
+    ObjectNode n = JSON.objectNode();
+    n.put("share", s.share().orElse(null));
+    ArrayNode commands = n.putArray("commands");
+    for (SmbAccess.ClientCommand c : s.commands()) {
+      ObjectNode command = commands.addObject();
+      command.put("os", c.os());
+      command.put("command", c.command());
+      command.put("note", c.note().orElse(null));
+    }
     return n;
   }
 

@@ -68,6 +68,11 @@ public final class TunnelObserver implements TunnelEvents {
     track(spec).counters = counters;
   }
 
+  /** How clients reach {@code spec}, the SMB forward of an SMB tunnel, now that it listens. */
+  public synchronized void smb(ForwardSpec spec, SmbAccess access) {
+    track(spec).smb = access;
+  }
+
   /** The user stopped the tunnel, or it was removed. */
   public void stopped(String reason) {
     StateChange change;

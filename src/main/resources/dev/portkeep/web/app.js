@@ -148,33 +148,38 @@
     return box;
   }
 
-  function smbCommands(address) {
-    const m = /^(.*):(\d+)$/.exec(address);
-    if (!m) return [];
-    const host = m[1];
-    const port = Number(m[2]);
-    const url = port === 445 ? 'smb://' + host + '/share' : 'smb://' + host + ':' + port + '/share';
-    return [
-      ['Windows', port === 445 ? 'net use \\\\' + host + '\\share' : 'net use \\\\' + host + '\\share /TCPPORT:' + port],
-      ['macOS', 'open ' + url],
-      ['Linux', port === 445 ? 'smbclient //' + host + '/share' : 'smbclient //' + host + '/share -p ' + port],
-    ];
+  const OS_NAMES = { windows: 'Windows', macos: 'macOS', linux: 'Linux' };
+  const copied = new Map(); // command -> when it was copied, so 'Copied' outlives a redraw
+
+  // The OS this browser runs on, as the status names them: its command is listed first.
+  function thisOs() {
+    const ua = navigator.userAgent;
+    return /Windows/.test(ua) ? 'windows' : /Mac OS X|Macintosh/.test(ua) ? 'macos' : /Linux|X11/.test(ua) ? 'linux' : '';
   }
 
+  // An SMB forward: the dialect its last probe found and the commands the status sends per OS,
+  // each copied exactly as shown (the copy button carries it in data-command).
   function smb(f) {
     const box = el('div', 'smb');
-    box.append(el('div', 'dialect', 'SMB: the probe found ' + f.probe.detail));
-    for (const address of f.listen.slice(0, 1)) {
-      for (const [os, command] of smbCommands(address)) {
-        const line = el('div', 'command');
-        line.append(el('span', 'os', os), el('code', null, command));
-        const copy = el('button', 'copy', 'Copy');
-        copy.type = 'button';
-        copy.addEventListener('click', () => navigator.clipboard.writeText(command)
-          .then(() => { copy.textContent = 'Copied'; }, () => { copy.textContent = 'Select and copy'; }));
-        line.append(copy);
-        box.append(line);
-      }
+    if (f.probe && f.probe.ok) box.append(el('div', 'dialect', 'SMB: the probe found ' + f.probe.detail));
+    box.append(el('div', 'share', f.smb.share !== null
+      ? 'share: ' + f.smb.share
+      : 'no share named (set share in the tunnel\'s smb table to have it in the commands)'));
+    const mine = thisOs();
+    const commands = f.smb.commands.slice().sort((a, b) => (b.os === mine) - (a.os === mine));
+    for (const c of commands) {
+      const line = el('div', 'command' + (c.os === mine ? ' this-os' : ''));
+      line.dataset.os = c.os;
+      const code = el('code', null, c.command);
+      const copy = el('button', 'copy', Date.now() - (copied.get(c.command) || 0) < 3000 ? 'Copied' : 'Copy');
+      copy.type = 'button';
+      copy.dataset.command = c.command;
+      copy.addEventListener('click', () => navigator.clipboard.writeText(copy.dataset.command)
+        .then(() => { copied.set(c.command, Date.now()); copy.textContent = 'Copied'; },
+          () => { copy.textContent = 'Select and copy'; }));
+      line.append(el('span', 'os', OS_NAMES[c.os] || c.os), code, copy);
+      box.append(line);
+      if (c.note) box.append(el('div', 'note', c.note));
     }
     return box;
   }
@@ -213,7 +218,7 @@
         if (f.total !== null) {
           li.append(el('div', 'counts', f.open + ' open, ' + f.total + ' in total, ↑ ' + bytes(f.bytes_up) + ' ↓ ' + bytes(f.bytes_down)));
         }
-        if (f.probe && /SMB/.test(f.probe.detail)) li.append(smb(f));
+        if (f.smb) li.append(smb(f));
         if (f.last_error) li.append(problem(f.last_error));
         list.append(li);
       }

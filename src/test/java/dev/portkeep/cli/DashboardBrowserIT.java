@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.portkeep.testing.Await;
 import dev.portkeep.testing.EchoServer;
 import dev.portkeep.testing.FreePort;
+import dev.portkeep.testing.HeadlessChromium;
 import dev.portkeep.testing.OpenSshServer;
 import dev.portkeep.testing.Payloads;
 import dev.portkeep.testing.TunnelTables;
 import dev.portkeep.web.UiSecret;
-import java.io.File;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -18,7 +18,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
@@ -29,12 +28,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
-import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * The web page in a real headless Chromium (Debian's chromium and chromium-driver, named explicitly
@@ -45,8 +38,6 @@ import org.openqa.selenium.chrome.ChromeOptions;
  */
 @Timeout(value = 240, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class DashboardBrowserIT {
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  private static final Path DRIVER = Path.of("/usr/bin/chromedriver");
 
   @TempDir Path home;
   private OpenSshServer sshd;
@@ -54,7 +45,7 @@ class DashboardBrowserIT {
   private EchoServer echo;
   private ServerSocket held;
   private CliRun up;
-  private WebDriver browser;
+  private HeadlessChromium chromium;
   private int aPort;
   private int bPort;
   private int heldPort;
@@ -63,8 +54,7 @@ class DashboardBrowserIT {
   @BeforeEach
   void start() throws Exception {
     assumeTrue(
-        Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER),
-        "needs /usr/bin/chromium and /usr/bin/chromedriver (Debian chromium, chromium-driver)");
+        HeadlessChromium.missing().isEmpty(), () -> HeadlessChromium.missing().orElseThrow());
     sshd = OpenSshServer.start();
     second = OpenSshServer.start();
     echo = EchoServer.start();
@@ -91,49 +81,17 @@ class DashboardBrowserIT {
             "--control",
             socket.toString(),
             "--ui=127.0.0.1:" + uiPort);
-    Path secretFile = socket.resolveSibling(UiSecret.FILE_NAME);
-    Await.until("the page's secret", () -> size(secretFile) >= 64);
-    String secret = Files.readString(secretFile).strip();
-
-    System.setProperty("webdriver.chrome.driver", DRIVER.toString());
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM.toFile());
-    options.addArguments(
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--window-size=1300,1000");
-    ChromeDriverService service =
-        new ChromeDriverService.Builder()
-            .usingDriverExecutable(new File(DRIVER.toString()))
-            .usingAnyFreePort()
-            .build();
-    browser = new ChromeDriver(service, options);
-    browser.get("http://127.0.0.1:" + uiPort + "/#secret=" + secret);
-  }
-
-  private static long size(Path file) {
-    try {
-      return Files.size(file);
-    } catch (Exception e) {
-      return 0;
-    }
+    chromium = HeadlessChromium.start();
+    chromium.openDashboard(uiPort, socket.resolveSibling(UiSecret.FILE_NAME));
   }
 
   @AfterEach
   void stop(TestInfo info) throws Exception {
-    if (browser != null) {
+    if (chromium != null) {
       try {
-        Path shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
-        Path target = Path.of("target", "screenshots");
-        Files.createDirectories(target);
-        Files.copy(
-            shot,
-            target.resolve(info.getTestMethod().orElseThrow().getName() + ".png"),
-            StandardCopyOption.REPLACE_EXISTING);
+        chromium.screenshot(info.getTestMethod().orElseThrow().getName());
       } finally {
-        browser.quit();
+        chromium.close();
       }
     }
     if (up != null && up.isRunning()) {
@@ -153,29 +111,14 @@ class DashboardBrowserIT {
     }
   }
 
-  /**
-   * The text at {@code css} inside tunnel {@code name}'s card, or "" while it is not there. Read by
-   * one script in the page, since the page redraws each card's body every second and an element
-   * found by WebDriver may be replaced before it is read.
-   */
+  /** The text at {@code css} inside tunnel {@code name}'s card, or "" while it is not there. */
   private String text(String name, String css) {
-    Object value =
-        ((JavascriptExecutor) browser)
-            .executeScript(
-                "const e = document.querySelector(arguments[0]);"
-                    + " return e === null ? '' : e.textContent;",
-                "[data-tunnel='" + name + "'] " + css);
-    return value == null ? "" : value.toString().strip();
+    return chromium.text("[data-tunnel='" + name + "'] " + css);
   }
 
   private long bytes(String name) {
-    Object value =
-        ((JavascriptExecutor) browser)
-            .executeScript(
-                "const e = document.querySelector(arguments[0]);"
-                    + " return e === null ? '-1' : e.dataset.bytes;",
-                "[data-tunnel='" + name + "'] .bytes-total");
-    return value == null ? -1 : Long.parseLong(value.toString());
+    String value = chromium.data("[data-tunnel='" + name + "'] .bytes-total", "bytes");
+    return value.isEmpty() ? -1 : Long.parseLong(value);
   }
 
   private void awaitText(String what, Supplier<Boolean> condition, String name) {
@@ -190,9 +133,9 @@ class DashboardBrowserIT {
   void page_showsEachTunnelUpAndItsBytesRiseWithTraffic() throws Exception {
     awaitText("a up", () -> text("a", ".state").equalsIgnoreCase("up"), "a");
     awaitText("b up", () -> text("b", ".state").equalsIgnoreCase("up"), "b");
-    assertThat(browser.findElements(By.cssSelector("section.card"))).hasSize(3);
+    assertThat(chromium.driver().findElements(By.cssSelector("section.card"))).hasSize(3);
     assertThat(text("held", ".state")).isNotEqualToIgnoringCase("up");
-    assertThat(browser.getCurrentUrl()).doesNotContain("secret");
+    assertThat(chromium.driver().getCurrentUrl()).doesNotContain("secret");
     assertThat(text("a", ".listen")).contains("127.0.0.1:" + aPort);
     long before = bytes("a");
     assertThat(before).isNotNegative();
@@ -215,10 +158,16 @@ class DashboardBrowserIT {
   @Test
   void stopButton_stopsTheTunnelAndFreesItsPort() {
     awaitText("a up", () -> text("a", ".state").equalsIgnoreCase("up"), "a");
-    browser.findElement(By.cssSelector("[data-tunnel='a'] button[data-action='stop']")).click();
+    chromium
+        .driver()
+        .findElement(By.cssSelector("[data-tunnel='a'] button[data-action='stop']"))
+        .click();
     awaitText("a stopped", () -> text("a", ".state").equalsIgnoreCase("stopped"), "a");
     Await.until("a's port free", () -> FreePort.unused(aPort));
-    browser.findElement(By.cssSelector("[data-tunnel='a'] button[data-action='start']")).click();
+    chromium
+        .driver()
+        .findElement(By.cssSelector("[data-tunnel='a'] button[data-action='start']"))
+        .click();
     awaitText("a up again", () -> text("a", ".state").equalsIgnoreCase("up"), "a");
     assertThat(EchoServer.echoesThrough(aPort, Duration.ofSeconds(5))).isTrue();
   }
@@ -227,7 +176,7 @@ class DashboardBrowserIT {
   void secondSshdKilled_onlyItsCardTurnsReconnectingThenUp_withoutAReload() {
     awaitText("a up", () -> text("a", ".state").equalsIgnoreCase("up"), "a");
     awaitText("b up", () -> text("b", ".state").equalsIgnoreCase("up"), "b");
-    JavascriptExecutor js = (JavascriptExecutor) browser;
+    JavascriptExecutor js = chromium.driver();
     js.executeScript("window.portkeepTestMarker = 'same page';");
     second.kill();
     Await.until(

@@ -158,6 +158,8 @@ class UpIT {
     assertThat(f.path("listen").get(0).asText()).contains("127.0.0.1:" + a);
     assertThat(f.path("total").asLong()).isPositive();
     assertThat(f.path("bytes_up").asLong()).isPositive();
+    assertThat(f.has("smb")).isTrue();
+    assertThat(f.path("smb").isNull()).as("smb of a forward of no SMB tunnel").isTrue();
 
     CliRun text = command("status");
     assertThat(text.exitCode()).isZero();

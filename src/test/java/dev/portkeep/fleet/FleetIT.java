@@ -94,12 +94,19 @@ class FleetIT {
         () -> Plans.fromFlags(flags, env()),
         new Definition.Probe.Off(),
         Optional.empty(),
+        Optional.empty(),
         List.of(flags, more.length));
   }
 
   private static Definition probed(Definition d, Duration every) {
     return new Definition(
-        d.name(), d.enabled(), d.planner(), new Definition.Probe.Channel(every), d.onChange(), d);
+        d.name(),
+        d.enabled(),
+        d.planner(),
+        new Definition.Probe.Channel(every),
+        d.smb(),
+        d.onChange(),
+        d);
   }
 
   private TunnelSnapshot status(String name) {
@@ -170,6 +177,7 @@ class FleetIT {
             true,
             () -> Plans.fromFlags(strangerFlags, env()),
             new Definition.Probe.Off(),
+            Optional.empty(),
             Optional.empty(),
             strangerFlags);
     fleet.load(List.of(tunnel("good", first, good, echo.port()), wrong), Set.of());

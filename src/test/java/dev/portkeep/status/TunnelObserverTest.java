@@ -2,6 +2,7 @@ package dev.portkeep.status;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.portkeep.config.ForwardSpec;
 import dev.portkeep.config.ForwardSyntax;
 import dev.portkeep.error.AuthException;
@@ -14,6 +15,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The status of a tunnel as its events tell it, on a clock the test sets. */
@@ -189,5 +191,43 @@ class TunnelObserverTest {
     TunnelEvents.guarded(thrower, recorder).connecting("gw", 2);
 
     assertThat(heard).containsExactly("gw 2");
+  }
+
+  @Test
+  void smb_isShownOnItsForwardInStatusJson_andGoneWhenTheNextRunStarts() {
+    up();
+    SmbAccess access =
+        new SmbAccess(
+            Optional.of("data"),
+            List.of(
+                new SmbAccess.ClientCommand(
+                    "linux", "smbclient //127.0.0.2/data", Optional.empty()),
+                new SmbAccess.ClientCommand(
+                    "windows", "net use \\\\127.0.0.2\\data", Optional.of("a note"))));
+    observer.smb(local, access);
+
+    JsonNode forwards = StatusJson.tunnel(observer.snapshot()).path("forwards");
+    JsonNode smb = forwards.get(0).path("smb");
+    assertThat(smb.path("share").asText()).isEqualTo("data");
+    assertThat(smb.path("commands").get(0).path("os").asText()).isEqualTo("linux");
+    assertThat(smb.path("commands").get(0).path("command").asText())
+        .isEqualTo("smbclient //127.0.0.2/data");
+    assertThat(smb.path("commands").get(0).path("note").isNull()).isTrue();
+    assertThat(smb.path("commands").get(1).path("note").asText()).isEqualTo("a note");
+    assertThat(forwards.get(1).path("smb").isNull()).as("the -R forward's smb").isTrue();
+
+    observer.starting("alice@gw:22", List.of(local, remote));
+
+    assertThat(observer.snapshot().forwards()).allMatch(f -> f.smb().isEmpty());
+  }
+
+  @Test
+  void smb_noShare_isNullInStatusJson() {
+    up();
+    observer.smb(local, new SmbAccess(Optional.empty(), List.of()));
+
+    JsonNode smb = StatusJson.tunnel(observer.snapshot()).path("forwards").get(0).path("smb");
+    assertThat(smb.has("share")).isTrue();
+    assertThat(smb.path("share").isNull()).isTrue();
   }
 }

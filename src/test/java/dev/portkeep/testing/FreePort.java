@@ -51,6 +51,29 @@ public final class FreePort {
   }
 
   /**
+   * A random 127.x.y.z (other than 127.0.0.1; Linux needs no alias for it) on which {@code port}
+   * binds now without {@code SO_REUSEADDR}, as a listener would take it: for tests that need a
+   * fixed port such as 445 while other tests may hold it on other addresses. Binding a port below
+   * 1024 needs root.
+   */
+  public static String loopbackFor(int port) {
+    for (int i = 0; i < ATTEMPTS; i++) {
+      ThreadLocalRandom r = ThreadLocalRandom.current();
+      String address =
+          "127." + r.nextInt(1, 255) + "." + r.nextInt(0, 256) + "." + r.nextInt(1, 255);
+      try (ServerSocket socket = new ServerSocket()) {
+        socket.setReuseAddress(false);
+        socket.bind(new InetSocketAddress(address, port));
+        return address;
+      } catch (IOException e) {
+        // held there, or not allowed: try another address
+      }
+    }
+    throw new IllegalStateException(
+        "port " + port + " binds on no 127.x.y.z after " + ATTEMPTS + " random tries");
+  }
+
+  /**
    * Whether no socket on this host uses {@code port}: a wildcard bind of both stacks without {@code
    * SO_REUSEADDR} succeeds (see the class comment).
    */

@@ -107,6 +107,11 @@ public final class SambaServer implements AutoCloseable {
     return tempDir.resolve("share");
   }
 
+  /** An smbclient config ({@code -s}) whose state stays in this server's temporary directory. */
+  public Path clientConfigFile() {
+    return tempDir.resolve("client.conf");
+  }
+
   public Path configFile() {
     return tempDir.resolve("smb.conf");
   }
@@ -165,7 +170,7 @@ public final class SambaServer implements AutoCloseable {
         "-U",
         spec.user + "%" + spec.password,
         "-s",
-        tempDir.resolve("client.conf").toString(),
+        clientConfigFile().toString(),
         "-c",
         String.join("; ", commands));
   }
@@ -214,7 +219,7 @@ public final class SambaServer implements AutoCloseable {
     ensureSystemUser(spec.user);
     Path client = tempDir.resolve("client");
     TestFiles.write(
-        tempDir.resolve("client.conf"),
+        clientConfigFile(),
         String.join(
                 "\n",
                 "[global]",

@@ -25,6 +25,7 @@ class ThroughputTest {
             Optional.of(down),
             Map.of(),
             Optional.empty(),
+            Optional.empty(),
             Optional.empty());
     return new TunnelSnapshot(
         name,

@@ -14,10 +14,11 @@ import java.util.Optional;
  * @param netbios also forward port 139 on the same address ({@code --netbios})
  * @param listen where to listen, as written ({@code --listen}: an IP address, with a port or not,
  *     or a port alone); empty: chosen as {@code portkeep smb} chooses
- * @param share the share name shown in the client commands ({@code --share})
+ * @param share the share named in the client commands ({@code --share}); empty when the file does
+ *     not name one, and the commands then list the shares instead of guessing a name
  */
-public record SmbDef(Endpoint fileserver, boolean netbios, Optional<String> listen, String share) {
-  public static final String DEFAULT_SHARE = "share";
+public record SmbDef(
+    Endpoint fileserver, boolean netbios, Optional<String> listen, Optional<String> share) {
 
   /** How the listen address is named in messages. */
   static final String LISTEN_OPTION = "listen";
@@ -28,7 +29,10 @@ public record SmbDef(Endpoint fileserver, boolean netbios, Optional<String> list
   public SmbDef {
     Objects.requireNonNull(fileserver, "fileserver");
     Objects.requireNonNull(listen, "listen").ifPresent(l -> SmbAddresses.listen(l, LISTEN_OPTION));
-    Objects.requireNonNull(share, "share");
+    Objects.requireNonNull(share, "share").ifPresent(SmbDef::checkShare);
+  }
+
+  private static void checkShare(String share) {
     if (share.isBlank() || share.chars().anyMatch(c -> "/\\".indexOf(c) >= 0 || c < ' ')) {
       throw new UsageException(
           "bad share name " + Quote.of(share),

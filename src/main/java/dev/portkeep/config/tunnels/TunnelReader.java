@@ -151,7 +151,7 @@ final class TunnelReader {
     Optional<String> fileserver = s.string(Keys.FILESERVER);
     boolean netbios = s.bool(Keys.NETBIOS).orElse(false);
     Optional<String> listen = s.stringOrInteger(Keys.LISTEN);
-    String share = s.string(Keys.SHARE).orElse(SmbDef.DEFAULT_SHARE);
+    Optional<String> share = s.string(Keys.SHARE);
     Endpoint target =
         guarded(at.child(Keys.FILESERVER), () -> SmbAddresses.fileServer(fileserver.orElse(null)));
     KeyPath where = at.child(Keys.LISTEN);

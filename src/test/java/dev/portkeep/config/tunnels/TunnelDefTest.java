@@ -134,7 +134,8 @@ class TunnelDefTest {
                     web.connection(),
                     web.forwards(),
                     Optional.of(
-                        new SmbDef(SmbDef.defaultFileServer(), false, Optional.empty(), "share")),
+                        new SmbDef(
+                            SmbDef.defaultFileServer(), false, Optional.empty(), Optional.empty())),
                     true,
                     web.probe(),
                     web.onChange(),

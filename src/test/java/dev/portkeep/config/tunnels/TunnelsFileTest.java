@@ -103,8 +103,7 @@ class TunnelsFileTest {
 
     TunnelDef fs = file.tunnel("fs").orElseThrow();
     assertThat(fs.smb())
-        .contains(
-            new SmbDef(new Endpoint("fs", 445), false, Optional.empty(), SmbDef.DEFAULT_SHARE));
+        .contains(new SmbDef(new Endpoint("fs", 445), false, Optional.empty(), Optional.empty()));
     assertThat(fs.probe()).isEqualTo(Duration.ofSeconds(60));
     assertThat(fs.origin().line()).isEqualTo(22);
   }
@@ -161,7 +160,7 @@ class TunnelsFileTest {
     SmbDef smb = fs.smb().orElseThrow();
     assertThat(smb.fileserver()).isEqualTo(new Endpoint("files.internal", 1445));
     assertThat(smb.listen()).contains("127.0.0.5");
-    assertThat(smb.share()).isEqualTo("data");
+    assertThat(smb.share()).contains("data");
     assertThat(fs.flags().localForwards()).isEmpty();
     SmbAddresses.Listen listen = smb.listenAddress().orElseThrow();
     assertThat(listen.address().address()).isEqualTo("127.0.0.5");
@@ -256,7 +255,8 @@ class TunnelsFileTest {
             .orElseThrow();
 
     assertThat(fs.smb())
-        .contains(new SmbDef(new Endpoint("localhost", 445), false, Optional.empty(), "share"));
+        .contains(
+            new SmbDef(new Endpoint("localhost", 445), false, Optional.empty(), Optional.empty()));
     assertThat(fs.smb().orElseThrow().fileserver()).isEqualTo(SmbDef.defaultFileServer());
     assertThat(fs.smb().orElseThrow().listenAddress()).isEmpty();
     assertThat(fs.probe()).isEqualTo(TunnelDef.SMB_PROBE);
