@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -286,6 +287,53 @@ class DashboardIT {
     CliRun run = CliRun.run(home, "ui", "--print", "--control", socket.toString());
     assertThat(run.exitCode()).as(run.err()).isZero();
     assertThat(run.out().strip()).isEqualTo("http://127.0.0.1:" + uiPort + "/#secret=" + secret);
+  }
+
+  /**
+   * With a desktop (DISPLAY set), {@code portkeep ui} hands the URL to xdg-open. This container has
+   * no desktop, so a script of that name on PATH stands in for it and writes down what it was
+   * given.
+   */
+  @Test
+  void uiCommand_withADesktop_handsThePageWithTheSecretToTheOpener() throws Exception {
+    Path given = home.resolve("opener-got.txt");
+    Path bin = urlOpener("printf '%s\\n' \"$@\" > '" + given + "'");
+    try (JarRun run =
+        JarRun.start(
+            home,
+            Map.of("PATH", bin + ":/usr/bin:/bin", "DISPLAY", ":0"),
+            "ui",
+            "--control",
+            socket.toString())) {
+      assertThat(run.exitCode(Duration.ofSeconds(60))).as(run.err()).isZero();
+      String page = "http://127.0.0.1:" + uiPort + "/";
+      assertThat(run.out().strip()).isEqualTo("opened " + page + " in the browser");
+      assertThat(read(given)).isEqualTo(page + "#secret=" + secret + "\n");
+    }
+  }
+
+  @Test
+  void uiCommand_openerFails_printsTheUrlInstead() throws Exception {
+    Path bin = urlOpener("exit 3");
+    try (JarRun run =
+        JarRun.start(
+            home,
+            Map.of("PATH", bin + ":/usr/bin:/bin", "DISPLAY", ":0"),
+            "ui",
+            "--control",
+            socket.toString())) {
+      assertThat(run.exitCode(Duration.ofSeconds(60))).as(run.err()).isZero();
+      assertThat(run.out().strip()).isEqualTo("http://127.0.0.1:" + uiPort + "/#secret=" + secret);
+    }
+  }
+
+  /** A directory holding an executable {@code xdg-open} that runs {@code body}. */
+  private Path urlOpener(String body) throws Exception {
+    Path bin = Files.createDirectories(home.resolve("opener-bin"));
+    Path script = bin.resolve("xdg-open");
+    Files.writeString(script, "#!/bin/sh\n" + body + "\n");
+    Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+    return bin;
   }
 
   @Test
