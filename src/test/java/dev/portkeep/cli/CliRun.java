@@ -32,6 +32,20 @@ public final class CliRun {
     return new CliRun(home, Prompts.NONE, args);
   }
 
+  /**
+   * Starts {@code portkeep up} on {@code file}, its control at {@code socket}, its page on uiPort.
+   */
+  public static CliRun upWithPage(Path home, Path file, Path socket, int uiPort) {
+    return start(
+        home,
+        "up",
+        "-c",
+        file.toString(),
+        "--control",
+        socket.toString(),
+        "--ui=127.0.0.1:" + uiPort);
+  }
+
   public static CliRun start(Path home, Prompts prompts, String... args) {
     return new CliRun(home, prompts, args);
   }

@@ -72,15 +72,7 @@ class DashboardBrowserIT {
             + "\n"
             + TunnelTables.local("b", second, bPort, echo.port()));
     Path socket = home.resolve("run/control.sock");
-    up =
-        CliRun.start(
-            home,
-            "up",
-            "-c",
-            file.toString(),
-            "--control",
-            socket.toString(),
-            "--ui=127.0.0.1:" + uiPort);
+    up = CliRun.upWithPage(home, file, socket, uiPort);
     chromium = HeadlessChromium.start();
     chromium.openDashboard(uiPort, socket.resolveSibling(UiSecret.FILE_NAME));
   }
@@ -88,11 +80,7 @@ class DashboardBrowserIT {
   @AfterEach
   void stop(TestInfo info) throws Exception {
     if (chromium != null) {
-      try {
-        chromium.screenshot(info.getTestMethod().orElseThrow().getName());
-      } finally {
-        chromium.close();
-      }
+      chromium.closeAfterScreenshot(info);
     }
     if (up != null && up.isRunning()) {
       up.stop();

@@ -51,15 +51,7 @@ class DashboardIT {
     uiPort = FreePort.pick();
     Path file = home.resolve("tunnels.toml");
     Files.writeString(file, TunnelTables.local("a", sshd, tunnelPort, echo.port()));
-    up =
-        CliRun.start(
-            home,
-            "up",
-            "-c",
-            file.toString(),
-            "--control",
-            socket.toString(),
-            "--ui=127.0.0.1:" + uiPort);
+    up = CliRun.upWithPage(home, file, socket, uiPort);
     Path secretFile = socket.resolveSibling(UiSecret.FILE_NAME);
     Await.until("the secret file", () -> Files.exists(secretFile));
     Await.until("the secret written", () -> read(secretFile).strip().length() == 64);
@@ -298,13 +290,7 @@ class DashboardIT {
   void uiCommand_withADesktop_handsThePageWithTheSecretToTheOpener() throws Exception {
     Path given = home.resolve("opener-got.txt");
     Path bin = urlOpener("printf '%s\\n' \"$@\" > '" + given + "'");
-    try (JarRun run =
-        JarRun.start(
-            home,
-            Map.of("PATH", bin + ":/usr/bin:/bin", "DISPLAY", ":0"),
-            "ui",
-            "--control",
-            socket.toString())) {
+    try (JarRun run = uiWithOpener(bin)) {
       assertThat(run.exitCode(Duration.ofSeconds(60))).as(run.err()).isZero();
       String page = "http://127.0.0.1:" + uiPort + "/";
       assertThat(run.out().strip()).isEqualTo("opened " + page + " in the browser");
@@ -315,16 +301,20 @@ class DashboardIT {
   @Test
   void uiCommand_openerFails_printsTheUrlInstead() throws Exception {
     Path bin = urlOpener("exit 3");
-    try (JarRun run =
-        JarRun.start(
-            home,
-            Map.of("PATH", bin + ":/usr/bin:/bin", "DISPLAY", ":0"),
-            "ui",
-            "--control",
-            socket.toString())) {
+    try (JarRun run = uiWithOpener(bin)) {
       assertThat(run.exitCode(Duration.ofSeconds(60))).as(run.err()).isZero();
       assertThat(run.out().strip()).isEqualTo("http://127.0.0.1:" + uiPort + "/#secret=" + secret);
     }
+  }
+
+  /** {@code portkeep ui} as a process on a desktop (DISPLAY set) whose PATH starts with bin. */
+  private JarRun uiWithOpener(Path bin) {
+    return JarRun.start(
+        home,
+        Map.of("PATH", bin + ":/usr/bin:/bin", "DISPLAY", ":0"),
+        "ui",
+        "--control",
+        socket.toString());
   }
 
   /** A directory holding an executable {@code xdg-open} that runs {@code body}. */

@@ -91,11 +91,7 @@ class SmbCardBrowserIT {
   @AfterEach
   void stop(TestInfo info) {
     if (chromium != null) {
-      try {
-        chromium.screenshot(info.getTestMethod().orElseThrow().getName());
-      } finally {
-        chromium.close();
-      }
+      chromium.closeAfterScreenshot(info);
     }
     if (up != null && up.isRunning()) {
       up.stop();
@@ -114,15 +110,7 @@ class SmbCardBrowserIT {
             "files", gateway, samba.host() + ":" + samba.port(), listen, share, "probe = 1"));
     socket = home.resolve("run/control.sock");
     uiPort = FreePort.pick();
-    up =
-        CliRun.start(
-            home,
-            "up",
-            "-c",
-            file.toString(),
-            "--control",
-            socket.toString(),
-            "--ui=127.0.0.1:" + uiPort);
+    up = CliRun.upWithPage(home, file, socket, uiPort);
     chromium = HeadlessChromium.start();
     chromium.openDashboard(uiPort, socket.resolveSibling(UiSecret.FILE_NAME));
   }

@@ -146,6 +146,15 @@ public final class HeadlessChromium implements AutoCloseable {
     }
   }
 
+  /** Saves the page as the test method's screenshot, then closes the browser. */
+  public void closeAfterScreenshot(org.junit.jupiter.api.TestInfo test) {
+    try {
+      screenshot(test.getTestMethod().orElseThrow().getName());
+    } finally {
+      close();
+    }
+  }
+
   @Override
   public void close() {
     driver.quit();
