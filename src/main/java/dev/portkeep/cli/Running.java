@@ -40,8 +40,8 @@ final class Running {
   }
 
   /**
-   * Runs until Ctrl-C or SIGTERM (then closes the listeners, gives open connections a moment, exit
-   * 0) or until the tunnel cannot go on (its error and exit code).
+   * Runs until Ctrl-C, SIGTERM or SIGHUP (then closes the listeners, gives open connections a
+   * moment, exit 0) or until the tunnel cannot go on (its error and exit code).
    */
   static int untilStopped(Tunnel tunnel, Invocation invocation) throws InterruptedException {
     Object outcome;

@@ -12,16 +12,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The request to stop a running command: Ctrl-C or SIGTERM in the real process, a method call in
- * tests. The first request wins. It also carries SIGHUP, which asks {@code portkeep up} to reload.
+ * The request to stop a running command: Ctrl-C, SIGTERM or SIGHUP in the real process, a method
+ * call in tests. The first request wins. SIGHUP stops a command as it stops ssh (its terminal was
+ * closed), except where one says otherwise: {@code portkeep up} reloads on it.
  */
 public final class StopSignal {
   private final CompletableFuture<String> requested = new CompletableFuture<>();
-  private volatile Runnable hangup = () -> {};
+  private volatile Runnable hangup = () -> request("SIGHUP");
 
-  /**
-   * A stop signal fed by SIGINT and SIGTERM, and SIGHUP for {@link #onHangup} where there is one.
-   */
+  /** A stop signal fed by SIGINT, SIGTERM and SIGHUP. */
   static StopSignal fromOs() {
     StopSignal stop = new StopSignal();
     for (String name : new String[] {"INT", "TERM"}) {
@@ -32,7 +31,7 @@ public final class StopSignal {
     return stop;
   }
 
-  /** What SIGHUP does from now on (portkeep up: reload). */
+  /** What SIGHUP does from now on instead of stopping (portkeep up: reload). */
   void onHangup(Runnable action) {
     hangup = action;
   }

@@ -2,6 +2,7 @@ package dev.portkeep.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.portkeep.testing.Command;
 import dev.portkeep.testing.EchoServer;
 import dev.portkeep.testing.OpenSshServer;
 import java.io.BufferedReader;
@@ -9,14 +10,19 @@ import java.io.InputStreamReader;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** The shipped jar as a real process: SIGTERM closes the listeners and exits 0. */
+/**
+ * The shipped jar as a real process: SIGTERM, or SIGHUP as when its terminal closes, closes the
+ * listeners and exits 0.
+ */
 @Timeout(60)
 class ProcessIT {
   static final Path JAR = Path.of("target/portkeep.jar");
@@ -39,8 +45,9 @@ class ProcessIT {
 
   @TempDir Path home;
 
-  @Test
-  void sigterm_closesListenersAndExits0() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"TERM", "HUP"})
+  void signal_closesListenersAndExits0(String signal) throws Exception {
     try (OpenSshServer sshd = OpenSshServer.start();
         EchoServer echo = EchoServer.start()) {
       Process p =
@@ -59,19 +66,30 @@ class ProcessIT {
                       sshd.user() + "@127.0.0.1"))
               .redirectError(ProcessBuilder.Redirect.INHERIT)
               .start();
-      BufferedReader out =
-          new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-      String line = out.readLine();
-      assertThat(line).startsWith("forwarding 127.0.0.1:");
-      int port = Integer.parseInt(line.split(" ")[1].split(":")[1]);
-      try (Socket s = new Socket("127.0.0.1", port)) {
-        s.getOutputStream().write(9);
-        assertThat(s.getInputStream().read()).isEqualTo(9);
+      try {
+        expectStop(p, signal);
+      } finally {
+        p.destroyForcibly();
       }
-      p.destroy(); // SIGTERM
-      assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
-      assertThat(p.exitValue()).isZero();
-      assertThat(dev.portkeep.bind.BindProbe.listening("/proc/net/tcp", port)).isEmpty();
     }
+  }
+
+  /**
+   * Waits for the tunnel, uses it, sends SIG{@code signal}: portkeep exits 0 with the port free.
+   */
+  private static void expectStop(Process p, String signal) throws Exception {
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    String line = out.readLine();
+    assertThat(line).startsWith("forwarding 127.0.0.1:");
+    int port = Integer.parseInt(line.split(" ")[1].split(":")[1]);
+    try (Socket s = new Socket("127.0.0.1", port)) {
+      s.getOutputStream().write(9);
+      assertThat(s.getInputStream().read()).isEqualTo(9);
+    }
+    Command.run(Duration.ofSeconds(10), "kill", "-" + signal, String.valueOf(p.pid()));
+    assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isZero();
+    assertThat(dev.portkeep.bind.BindProbe.listening("/proc/net/tcp", port)).isEmpty();
   }
 }
