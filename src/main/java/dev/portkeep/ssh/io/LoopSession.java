@@ -8,7 +8,10 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -176,18 +179,37 @@ final class LoopSession extends AbstractCloseable implements IoSession, EventLoo
 
   /**
    * Writes what is queued unless someone else is: the holder of {@link #writing} looks again after
-   * letting go, so a packet queued meanwhile is never left behind.
+   * letting go, so a packet queued meanwhile is never left behind. Futures are completed, and
+   * failures reported, only after letting go: a listener that writes, closes or waits must not find
+   * the queue held by its own thread.
    */
   private void flush() {
     while (writing.compareAndSet(false, true)) {
+      List<LoopWrite> done = new ArrayList<>();
+      List<LoopWrite> lost = List.of();
+      Throwable failure;
+      boolean open = channel.isOpen();
       try {
-        if (channel.isOpen()) {
-          writeOut();
-        } else {
-          abortWrites(new WriteAbortedException("the session closed before the write", null));
+        failure =
+            open
+                ? writeOut(done)
+                : new WriteAbortedException("the session closed before the write", null);
+        if (failure != null) {
+          lost = takeAll();
         }
       } finally {
         writing.set(false);
+      }
+      for (LoopWrite w : done) {
+        w.written();
+      }
+      if (failure != null) {
+        for (LoopWrite w : lost) {
+          w.failed(failure);
+        }
+        if (open) {
+          exceptionCaught(failure);
+        }
       }
       boolean left = !queue.isEmpty() || pendingCount > 0;
       if (!left || (blocked && channel.isOpen())) {
@@ -196,19 +218,21 @@ final class LoopSession extends AbstractCloseable implements IoSession, EventLoo
     }
   }
 
-  /** Holding {@link #writing}: writes until the queue is empty or the socket full. */
-  private void writeOut() {
+  /**
+   * Holding {@link #writing}: writes until the queue is empty or the socket full; the packets fully
+   * written go to {@code done}. Returns what failed the socket, if it did.
+   */
+  private @Nullable Throwable writeOut(List<LoopWrite> done) {
     try {
       while (true) {
         takeQueued();
         if (pending.isEmpty()) {
-          LoopWrite next = queue.peek();
+          LoopWrite next = queue.poll();
           if (next == null) {
-            return;
+            return null;
           }
-          queue.poll();
-          shutdownOutput();
-          next.written();
+          shutdownOutput(); // the end mark, reached once all before it is out
+          done.add(next);
           continue;
         }
         int count = 0;
@@ -216,21 +240,19 @@ final class LoopSession extends AbstractCloseable implements IoSession, EventLoo
           gather[count++] = w.data();
         }
         channel.write(gather, 0, count);
-        java.util.Arrays.fill(gather, 0, count, null);
+        Arrays.fill(gather, 0, count, null);
         for (LoopWrite w; (w = pending.peekFirst()) != null && !w.data().hasRemaining(); ) {
-          pending.pollFirst();
-          w.written();
+          done.add(pending.pollFirst());
         }
         pendingCount = pending.size();
         if (!pending.isEmpty()) {
           blocked = true;
           loop.run(this::updateInterest);
-          return;
+          return null;
         }
       }
     } catch (IOException | RuntimeException e) {
-      abortWrites(e);
-      exceptionCaught(e);
+      return e;
     }
   }
 
@@ -245,14 +267,15 @@ final class LoopSession extends AbstractCloseable implements IoSession, EventLoo
     pendingCount = pending.size();
   }
 
-  private void abortWrites(Throwable cause) {
-    for (LoopWrite w; (w = pending.pollFirst()) != null; ) {
-      w.failed(cause);
-    }
+  /** Holding {@link #writing}: every packet not yet written, to be failed. */
+  private List<LoopWrite> takeAll() {
+    List<LoopWrite> all = new ArrayList<>(pending);
+    pending.clear();
     pendingCount = 0;
     for (LoopWrite w; (w = queue.poll()) != null; ) {
-      w.failed(cause);
+      all.add(w);
     }
+    return all;
   }
 
   private void shutdownOutput() throws IOException {
