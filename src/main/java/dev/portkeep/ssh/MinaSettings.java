@@ -144,7 +144,8 @@ final class MinaSettings {
     // Read the SSH socket in 128 KiB rather than 32: a quarter of the read(2) calls and completions
     // when data streams in, one buffer per session.
     CoreModuleProperties.NIO2_READ_BUFFER_SIZE.set(client, 128 * 1024);
-    // A client carries one SSH session, which has at most one read and one write in flight, so two
+    // With -Dportkeep.io=nio2 (the event loops ignore it, being one per core for the process):
+    // a client carries one SSH session, which has at most one read and one write in flight, so two
     // I/O threads are all it can use (the local sockets of -R connections, on the same threads,
     // only
     // hand bytes to that session, whose packets are encrypted one at a time anyway); MINA's default

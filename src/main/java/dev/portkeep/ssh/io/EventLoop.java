@@ -2,6 +2,7 @@ package dev.portkeep.ssh.io;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.CancelledKeyException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.PriorityQueue;
@@ -148,7 +149,11 @@ final class EventLoop implements Runnable {
         awake.set(true);
         for (SelectionKey key : selector.selectedKeys()) {
           if (key.isValid() && key.attachment() instanceof Handler handler) {
-            handler.ready(key);
+            try {
+              handler.ready(key);
+            } catch (CancelledKeyException e) {
+              // Its socket was closed by another thread meanwhile; nothing is left to do for it.
+            }
           }
         }
         selector.selectedKeys().clear();

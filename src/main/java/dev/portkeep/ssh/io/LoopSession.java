@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.WriteAbortedException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
@@ -305,8 +306,12 @@ final class LoopSession extends AbstractCloseable implements IoSession, EventLoo
       return;
     }
     int ops = (readSuspended ? 0 : SelectionKey.OP_READ) | (blocked ? SelectionKey.OP_WRITE : 0);
-    if (k.interestOps() != ops) {
-      k.interestOps(ops);
+    try {
+      if (k.interestOps() != ops) {
+        k.interestOps(ops);
+      }
+    } catch (CancelledKeyException e) {
+      // Closed by another thread since the check above.
     }
   }
 
