@@ -244,16 +244,7 @@ class LoopIoTest {
 
   @Test
   void connect_peerNeverAnswers_failsAfterTheConnectTimeoutNamingIt() throws Exception {
-    // A listener whose accept queue is full drops further SYNs: those connects hang unanswered.
-    ServerSocketChannel full =
-        ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0), 1);
-    closeLater.add(full);
-    for (int i = 0; i < 8; i++) {
-      SocketChannel filler = SocketChannel.open();
-      filler.configureBlocking(false);
-      filler.connect(full.getLocalAddress());
-      closeLater.add(filler);
-    }
+    ServerSocketChannel full = fullListener();
     LoopConnector connector =
         new LoopConnector(
             properties(Map.of(CoreModuleProperties.IO_CONNECT_TIMEOUT.getName(), 300L)),
@@ -263,6 +254,34 @@ class LoopIoTest {
     assertThat(future.getException())
         .isInstanceOf(ConnectException.class)
         .hasMessageContaining("timed out after 300 ms");
+  }
+
+  @Test
+  void connect_cancelledWhileUnanswered_isCancelledAndMakesNoSession() throws Exception {
+    ServerSocketChannel full = fullListener();
+    Recorder handler = new Recorder();
+    IoConnectFuture future =
+        new LoopConnector(properties(Map.of()), handler)
+            .connect(full.getLocalAddress(), null, null);
+    future.cancel();
+    assertThat(future.await(WAIT)).isTrue();
+    assertThat(future.isCanceled()).isTrue();
+    assertThat(future.getSession()).isNull();
+    assertThat(handler.created.get()).isZero();
+  }
+
+  /** A listener whose accept queue is full: the kernel drops further SYNs, connects hang. */
+  private ServerSocketChannel fullListener() throws IOException {
+    ServerSocketChannel full =
+        ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0), 1);
+    closeLater.add(full);
+    for (int i = 0; i < 8; i++) {
+      SocketChannel filler = SocketChannel.open();
+      filler.configureBlocking(false);
+      filler.connect(full.getLocalAddress());
+      closeLater.add(filler);
+    }
+    return full;
   }
 
   @Test
@@ -345,11 +364,13 @@ class LoopIoTest {
     final List<Throwable> failures = new CopyOnWriteArrayList<>();
     final List<String> readerThreads = new CopyOnWriteArrayList<>();
     final AtomicInteger closed = new AtomicInteger();
+    final AtomicInteger created = new AtomicInteger();
     volatile boolean throwOnData;
     volatile boolean suspendAtStart;
 
     @Override
     public void sessionCreated(IoSession session) {
+      created.incrementAndGet();
       if (suspendAtStart) {
         session.suspendRead();
       }
