@@ -9,7 +9,6 @@ import java.util.PriorityQueue;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,8 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One selector and the daemon thread that runs it: sockets registered here are read, written and
  * connected on that thread only, and tasks from other threads wait in a queue that the thread runs
- * between selections. {@link #next()} spreads sockets over one loop per core, shared by every
- * client of the process.
+ * between selections. Each {@link LoopConnector} has one, and {@link #shutdown() ends} it when it
+ * closes.
  */
 final class EventLoop implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(EventLoop.class);
@@ -44,19 +43,6 @@ final class EventLoop implements Runnable {
     }
   }
 
-  private static final class Group {
-    static final EventLoop[] LOOPS = start(Runtime.getRuntime().availableProcessors());
-    static final AtomicInteger NEXT = new AtomicInteger();
-
-    private static EventLoop[] start(int n) {
-      EventLoop[] loops = new EventLoop[n];
-      for (int i = 0; i < n; i++) {
-        loops[i] = new EventLoop("pk-io-" + i);
-      }
-      return loops;
-    }
-  }
-
   /** As much as MINA reads at once when told to (portkeep sets 128 KiB). */
   static final int READ_BUFFER = 128 * 1024;
 
@@ -68,6 +54,9 @@ final class EventLoop implements Runnable {
 
   /** What the sockets of this loop are read into, one at a time; made at the first read. */
   private java.nio.@Nullable ByteBuffer readBuffer;
+
+  /** Set by {@link #shutdown()}: the loop ends after its current pass. */
+  private volatile boolean stopping;
 
   /** False while the loop may be about to block in select: whoever adds a task must wake it. */
   private final AtomicBoolean awake = new AtomicBoolean(true);
@@ -81,12 +70,6 @@ final class EventLoop implements Runnable {
     thread = new Thread(this, name);
     thread.setDaemon(true);
     thread.start();
-  }
-
-  /** The loops in turn, one per core. */
-  static EventLoop next() {
-    EventLoop[] loops = Group.LOOPS;
-    return loops[Math.floorMod(Group.NEXT.getAndIncrement(), loops.length)];
   }
 
   boolean inLoop() {
@@ -134,9 +117,45 @@ final class EventLoop implements Runnable {
     return timer;
   }
 
+  /**
+   * Ends the loop without waiting for it: it runs the tasks already queued, closes every socket
+   * still registered (its owners have closed theirs by then; this is the backstop against a leaked
+   * descriptor), then its selector, and its thread ends.
+   */
+  void shutdown() {
+    stopping = true;
+    if (!inLoop()) {
+      selector.wakeup();
+    }
+  }
+
+  boolean isAlive() {
+    return thread.isAlive();
+  }
+
   @Override
   public void run() {
-    while (true) {
+    try {
+      loop();
+    } finally {
+      runTasks();
+      for (SelectionKey key : selector.keys()) {
+        closeQuietly(key.channel());
+      }
+      closeQuietly(selector);
+    }
+  }
+
+  private static void closeQuietly(java.io.Closeable c) {
+    try {
+      c.close();
+    } catch (IOException e) {
+      // The loop is ending; nothing is left to tell.
+    }
+  }
+
+  private void loop() {
+    while (!stopping) {
       try {
         runTasks();
         long wait = runTimers();

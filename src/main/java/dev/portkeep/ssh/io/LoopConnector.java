@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.Closeable;
 import org.apache.sshd.common.Property;
@@ -26,20 +27,29 @@ import org.apache.sshd.core.CoreModuleProperties;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Opens non-blocking sockets on the {@link EventLoop}s, one loop per socket in turn, and makes each
- * connected socket a {@link LoopSession}. Socket options are MINA's, read from the client's
- * properties as NIO2 reads them; the connect gives up after {@code IO_CONNECT_TIMEOUT}.
+ * Opens non-blocking sockets on its own {@link EventLoop} and makes each connected socket a {@link
+ * LoopSession}. A loop per connector, so per client, as NIO2 gives each client its own threads:
+ * MINA runs the host-key check and authentication on the I/O thread, and an agent waiting for
+ * confirmation or a slow PasswordCommand must hold up only its own tunnel, never the others of a
+ * {@code portkeep up} (a client holds one SSH session, and the {@code -R} connections it opens).
+ * Socket options are MINA's, read from the client's properties as NIO2 reads them; the connect
+ * gives up after {@code IO_CONNECT_TIMEOUT}.
  */
 final class LoopConnector extends AbstractInnerCloseable implements IoConnector {
+  /** Numbers the loop threads: pk-io-1, pk-io-2, ... */
+  private static final AtomicLong LOOPS = new AtomicLong();
+
   private final PropertyResolver properties;
   private final IoHandler handler;
   private final Map<Long, IoSession> sessions = new ConcurrentHashMap<>();
   private volatile @Nullable IoServiceEventListener listener;
   private boolean noMoreSessions;
+  private final EventLoop loop;
 
   LoopConnector(PropertyResolver properties, IoHandler handler) {
     this.properties = properties;
     this.handler = handler;
+    this.loop = new EventLoop("pk-io-" + LOOPS.incrementAndGet());
   }
 
   @Override
@@ -56,7 +66,7 @@ final class LoopConnector extends AbstractInnerCloseable implements IoConnector 
       if (localAddress != null) {
         channel.bind(localAddress);
       }
-      Connect connect = new Connect(EventLoop.next(), channel, address, context, future);
+      Connect connect = new Connect(loop, channel, address, context, future);
       connect.loop.run(connect::start);
     } catch (IOException | RuntimeException e) {
       closeQuietly(channel);
@@ -238,7 +248,10 @@ final class LoopConnector extends AbstractInnerCloseable implements IoConnector 
     synchronized (this) {
       noMoreSessions = true;
     }
-    return builder().parallel(toString(), sessions.values()).build();
+    return builder()
+        .parallel(toString(), sessions.values())
+        .run(toString(), loop::shutdown)
+        .build();
   }
 
   /** The options MINA's NIO2 connector sets, from the same properties, left alone when unset. */
@@ -269,6 +282,11 @@ final class LoopConnector extends AbstractInnerCloseable implements IoConnector 
         // Giving up on this connect; its failure is what gets reported.
       }
     }
+  }
+
+  /** True while this connector's loop thread runs (until its close has ended it). */
+  boolean loopAlive() {
+    return loop.isAlive();
   }
 
   @Override

@@ -16,9 +16,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * portkeep's transport under MINA SSHD, in place of NIO2: {@code
- * client.setIoServiceFactoryFactory(LoopIo.FACTORY)}. Every client of the process shares one {@link
- * EventLoop} per core; a client's factory owns only its connectors and their sockets, so stopping a
- * client closes those and leaves the loops to the others.
+ * client.setIoServiceFactoryFactory(LoopIo.FACTORY)}. Each connector MINA makes (one per client)
+ * runs its sockets on an {@link EventLoop} of its own, which ends when the connector closes.
  *
  * <p>It connects only: portkeep listens on its own sockets, and MINA's acceptors (its own local
  * forwarding, a server) are not used by a client.

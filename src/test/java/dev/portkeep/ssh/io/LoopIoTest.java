@@ -235,9 +235,9 @@ class LoopIoTest {
   void connect_nothingListens_failsWithConnectException() throws Exception {
     int port = listener.socket().getLocalPort();
     listener.close();
+    LoopConnector connector = closedLater(new LoopConnector(properties(Map.of()), new Recorder()));
     IoConnectFuture future =
-        new LoopConnector(properties(Map.of()), new Recorder())
-            .connect(new InetSocketAddress("127.0.0.1", port), null, null);
+        connector.connect(new InetSocketAddress("127.0.0.1", port), null, null);
     assertThat(future.await(WAIT)).isTrue();
     assertThat(future.getException()).isInstanceOf(ConnectException.class);
   }
@@ -246,9 +246,10 @@ class LoopIoTest {
   void connect_peerNeverAnswers_failsAfterTheConnectTimeoutNamingIt() throws Exception {
     ServerSocketChannel full = fullListener();
     LoopConnector connector =
-        new LoopConnector(
-            properties(Map.of(CoreModuleProperties.IO_CONNECT_TIMEOUT.getName(), 300L)),
-            new Recorder());
+        closedLater(
+            new LoopConnector(
+                properties(Map.of(CoreModuleProperties.IO_CONNECT_TIMEOUT.getName(), 300L)),
+                new Recorder()));
     IoConnectFuture future = connector.connect(full.getLocalAddress(), null, null);
     assertThat(future.await(WAIT)).isTrue();
     assertThat(future.getException())
@@ -261,7 +262,7 @@ class LoopIoTest {
     ServerSocketChannel full = fullListener();
     Recorder handler = new Recorder();
     IoConnectFuture future =
-        new LoopConnector(properties(Map.of()), handler)
+        closedLater(new LoopConnector(properties(Map.of()), handler))
             .connect(full.getLocalAddress(), null, null);
     future.cancel();
     assertThat(future.await(WAIT)).isTrue();
@@ -297,9 +298,54 @@ class LoopIoTest {
     assertThat(connector.getManagedSessions()).isEmpty();
   }
 
-  private IoSession connect(Recorder handler, Map<String, Object> props) throws IOException {
-    LoopConnector connector = new LoopConnector(properties(props), handler);
+  /**
+   * A handler that blocks (MINA authenticates on the I/O thread: an agent waiting for a
+   * confirmation, a slow PasswordCommand) holds up its own client only: more other clients than
+   * this machine has cores, so loops shared across clients would put one of them behind the blocked
+   * one.
+   */
+  @Test
+  void oneClientsHandlerBlocks_everyOtherClientStillGetsItsBytes() throws Exception {
+    Recorder slow = new Recorder();
+    CountDownLatch release = new CountDownLatch(1);
+    closeLater.add(release::countDown);
+    slow.holdLoop = release;
+    connect(slow, Map.of());
+    writeFully(accept(), new byte[] {1});
+    assertThat(slow.holding.await(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS))
+        .isTrue();
+    List<Recorder> others = new ArrayList<>();
+    for (int i = 0; i <= Runtime.getRuntime().availableProcessors(); i++) {
+      Recorder other = new Recorder();
+      connect(other, Map.of());
+      writeFully(accept(), new byte[] {2, 3});
+      others.add(other);
+    }
+    Await.until(
+        "every other client's bytes",
+        () -> others.stream().allMatch(o -> o.received().length == 2));
+    assertThat(slow.received()).isEmpty();
+    release.countDown();
+    Await.until("the slow client's byte, once let go", () -> slow.received().length == 1);
+  }
+
+  @Test
+  void connectorClose_endsItsLoopThread() throws Exception {
+    LoopConnector connector = new LoopConnector(properties(Map.of()), new Recorder());
+    connected(connector.connect(listener.getLocalAddress(), null, null));
+    accept();
+    assertThat(connector.loopAlive()).isTrue();
+    connector.close(false).await(WAIT);
+    Await.until("the loop thread ended", () -> !connector.loopAlive());
+  }
+
+  private LoopConnector closedLater(LoopConnector connector) {
     closeLater.add(() -> connector.close(true).await(WAIT));
+    return connector;
+  }
+
+  private IoSession connect(Recorder handler, Map<String, Object> props) throws IOException {
+    LoopConnector connector = closedLater(new LoopConnector(properties(props), handler));
     return connected(connector.connect(listener.getLocalAddress(), null, null));
   }
 
@@ -368,6 +414,12 @@ class LoopIoTest {
     volatile boolean throwOnData;
     volatile boolean suspendAtStart;
 
+    /** When set, the first message waits here, holding its loop, as a slow authentication does. */
+    volatile @org.jspecify.annotations.Nullable CountDownLatch holdLoop;
+
+    /** Counted down once a message is held by {@link #holdLoop}. */
+    final CountDownLatch holding = new CountDownLatch(1);
+
     @Override
     public void sessionCreated(IoSession session) {
       created.incrementAndGet();
@@ -390,6 +442,15 @@ class LoopIoTest {
     public void messageReceived(IoSession session, Readable message) {
       if (throwOnData) {
         throw new IllegalStateException("refused by the test");
+      }
+      CountDownLatch hold = holdLoop;
+      if (hold != null) {
+        holding.countDown();
+        try {
+          hold.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
       }
       byte[] b = new byte[message.available()];
       message.getRawBytes(b, 0, b.length);
