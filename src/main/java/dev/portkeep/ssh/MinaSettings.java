@@ -144,7 +144,7 @@ final class MinaSettings {
     // Read the SSH socket in 128 KiB rather than 32: a quarter of the read(2) calls and completions
     // when data streams in, one buffer per session.
     CoreModuleProperties.NIO2_READ_BUFFER_SIZE.set(client, 128 * 1024);
-    // With -Dportkeep.io=nio2 (the event loops ignore it, being one per core for the process):
+    // With -Dportkeep.io=nio2 (the event loops ignore it: a client has one loop thread):
     // a client carries one SSH session, which has at most one read and one write in flight, so two
     // I/O threads are all it can use (the local sockets of -R connections, on the same threads,
     // only
