@@ -1,24 +1,30 @@
 """Compare builds of portkeep on one load, alternating them with each other and with OpenSSH.
 
-  bench/ab [--rounds 7] [--load down1] [--size-mib 1024] [--cipher aes] NAME=JAR ... | NAME='JAR JVM-OPTIONS'...
+  bench/ab [--rounds 7] [--load down1] [--size-mib 1024] [--cipher aes] [--syscalls] NAME=JAR ... | NAME='JAR JVM-OPTIONS'...
 
 Each variant is a portkeep jar (copy target/portkeep.jar aside before a change, say), run with the
 launcher's JVM flags against the same private sshd and sink as bench/run. One long-lived tunnel per
 variant, then rounds of the load, A B ... OpenSSH each round. Prints, per variant, the median
 (min-max) of MB/s, the client's CPU ms per GB and the sshd session's, and the ratio to OpenSSH per
 round (for seq: connections per second, median and p99, the client's CPU per connection). CPU per GB is the figure to trust on a shared machine; MB/s moves with the neighbours.
+With --syscalls, after the rounds each client's threads are traced (strace -f -c) over 1,000
+sequential connections, and the system calls per connection printed (total, futex, epoll_wait).
 Example:
   cp target/portkeep.jar /tmp/before.jar; (change, mvn package)
   bench/ab before=/tmp/before.jar after=target/portkeep.jar --load down1
+  bench/ab nio2='target/portkeep.jar -Dportkeep.io=nio2' loops=target/portkeep.jar --load seq
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import signal
+import subprocess
 import statistics
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -33,6 +39,7 @@ def main() -> int:
     ap.add_argument("--load", default="down1", help="up1, down1, up8, down64, ..., or seq (1,000 connect+echo+close)")
     ap.add_argument("--size-mib", type=int, default=1024)
     ap.add_argument("--cipher", default="aes")
+    ap.add_argument("--syscalls", action="store_true", help="strace -f -c each client over 1,000 connections")
     ap.add_argument("--java-home", default=os.environ.get("BENCH_JAVA_HOME", "/usr/lib/jvm/temurin-25-jdk-amd64"))
     args = ap.parse_args()
     # name=JAR, or name='JAR JVM-OPTIONS...' to try JVM options on a build
@@ -83,6 +90,8 @@ def main() -> int:
                     row.setdefault("sshd CPU ms/GB", []).append(r["sshd_cpu_ms_per_gb"])
                     row.setdefault("ratio to OpenSSH", []).append(r["mb_per_s"] / got["OpenSSH"]["mb_per_s"])
                 print(f"round {rnd} done", file=sys.stderr, flush=True)
+            if args.syscalls:
+                syscalls = {name: count_syscalls(bed, t, Path(tmpdir) / f"strace-{name}") for name, t in tunnels.items()}
         finally:
             for t in tunnels.values():
                 bench.stop(t.proc)
@@ -94,7 +103,32 @@ def main() -> int:
     for name, r in rows.items():
         cells = [f"{statistics.median(v):.2f} ({min(v):.2f}-{max(v):.2f})" for v in (r[k] for k in keys)]
         print(f"| {name} | " + " | ".join(cells) + " |")
+    if args.syscalls:
+        print("\nsystem calls per connection (strace -f -c, 1,000 connect + echo + close)")
+        print("| variant | all | futex | epoll_wait | epoll_ctl |")
+        print("|---|---|---|---|---|")
+        for name, calls in syscalls.items():
+            per = {k: calls.get(k, 0) / 1000 for k in ("total", "futex", "epoll_wait", "epoll_ctl")}
+            print(f"| {name} | {per['total']:.1f} | {per['futex']:.1f} | {per['epoll_wait']:.1f} | {per['epoll_ctl']:.1f} |")
     return 0
+
+
+def count_syscalls(bed: "bench.Testbed", t: "bench.Tunnel", out: Path) -> dict[str, int]:
+    """Calls by name of every thread of the tunnel's process during one 1,000-connection run."""
+    strace = subprocess.Popen(["strace", "-f", "-c", "-o", str(out), "-p", str(t.proc.pid)], stderr=subprocess.PIPE, text=True)
+    assert strace.stderr is not None
+    strace.stderr.readline()  # "strace: Process N attached ..." once it is attached
+    time.sleep(1)  # the other threads are attached right after the first
+    bed.load("seq", t.port, 1000)
+    strace.send_signal(signal.SIGINT)
+    strace.wait()
+    calls: dict[str, int] = {}
+    for line in out.read_text().splitlines():
+        cols = line.split()
+        # % time, seconds, usecs/call, calls, [errors,] syscall
+        if len(cols) >= 5 and cols[3].isdigit():
+            calls[cols[-1]] = int(cols[3])
+    return calls
 
 
 if __name__ == "__main__":

@@ -57,6 +57,7 @@ class LayeringTest {
     "control, dev.portkeep.ssh",
     "control, dev.portkeep.forward",
     "control, dev.portkeep.reconnect",
+    "ssh/io, dev.portkeep.",
   })
   void package_doesNotImport(String pkg, String prefix) throws IOException {
     try (Stream<Path> files = Files.walk(ROOT.resolve(pkg))) {

@@ -55,6 +55,32 @@ final class MinaSettings {
           BuiltinSignatures.rsaSHA256,
           BuiltinSignatures.rsaSHA256_cert);
 
+  /**
+   * What carries the SSH socket: portkeep's event loops ({@link dev.portkeep.ssh.io.LoopIo}), or
+   * MINA's NIO2 transport as before, kept for comparison ({@code -Dportkeep.io=nio2}, which
+   * bench/ab passes through {@code PORTKEEP_JAVA_OPTS}).
+   */
+  enum SocketIo {
+    LOOPS,
+    NIO2;
+
+    static final String PROPERTY = "portkeep.io";
+
+    /** The system property's value; unset means loops. */
+    static SocketIo of(@org.jspecify.annotations.Nullable String value) {
+      if (value == null || value.equals("loops")) {
+        return LOOPS;
+      }
+      if (value.equals("nio2")) {
+        return NIO2;
+      }
+      throw new IllegalArgumentException(
+          "invalid value '" + value + "' for -D" + PROPERTY + ": expected loops or nio2");
+    }
+  }
+
+  private static final SocketIo SOCKET_IO = SocketIo.of(System.getProperty(SocketIo.PROPERTY));
+
   private MinaSettings() {}
 
   /** Key exchanges in MINA's preference order, less every SHA-1 one. */
@@ -96,6 +122,9 @@ final class MinaSettings {
                     false, keyExchanges(), MinaSettings::keyExchange))
             .serverKeyVerifier(verifier)
             .build();
+    if (SOCKET_IO == SocketIo.LOOPS) {
+      client.setIoServiceFactoryFactory(dev.portkeep.ssh.io.LoopIo.FACTORY);
+    }
     // Small packets (channel open, EOF, a one-byte reply) must not wait for Nagle.
     CoreModuleProperties.TCP_NODELAY.set(client, true);
     // A tunnel may sit idle for hours; MINA would otherwise close it after 10 minutes.
@@ -115,7 +144,8 @@ final class MinaSettings {
     // Read the SSH socket in 128 KiB rather than 32: a quarter of the read(2) calls and completions
     // when data streams in, one buffer per session.
     CoreModuleProperties.NIO2_READ_BUFFER_SIZE.set(client, 128 * 1024);
-    // A client carries one SSH session, which has at most one read and one write in flight, so two
+    // With -Dportkeep.io=nio2 (the event loops ignore it: a client has one loop thread):
+    // a client carries one SSH session, which has at most one read and one write in flight, so two
     // I/O threads are all it can use (the local sockets of -R connections, on the same threads,
     // only
     // hand bytes to that session, whose packets are encrypted one at a time anyway); MINA's default

@@ -99,4 +99,29 @@ class MinaSettingsTest {
       assertThat(p.getRequired(c)).as(p.getName()).isEqualTo(p.getRequiredDefault());
     }
   }
+
+  @Test
+  void newClient_carriesTheSocketOnPortkeepsEventLoops() {
+    assertThat(client(Set.of()).getIoServiceFactoryFactory())
+        .isSameAs(dev.portkeep.ssh.io.LoopIo.FACTORY);
+  }
+
+  @Test
+  void socketIo_unsetOrLoops_isTheEventLoops() {
+    assertThat(MinaSettings.SocketIo.of(null)).isEqualTo(MinaSettings.SocketIo.LOOPS);
+    assertThat(MinaSettings.SocketIo.of("loops")).isEqualTo(MinaSettings.SocketIo.LOOPS);
+  }
+
+  @Test
+  void socketIo_nio2_isMinasOwnTransport() {
+    assertThat(MinaSettings.SocketIo.of("nio2")).isEqualTo(MinaSettings.SocketIo.NIO2);
+  }
+
+  @Test
+  void socketIo_unknownValue_rejectsNamingItAndTheChoices() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> MinaSettings.SocketIo.of("epoll"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'epoll'")
+        .hasMessageContaining("loops or nio2");
+  }
 }

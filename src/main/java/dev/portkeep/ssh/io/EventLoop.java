@@ -1,0 +1,211 @@
+package dev.portkeep.ssh.io;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.PriorityQueue;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One selector and the daemon thread that runs it: sockets registered here are read, written and
+ * connected on that thread only, and tasks from other threads wait in a queue that the thread runs
+ * between selections. Each {@link LoopConnector} has one, and {@link #shutdown() ends} it when it
+ * closes.
+ */
+final class EventLoop implements Runnable {
+  private static final Logger log = LoggerFactory.getLogger(EventLoop.class);
+
+  /** What a registered key's attachment does when its socket is ready. */
+  interface Handler {
+    void ready(SelectionKey key);
+  }
+
+  /** A task for later; cancelling it only marks it, the loop drops it when it comes due. */
+  static final class Timer {
+    final long deadline;
+    final Runnable task;
+    volatile boolean cancelled;
+
+    Timer(long deadline, Runnable task) {
+      this.deadline = deadline;
+      this.task = task;
+    }
+
+    void cancel() {
+      cancelled = true;
+    }
+  }
+
+  /** As much as MINA reads at once when told to (portkeep sets 128 KiB). */
+  static final int READ_BUFFER = 128 * 1024;
+
+  private final Selector selector;
+  private final Thread thread;
+  private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+  private final PriorityQueue<Timer> timers =
+      new PriorityQueue<>((a, b) -> Long.compare(a.deadline, b.deadline));
+
+  /** What the sockets of this loop are read into, one at a time; made at the first read. */
+  private java.nio.@Nullable ByteBuffer readBuffer;
+
+  /** Set by {@link #shutdown()}: the loop ends after its current pass. */
+  private volatile boolean stopping;
+
+  /** False while the loop may be about to block in select: whoever adds a task must wake it. */
+  private final AtomicBoolean awake = new AtomicBoolean(true);
+
+  EventLoop(String name) {
+    try {
+      selector = Selector.open();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open a selector for " + name, e);
+    }
+    thread = new Thread(this, name);
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  boolean inLoop() {
+    return Thread.currentThread() == thread;
+  }
+
+  Selector selector() {
+    return selector;
+  }
+
+  /**
+   * The loop's read buffer (on the loop's thread only): direct, so the kernel writes into it with
+   * no copy through a temporary buffer, and one per loop rather than one per socket.
+   */
+  java.nio.ByteBuffer readBuffer() {
+    java.nio.ByteBuffer b = readBuffer;
+    if (b == null) {
+      b = java.nio.ByteBuffer.allocateDirect(READ_BUFFER);
+      readBuffer = b;
+    }
+    return b;
+  }
+
+  /** Runs {@code task} on the loop's thread: now when called there, else soon. */
+  void run(Runnable task) {
+    if (inLoop()) {
+      task.run();
+    } else {
+      execute(task);
+    }
+  }
+
+  /** Queues {@code task} for the loop's thread, even when called there. */
+  void execute(Runnable task) {
+    tasks.add(task);
+    if (!inLoop() && awake.compareAndSet(false, true)) {
+      selector.wakeup();
+    }
+  }
+
+  /** Runs {@code task} on the loop after {@code delayNanos}, unless cancelled before. */
+  Timer schedule(long delayNanos, Runnable task) {
+    Timer timer = new Timer(System.nanoTime() + delayNanos, task);
+    run(() -> timers.add(timer));
+    return timer;
+  }
+
+  /**
+   * Ends the loop without waiting for it: it runs the tasks already queued, closes every socket
+   * still registered (its owners have closed theirs by then; this is the backstop against a leaked
+   * descriptor), then its selector, and its thread ends.
+   */
+  void shutdown() {
+    stopping = true;
+    if (!inLoop()) {
+      selector.wakeup();
+    }
+  }
+
+  boolean isAlive() {
+    return thread.isAlive();
+  }
+
+  @Override
+  public void run() {
+    try {
+      loop();
+    } finally {
+      runTasks();
+      for (SelectionKey key : selector.keys()) {
+        closeQuietly(key.channel());
+      }
+      closeQuietly(selector);
+    }
+  }
+
+  private static void closeQuietly(java.io.Closeable c) {
+    try {
+      c.close();
+    } catch (IOException e) {
+      // The loop is ending; nothing is left to tell.
+    }
+  }
+
+  private void loop() {
+    while (!stopping) {
+      try {
+        runTasks();
+        long wait = runTimers();
+        awake.set(false);
+        if (tasks.isEmpty()) {
+          selector.select(wait);
+        } else {
+          selector.selectNow();
+        }
+        awake.set(true);
+        for (SelectionKey key : selector.selectedKeys()) {
+          if (key.isValid() && key.attachment() instanceof Handler handler) {
+            try {
+              handler.ready(key);
+            } catch (CancelledKeyException e) {
+              // Its socket was closed by another thread meanwhile; nothing is left to do for it.
+            }
+          }
+        }
+        selector.selectedKeys().clear();
+      } catch (IOException | RuntimeException e) {
+        // A handler's own failures go to its IoHandler; this is a bug, and the loop must live on.
+        log.warn("{}: {}", thread.getName(), e.toString(), e);
+      }
+    }
+  }
+
+  private void runTasks() {
+    for (Runnable task; (task = tasks.poll()) != null; ) {
+      try {
+        task.run();
+      } catch (RuntimeException e) {
+        log.warn("{}: task failed: {}", thread.getName(), e.toString(), e);
+      }
+    }
+  }
+
+  /** Runs the timers that are due; returns how long select may block (0: no limit). */
+  private long runTimers() {
+    long now = System.nanoTime();
+    for (Timer t; (t = timers.peek()) != null; ) {
+      if (t.cancelled) {
+        timers.poll();
+      } else if (t.deadline - now <= 0) {
+        timers.poll();
+        t.task.run();
+      } else {
+        return Math.max(1, (t.deadline - now) / 1_000_000);
+      }
+    }
+    return 0;
+  }
+}
