@@ -3,9 +3,10 @@ package dev.portkeep.cli;
 import dev.portkeep.config.Environment;
 import dev.portkeep.ssh.Prompts;
 import java.io.PrintStream;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
+import java.util.SequencedSet;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 
@@ -53,27 +54,28 @@ public final class Main {
   }
 
   /** Every subcommand's name, in the order the help lists them. */
-  static final Set<String> SUBCOMMANDS =
-      new LinkedHashSet<>(
-          List.of(
-              "demo",
-              "check",
-              "smb",
-              "up",
-              "status",
-              "start",
-              "stop",
-              "restart",
-              "reload",
-              "ui",
-              "service",
-              "generate-completion"));
+  static final SequencedSet<String> SUBCOMMANDS =
+      Collections.unmodifiableSequencedSet(
+          new LinkedHashSet<>(
+              List.of(
+                  "demo",
+                  "check",
+                  "smb",
+                  "up",
+                  "status",
+                  "start",
+                  "stop",
+                  "restart",
+                  "reload",
+                  "ui",
+                  "service",
+                  "generate-completion")));
 
   /**
    * True for the command line of a forward ({@code portkeep -L ... host}), which needs the root
    * command alone. Picocli builds each subcommand's model by reflection, in classes the start-up
    * cache cannot hold (picocli is compiled for Java 5), and the twelve of them cost a tunnel's cold
-   * start about a fifth of its CPU. Help lists the subcommands, so any help option, or a command
+   * start about a sixth of its CPU. Help lists the subcommands, so any help option, or a command
    * line with no host at all, gets the whole model.
    */
   static boolean forwardsOnly(String[] args) {
