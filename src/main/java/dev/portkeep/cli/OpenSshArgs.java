@@ -22,47 +22,43 @@ final class OpenSshArgs {
    * name; null when there is none, or when {@code --} comes first.
    */
   static @Nullable String firstWord(String[] args) {
-    for (int i = 0; i < args.length; i++) {
+    int at = wordAt(args, 0);
+    return at < 0 ? null : args[at];
+  }
+
+  static String[] normalize(String[] args, Set<String> subcommands) {
+    int host = wordAt(args, 0);
+    if (host < 0 || subcommands.contains(args[host])) {
+      return args;
+    }
+    int command = wordAt(args, host + 1);
+    if (command < 0) {
+      return args;
+    }
+    List<String> out = new ArrayList<>(Arrays.asList(args).subList(0, command));
+    out.add("--");
+    out.addAll(Arrays.asList(args).subList(command, args.length));
+    return out.toArray(String[]::new);
+  }
+
+  /**
+   * Where the first word from {@code from} on lies that is neither an option nor an option's value;
+   * -1 when there is none, or when {@code --} comes first (what follows it is already whole).
+   */
+  private static int wordAt(String[] args, int from) {
+    for (int i = from; i < args.length; i++) {
       String arg = args[i];
       if (arg.equals("--")) {
-        return null;
+        return -1;
       }
       if (!arg.startsWith("-") || arg.length() == 1) {
-        return arg;
+        return i;
       }
       if (!arg.startsWith("--") && takesNextWord(arg)) {
         i++;
       }
     }
-    return null;
-  }
-
-  static String[] normalize(String[] args, Set<String> subcommands) {
-    boolean seenHost = false;
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      if (arg.equals("--")) {
-        return args;
-      }
-      if (arg.startsWith("-") && arg.length() > 1) {
-        if (!arg.startsWith("--") && takesNextWord(arg)) {
-          i++;
-        }
-        continue;
-      }
-      if (!seenHost) {
-        if (subcommands.contains(arg)) {
-          return args;
-        }
-        seenHost = true;
-        continue;
-      }
-      List<String> out = new ArrayList<>(Arrays.asList(args).subList(0, i));
-      out.add("--");
-      out.addAll(Arrays.asList(args).subList(i, args.length));
-      return out.toArray(String[]::new);
-    }
-    return args;
+    return -1;
   }
 
   /** True when the cluster ends in an option whose value is the next word. */
