@@ -1,6 +1,7 @@
 package dev.portkeep.fuzz;
 
 import dev.portkeep.smb.SmbFuzzEntry;
+import dev.portkeep.testing.Payloads;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -20,7 +21,7 @@ final class SmbTarget implements FuzzTarget {
     byte[] smb30 = samba.clone();
     smb30[4 + 64 + 4] = 0x00; // dialect 0x0300, no contexts read
     smb30[4 + 64 + 5] = 0x03;
-    byte[] keepalive = SocksTarget.concat(HexFormat.of().parseHex("85000000"), samba);
+    byte[] keepalive = Payloads.concat(HexFormat.of().parseHex("85000000"), samba);
     byte[] smb1 =
         HexFormat.of().parseHex("00000025ff534d4272000000008801c8000000000000000000000000");
     byte[] negative = HexFormat.of().parseHex("8300000182");

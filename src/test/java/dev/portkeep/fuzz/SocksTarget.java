@@ -1,6 +1,7 @@
 package dev.portkeep.fuzz;
 
 import dev.portkeep.forward.socks.SocksFuzzEntry;
+import dev.portkeep.testing.Payloads;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.List;
@@ -18,15 +19,16 @@ final class SocksTarget implements FuzzTarget {
     return List.of(
         hex.parseHex("040101bb7f00000100"), // SOCKS4 CONNECT 127.0.0.1:443, empty user id
         hex.parseHex("0401005000000001616e6e00"), // SOCKS4a, user "ann", no host yet
-        concat(hex.parseHex("0401005000000001616e6e00"), bytes("db.internal\0")),
+        Payloads.concat(hex.parseHex("0401005000000001616e6e00"), bytes("db.internal\0")),
         hex.parseHex("050100"), // greeting: one method, no authentication
-        concat(hex.parseHex("05020200"), hex.parseHex("050100017f000001115c")), // then IPv4
-        concat(
+        Payloads.concat(
+            hex.parseHex("05020200"), hex.parseHex("050100017f000001115c")), // then IPv4
+        Payloads.concat(
             hex.parseHex("050100"),
             hex.parseHex("0501000310"),
             bytes("files.example.com"),
             hex.parseHex("01bd")),
-        concat(
+        Payloads.concat(
             hex.parseHex("050100"),
             hex.parseHex("05010004"),
             new byte[15],
@@ -82,19 +84,5 @@ final class SocksTarget implements FuzzTarget {
 
   static byte[] bytes(String text) {
     return text.getBytes(StandardCharsets.UTF_8);
-  }
-
-  static byte[] concat(byte[]... parts) {
-    int n = 0;
-    for (byte[] p : parts) {
-      n += p.length;
-    }
-    byte[] out = new byte[n];
-    int at = 0;
-    for (byte[] p : parts) {
-      System.arraycopy(p, 0, out, at, p.length);
-      at += p.length;
-    }
-    return out;
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.portkeep.testing.Payloads;
 import dev.portkeep.testing.TargetServer;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -188,7 +189,7 @@ class Smb2ProbeTest {
   @Test
   void decode_keepalivesBeforeTheAnswer_areSkipped() {
     byte[] keepalives = HEX.parseHex("8500000085000000");
-    byte[] bytes = concat(keepalives, SAMBA_4_17_ANSWER);
+    byte[] bytes = Payloads.concat(keepalives, SAMBA_4_17_ANSWER);
 
     assertThat(Smb2Negotiate.missing(bytes, keepalives.length)).isEqualTo(4);
     assertThat(Smb2Negotiate.missing(bytes, bytes.length)).isZero();
@@ -489,12 +490,6 @@ class Smb2ProbeTest {
       b[i] = (byte) i;
     }
     return b;
-  }
-
-  private static byte[] concat(byte[] a, byte[] b) {
-    byte[] c = Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, c, a.length, b.length);
-    return c;
   }
 
   private static void write(OutputStream out, byte[] bytes) throws java.io.IOException {

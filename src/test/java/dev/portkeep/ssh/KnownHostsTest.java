@@ -2,6 +2,7 @@ package dev.portkeep.ssh;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.portkeep.testing.Payloads;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,7 +26,7 @@ class KnownHostsTest {
     Path file = dir.resolve("known_hosts");
     Files.write(
         file,
-        concat(
+        Payloads.concat(
             "# caf".getBytes(StandardCharsets.US_ASCII),
             new byte[] {(byte) 0xE9}, // Latin-1 e-acute
             "\nother.example.com ssh-ed25519 AAAAC3Nza\u00f9\n"
@@ -75,19 +76,5 @@ class KnownHostsTest {
     assertThat(hosts.matching("GW.example.com", 2222)).hasSize(1); // [gw...]:2222 only
     assertThat(hosts.matching("bad.example.com", 22)).isEmpty();
     assertThat(hosts.matching("x.example.com", 2222)).isEmpty(); // '*.example.com' lacks the port
-  }
-
-  private static byte[] concat(byte[]... parts) {
-    int n = 0;
-    for (byte[] p : parts) {
-      n += p.length;
-    }
-    byte[] out = new byte[n];
-    int at = 0;
-    for (byte[] p : parts) {
-      System.arraycopy(p, 0, out, at, p.length);
-      at += p.length;
-    }
-    return out;
   }
 }

@@ -117,6 +117,21 @@ public final class Payloads {
   /** How many bytes a stream held and their lower-case hex SHA-256. */
   public record Digest(long bytes, String sha256) {}
 
+  /** The parts one after another, as one array. */
+  public static byte[] concat(byte[]... parts) {
+    int n = 0;
+    for (byte[] p : parts) {
+      n += p.length;
+    }
+    byte[] out = new byte[n];
+    int at = 0;
+    for (byte[] p : parts) {
+      System.arraycopy(p, 0, out, at, p.length);
+      at += p.length;
+    }
+    return out;
+  }
+
   private static MessageDigest sha256Digest() {
     try {
       return MessageDigest.getInstance("SHA-256");
