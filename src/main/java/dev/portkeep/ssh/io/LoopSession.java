@@ -228,12 +228,18 @@ final class LoopSession extends AbstractCloseable implements IoSession, EventLoo
       while (true) {
         takeQueued();
         if (pending.isEmpty()) {
-          LoopWrite next = queue.poll();
+          // Only the holder of writing takes from the queue, so the head seen here is what poll
+          // takes. It is the end mark, or a packet queued by another thread since takeQueued
+          // looked: that one goes out on the next turn, it must not be taken for the end.
+          LoopWrite next = queue.peek();
           if (next == null) {
             return null;
           }
-          shutdownOutput(); // the end mark, reached once all before it is out
-          done.add(next);
+          if (next.isEnd()) {
+            queue.poll();
+            shutdownOutput(); // the end mark, reached once all before it is out
+            done.add(next);
+          }
           continue;
         }
         int count = 0;

@@ -87,17 +87,32 @@ class LoopIoTest {
   @Test
   void writeBuffer_eightThreadsAtOnce_eachThreadsPacketsArriveWholeAndInItsOrder()
       throws Exception {
+    writeConcurrently(8, 500, 3000);
+  }
+
+  /**
+   * Sixteen threads writing 1-byte packets keep the writer finding the queue empty, the moment when
+   * another thread's packet used to be taken for the end-of-output mark: the peer then saw the
+   * stream end early.
+   */
+  @Test
+  void writeBuffer_packetsQueuedWhileTheQueueRunsDry_noneTakenForTheEnd() throws Exception {
+    for (int round = 0; round < 50; round++) {
+      writeConcurrently(16, 2000, 1);
+    }
+  }
+
+  /** {@code threads} threads write {@code packets} records each, of 1 to {@code maxBody} bytes. */
+  private void writeConcurrently(int threads, int packets, int maxBody) throws Exception {
     IoSession session = connect(new Recorder(), Map.of());
     SocketChannel peer = accept();
-    int threads = 8;
-    int packets = 500;
     CountDownLatch start = new CountDownLatch(1);
     List<Thread> writers = new ArrayList<>();
     long total = 0;
     for (int t = 0; t < threads; t++) {
       int writer = t;
       for (int seq = 0; seq < packets; seq++) {
-        total += record(writer, seq).length;
+        total += record(writer, seq, maxBody).length;
       }
       writers.add(
           Thread.ofPlatform()
@@ -106,7 +121,7 @@ class LoopIoTest {
                     try {
                       start.await();
                       for (int seq = 0; seq < packets; seq++) {
-                        session.writeBuffer(new ByteArrayBuffer(record(writer, seq)));
+                        session.writeBuffer(new ByteArrayBuffer(record(writer, seq, maxBody)));
                       }
                     } catch (InterruptedException | IOException e) {
                       throw new IllegalStateException(e);
@@ -128,6 +143,8 @@ class LoopIoTest {
     for (Thread w : writers) {
       w.join();
     }
+    session.close(true);
+    peer.close();
   }
 
   @Test
@@ -377,8 +394,8 @@ class LoopIoTest {
     return b;
   }
 
-  private static byte[] record(int writer, int seq) {
-    int len = 1 + (writer * 997 + seq * 131) % 3000;
+  private static byte[] record(int writer, int seq, int maxBody) {
+    int len = 1 + (writer * 997 + seq * 131) % maxBody;
     return ByteBuffer.allocate(12 + len)
         .putInt(writer)
         .putInt(seq)
