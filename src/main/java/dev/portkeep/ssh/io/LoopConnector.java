@@ -185,7 +185,8 @@ final class LoopConnector extends AbstractInnerCloseable implements IoConnector 
           return;
         }
         if (session.isClosing()) {
-          handler.sessionClosed(session);
+          // Closed by its owner as soon as the future told it (a connector closing, say): that
+          // close tells the handler, once; only the mapping may be left to undo.
           sessions.remove(session.getId());
           return;
         }

@@ -302,6 +302,25 @@ class LoopIoTest {
     return full;
   }
 
+  /**
+   * The connect's own listener closing the session (as a connector closed at that moment does) used
+   * to have the handler told of the close twice: by the close, and by the connect finding it
+   * closed.
+   */
+  @Test
+  void sessionClosedByTheConnectListener_handlerToldOnce() throws Exception {
+    Recorder handler = new Recorder();
+    LoopConnector connector = closedLater(new LoopConnector(properties(Map.of()), handler));
+    IoConnectFuture future = connector.connect(listener.getLocalAddress(), null, null);
+    future.addListener(f -> f.getSession().close(true));
+    accept();
+    IoSession session = connected(future);
+    Await.until("the session closed", session::isClosed);
+    ((LoopSession) session).runOnLoopAndWait(); // the connect has finished on the loop
+    assertThat(handler.closed.get()).isEqualTo(1);
+    assertThat(connector.getManagedSessions()).isEmpty();
+  }
+
   @Test
   void connectorClose_closesItsSessions() throws Exception {
     Recorder handler = new Recorder();
