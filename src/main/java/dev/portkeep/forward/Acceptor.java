@@ -7,27 +7,60 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Accepts on every socket of a listener and hands each connection to a handler on a virtual thread
- * of its own, keeping track of the open ones. Closing stops accepting at once, gives open
- * connections a grace period, then cuts the rest. Shared by the {@code -L} and {@code -D}
- * forwarders.
+ * Accepts on every socket of a listener and hands each connection to a handler, keeping track of
+ * the open ones. Closing stops accepting at once, gives open connections a grace period, then cuts
+ * the rest. Shared by the {@code -L} and {@code -D} forwarders.
+ *
+ * <p>A handler either serves its connection on a virtual thread of its own ({@link #start}), or
+ * takes it without blocking and says what ends it ({@link #startHandingOn}): then the accepting
+ * thread is the only one involved until the connection is somewhere else, an event loop say.
  */
 public final class Acceptor {
+  /** A connection handed on: what completes when it is over, and what cuts it at once. */
+  public record Handed(CompletableFuture<Void> ended, Runnable cut) {
+    /** A connection that is over already. */
+    public static Handed over() {
+      return new Handed(CompletableFuture.completedFuture(null), () -> {});
+    }
+
+    /** Serves the connection with {@code serve} on a virtual thread that a cut interrupts. */
+    public static Handed onThread(Runnable serve) {
+      CompletableFuture<Void> ended = new CompletableFuture<>();
+      Thread thread =
+          Thread.ofVirtual()
+              .name("pk-conn")
+              .start(
+                  () -> {
+                    try {
+                      serve.run();
+                    } finally {
+                      ended.complete(null);
+                    }
+                  });
+      return new Handed(ended, thread::interrupt);
+    }
+  }
+
   private static final Logger log = LoggerFactory.getLogger(Acceptor.class);
   private static final Duration ACCEPT_LOOP_END = Duration.ofSeconds(5);
 
   private final Listener listener;
   private final String name;
-  private final Set<SocketChannel> open = ConcurrentHashMap.newKeySet();
+
+  /** The open connections, and what cuts each besides closing its socket. */
+  private final Map<SocketChannel, Runnable> open = new ConcurrentHashMap<>();
+
   private final AtomicBoolean closed = new AtomicBoolean();
   private final List<Thread> acceptLoops = new CopyOnWriteArrayList<>();
 
@@ -41,6 +74,14 @@ public final class Acceptor {
    * Starts one accept loop per listening socket; {@code handler} serves one connection and returns.
    */
   public void start(Consumer<SocketChannel> handler) {
+    startHandingOn(socket -> Handed.onThread(() -> serve(socket, handler)));
+  }
+
+  /**
+   * Starts one accept loop per listening socket; {@code handler} takes each connection without
+   * blocking, on the accepting thread, and answers with what ends it.
+   */
+  public void startHandingOn(Function<SocketChannel, Handed> handler) {
     for (ServerSocketChannel server : listener.channels()) {
       acceptLoops.add(
           Thread.ofVirtual()
@@ -54,7 +95,7 @@ public final class Acceptor {
     return open.size();
   }
 
-  private void acceptLoop(ServerSocketChannel server, Consumer<SocketChannel> handler) {
+  private void acceptLoop(ServerSocketChannel server, Function<SocketChannel, Handed> handler) {
     while (!closed.get()) {
       SocketChannel socket;
       try {
@@ -67,18 +108,34 @@ public final class Acceptor {
         pause(Duration.ofMillis(100));
         continue;
       }
-      Thread.ofVirtual().name("pk-conn").start(() -> serve(socket, handler));
+      if (closed.get()) {
+        closeQuietly(socket);
+        return;
+      }
+      Handed handed;
+      try {
+        handed = handler.apply(socket);
+      } catch (RuntimeException e) {
+        log.warn("{}: a connection failed: {}", name, e.toString(), e);
+        closeQuietly(socket);
+        continue;
+      }
+      open.put(socket, handed.cut());
+      var unused =
+          handed
+              .ended()
+              .whenComplete(
+                  (r, e) -> {
+                    open.remove(socket);
+                    closeQuietly(socket);
+                  });
     }
   }
 
-  private void serve(SocketChannel socket, Consumer<SocketChannel> handler) {
-    open.add(socket);
+  private static void serve(SocketChannel socket, Consumer<SocketChannel> handler) {
     try {
-      if (!closed.get()) {
-        handler.accept(socket);
-      }
+      handler.accept(socket);
     } finally {
-      open.remove(socket);
       closeQuietly(socket);
     }
   }
@@ -110,7 +167,11 @@ public final class Acceptor {
         && !Thread.currentThread().isInterrupted()) {
       pause(Duration.ofMillis(20));
     }
-    open.forEach(Acceptor::closeQuietly);
+    open.forEach(
+        (socket, cut) -> {
+          closeQuietly(socket);
+          cut.run(); // a connection on an event loop does not notice its socket closing
+        });
   }
 
   private static void closeQuietly(SocketChannel socket) {

@@ -2,7 +2,10 @@ package dev.portkeep.forward;
 
 import java.io.IOException;
 import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.channels.WritableByteChannel;
+import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One open SSH channel to a target, moved through by the pump: bytes go from a local socket
@@ -10,6 +13,27 @@ import java.nio.channels.WritableByteChannel;
  * bounded by the SSH windows on both sides.
  */
 public interface Conduit extends AutoCloseable {
+  /** Told of the bytes a connection moves, as they move. */
+  interface Traffic {
+    /** {@code n} bytes read from the local socket went into the channel. */
+    void up(int n);
+
+    /** {@code n} bytes from the channel were written to the local socket. */
+    void down(int n);
+  }
+
+  /**
+   * Moves the connection's bytes on the thread that runs the channel's SSH session, with no thread
+   * of the caller's, as {@link Pump} does with its two: {@code pending} goes first, the same
+   * half-close, reset and window rules hold, and the socket and the channel are both closed when
+   * the returned future completes. Null when the session's transport has no such thread (MINA's
+   * NIO2): the caller moves the bytes itself, through the other methods.
+   */
+  default @Nullable CompletableFuture<Void> splice(
+      SocketChannel socket, byte[] pending, Traffic traffic) {
+    return null;
+  }
+
   /**
    * Reads what {@code source} has, up to one packet, and hands it to the session to send without
    * waiting for the write. Blocks while the server's window is shut, and while a few of this

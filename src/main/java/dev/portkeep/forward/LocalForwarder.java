@@ -8,7 +8,11 @@ import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,6 +20,10 @@ import org.slf4j.LoggerFactory;
  * Serves one {@code -L} forward: accepts on its listener's sockets and pumps each connection
  * through a new {@code direct-tcpip} channel. Closing stops accepting at once and gives open
  * connections a short grace period before they are cut.
+ *
+ * <p>While the session is up, a connection takes no thread of its own: the accepting thread asks
+ * for the channel, and the session's event loop moves the bytes once the server has answered. While
+ * it is down, the connection waits for it (or is refused) on a thread of its own.
  */
 public final class LocalForwarder implements LocalService {
   private static final Logger log = LoggerFactory.getLogger(LocalForwarder.class);
@@ -41,7 +49,7 @@ public final class LocalForwarder implements LocalService {
 
   @Override
   public void start() {
-    acceptor.start(this::serve);
+    acceptor.startHandingOn(this::handOn);
   }
 
   @Override
@@ -60,28 +68,93 @@ public final class LocalForwarder implements LocalService {
         connections.sum(), refused.sum(), 0, acceptor.open(), bytesUp.sum(), bytesDown.sum());
   }
 
-  private void serve(SocketChannel socket) {
-    InetSocketAddress client = null;
+  /** On the accepting thread: asks for the channel, and moves on without waiting for it. */
+  private Acceptor.Handed handOn(SocketChannel socket) {
+    InetSocketAddress client;
     try {
       socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
       client = (InetSocketAddress) socket.getRemoteAddress();
-      Conduit conduit = opener.open(spec.target(), client);
-      connections.increment();
-      events.connectionOpened(spec, client);
-      Pump pump = new Pump(socket, conduit, bytesUp, bytesDown);
+    } catch (IOException e) {
+      log.debug("-L {}: a connection closed as it came: {}", spec.spec(), e.toString());
+      return Acceptor.Handed.over();
+    }
+    CompletableFuture<Conduit> opening = opener.openNow(spec.target(), client);
+    if (opening == null) {
+      return Acceptor.Handed.onThread(() -> serve(socket, client));
+    }
+    AtomicReference<@Nullable Pump> pump = new AtomicReference<>();
+    CompletableFuture<Void> ended =
+        opening
+            .thenCompose(
+                conduit -> {
+                  Pump p = opened(socket, client, conduit);
+                  pump.set(p);
+                  return pumpWithoutWaiting(client, p);
+                })
+            .exceptionally(
+                failure -> {
+                  Throwable cause =
+                      failure instanceof CompletionException && failure.getCause() != null
+                          ? failure.getCause()
+                          : failure;
+                  refused(client, cause instanceof IOException io ? io : new IOException(cause));
+                  return null;
+                });
+    return new Acceptor.Handed(
+        ended,
+        () -> {
+          Pump p = pump.get();
+          if (p != null) {
+            p.abort();
+          }
+        });
+  }
+
+  /** Moves the bytes on the session's event loop, or on the pump's threads where it has none. */
+  private CompletableFuture<Void> pumpWithoutWaiting(InetSocketAddress client, Pump pump) {
+    CompletableFuture<Void> spliced = pump.start();
+    if (spliced == null) {
+      return Acceptor.Handed.onThread(() -> pumped(client, pump)).ended();
+    }
+    return spliced.thenRun(
+        () -> events.connectionClosed(spec, client, pump.bytesUp(), pump.bytesDown()));
+  }
+
+  /** On a thread of its own: waits for the channel, then for the connection to end. */
+  private void serve(SocketChannel socket, InetSocketAddress client) {
+    Conduit conduit;
+    try {
+      conduit = opener.open(spec.target(), client);
+    } catch (IOException e) {
+      refused(client, e);
+      return;
+    }
+    pumped(client, opened(socket, client, conduit));
+  }
+
+  private Pump opened(SocketChannel socket, InetSocketAddress client, Conduit conduit) {
+    connections.increment();
+    events.connectionOpened(spec, client);
+    return new Pump(socket, conduit, bytesUp, bytesDown);
+  }
+
+  private void pumped(InetSocketAddress client, Pump pump) {
+    try {
       pump.run();
       events.connectionClosed(spec, client, pump.bytesUp(), pump.bytesDown());
-    } catch (IOException e) {
-      refused.increment();
-      log.warn(
-          "-L {}: cannot reach {} through the server: {}",
-          spec.spec(),
-          spec.target(),
-          e.getMessage());
-      events.channelRefused(spec, client, ChannelOpenFailure.reasonOf(e), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  private void refused(InetSocketAddress client, IOException e) {
+    refused.increment();
+    log.warn(
+        "-L {}: cannot reach {} through the server: {}",
+        spec.spec(),
+        spec.target(),
+        e.getMessage());
+    events.channelRefused(spec, client, ChannelOpenFailure.reasonOf(e), e);
   }
 
   @Override

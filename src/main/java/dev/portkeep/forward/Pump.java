@@ -5,15 +5,20 @@ import java.io.IOException;
 import java.nio.channels.Channels;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Moves the bytes of one forwarded connection both ways between a local socket and an SSH channel,
- * on two threads, with TCP semantics carried across:
+ * with TCP semantics carried across. Where the channel's session runs on an event loop (portkeep's
+ * own transport, the default), the loop moves them ({@link Conduit#splice}) and this thread only
+ * waits; otherwise two threads do, as below:
  *
  * <ul>
  *   <li>memory is bounded: the local socket is read straight into one packet at a time, which waits
@@ -39,6 +44,19 @@ public final class Pump {
 
   private final byte[] pending;
 
+  private final Conduit.Traffic traffic =
+      new Conduit.Traffic() {
+        @Override
+        public void up(int n) {
+          count(up, totalUp, n);
+        }
+
+        @Override
+        public void down(int n) {
+          count(down, totalDown, n);
+        }
+      };
+
   /**
    * {@code totalUp} and {@code totalDown} are the forward's live counters, added to as bytes move.
    * {@code pending} holds bytes already read from the socket (after a SOCKS request, say) that go
@@ -61,14 +79,48 @@ public final class Pump {
     this(socket, conduit, totalUp, totalDown, new byte[0]);
   }
 
-  /** Runs until both directions have finished; returns when the connection is over. */
+  /**
+   * Runs until both directions have finished; returns when the connection is over. Interrupted, it
+   * closes both ends at once.
+   */
   public void run() throws InterruptedException {
+    CompletableFuture<Void> spliced = start();
+    if (spliced != null) {
+      awaitSpliced(spliced);
+      return;
+    }
     conduit.onClosed(this::channelClosed);
     Thread upstream = Thread.ofVirtual().name("pk-up").start(this::upstream);
     downstream();
     upstream.join();
     conduit.close();
     closeSocket();
+  }
+
+  /**
+   * Starts moving the bytes on the event loop of the channel's session and returns at once, with
+   * what completes when the connection is over and both ends are closed; null when the session has
+   * no loop, and then {@link #run} moves them on threads.
+   */
+  public @Nullable CompletableFuture<Void> start() {
+    return conduit.splice(socket, pending, traffic);
+  }
+
+  /** Closes both ends at once, from any thread: the connection is being cut. */
+  public void abort() {
+    conduit.abort();
+    closeSocket();
+  }
+
+  private void awaitSpliced(CompletableFuture<Void> spliced) throws InterruptedException {
+    try {
+      spliced.get();
+    } catch (ExecutionException e) {
+      log.debug("the connection ended with {}", e.getCause().toString());
+    } catch (InterruptedException e) {
+      abort();
+      throw e;
+    }
   }
 
   public long bytesUp() {

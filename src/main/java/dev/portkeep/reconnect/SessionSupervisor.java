@@ -25,6 +25,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Keeps one SSH session alive for the forwards: connects, notices when the session dies (keepalive
@@ -212,6 +213,14 @@ public final class SessionSupervisor implements ChannelOpener, AutoCloseable {
       session = awaitSession();
     }
     return session.open(target, originator);
+  }
+
+  /** Opens at once through the session that is up; null while none is (see {@link #open}). */
+  @Override
+  public @Nullable CompletableFuture<Conduit> openNow(
+      Endpoint target, InetSocketAddress originator) {
+    SshSession session = current;
+    return session == null || !session.isOpen() ? null : session.openNow(target, originator);
   }
 
   private SshSession awaitSession() throws IOException {

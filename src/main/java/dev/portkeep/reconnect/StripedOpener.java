@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Spreads forwarded connections across several SSH sessions to the same server, round robin over
@@ -46,6 +47,21 @@ public final class StripedOpener implements ChannelOpener, AutoCloseable {
       }
     }
     return supervisors.get(0).open(target, originator);
+  }
+
+  /** As {@link #open}, without waiting; null while no session is up. */
+  @Override
+  public @Nullable CompletableFuture<Conduit> openNow(
+      Endpoint target, InetSocketAddress originator) {
+    int n = supervisors.size();
+    int start = Math.floorMod(next.getAndIncrement(), n);
+    for (int i = 0; i < n; i++) {
+      SessionSupervisor s = supervisors.get((start + i) % n);
+      if (s.current() != null) {
+        return s.openNow(target, originator);
+      }
+    }
+    return null;
   }
 
   /** The first supervisor: it carries the remote forwards and names the session in status. */

@@ -3,17 +3,15 @@ package dev.portkeep.ssh;
 import dev.portkeep.forward.Conduit;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.channels.WritableByteChannel;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import org.apache.sshd.common.SshConstants;
+import java.util.concurrent.CompletableFuture;
 import org.apache.sshd.common.channel.RemoteWindow;
 import org.apache.sshd.common.io.IoWriteFuture;
-import org.apache.sshd.common.session.Session;
-import org.apache.sshd.common.util.buffer.Buffer;
-import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@code direct-tcpip} channel as a {@link Conduit}. Sending reads the local socket straight into
@@ -24,8 +22,6 @@ import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
  */
 final class DirectChannel implements Conduit {
   private static final Duration FOREVER = Duration.ofDays(3650);
-  private static final int MAX_CHUNK = 32 * 1024;
-  private static final int MIN_CHUNK = 1024;
 
   /** Packets of one channel that may wait in the session's write queue at once. */
   static final int IN_FLIGHT = 8;
@@ -33,11 +29,8 @@ final class DirectChannel implements Conduit {
   private final ForwardingChannel channel;
   private final ArrayDeque<Write> writes = new ArrayDeque<>(IN_FLIGHT);
 
-  /**
-   * How much the next read may take: it starts small, so an idle connection blocked in a read holds
-   * 1 KiB rather than a whole packet, doubles while reads fill it, and halves when they don't.
-   */
-  private int readSize = MIN_CHUNK;
+  /** How much the next read may take ({@link ForwardingChannel#nextReadSize}). */
+  private int readSize = ForwardingChannel.MIN_CHUNK;
 
   DirectChannel(ForwardingChannel channel) {
     this.channel = channel;
@@ -64,37 +57,14 @@ final class DirectChannel implements Conduit {
       }
     }
     int chunk = (int) Math.min(Math.min(available, window.getPacketSize()), readSize);
-    Session session = channel.getSession();
-    // Full-size packets reuse arrays MINA has finished writing; the others get a new one.
-    boolean full = chunk == MAX_CHUNK;
-    byte[] reused = full ? SendBuffers.SHARED.take() : null;
-    Buffer packet =
-        reused != null
-            ? session.prepareBuffer(
-                SshConstants.SSH_MSG_CHANNEL_DATA, new ByteArrayBuffer(reused, 0, 0))
-            : session.createBuffer(SshConstants.SSH_MSG_CHANNEL_DATA, chunk + 8);
-    packet.putUInt(channel.getRecipient());
-    int lengthAt = packet.wpos();
-    packet.putUInt(0);
-    int dataAt = packet.wpos();
-    packet.ensureCapacity(chunk);
-    byte[] array = packet.array();
-    int n = source.read(ByteBuffer.wrap(array, dataAt, chunk));
-    if (n <= 0) {
-      if (full) {
-        SendBuffers.SHARED.give(array);
-      }
+    ForwardingChannel.Sent sent = channel.send(source, chunk);
+    int n = sent.bytes();
+    IoWriteFuture future = sent.write();
+    if (future == null) {
       return n;
     }
-    readSize =
-        n == chunk
-            ? Math.min(readSize * 2, MAX_CHUNK)
-            : n < chunk / 4 ? Math.max(readSize / 2, MIN_CHUNK) : readSize;
-    packet.wpos(lengthAt);
-    packet.putUInt(n);
-    packet.wpos(dataAt + n);
-    window.consume(n);
-    writes.addLast(new Write(channel.writePacket(packet), full ? array : null));
+    readSize = ForwardingChannel.nextReadSize(readSize, n, chunk);
+    writes.addLast(new Write(future, sent.reusable()));
     return n;
   }
 
@@ -105,9 +75,9 @@ final class DirectChannel implements Conduit {
    */
   private static final class Write {
     final IoWriteFuture future;
-    final byte[] reusable;
+    final byte @Nullable [] reusable;
 
-    Write(IoWriteFuture future, byte[] reusable) {
+    Write(IoWriteFuture future, byte @Nullable [] reusable) {
       this.future = future;
       this.reusable = reusable;
     }
@@ -134,6 +104,12 @@ final class DirectChannel implements Conduit {
       oldest.future.await();
       finish(oldest);
     }
+  }
+
+  @Override
+  public @Nullable CompletableFuture<Void> splice(
+      SocketChannel socket, byte[] pending, Traffic traffic) {
+    return LoopForward.start(channel, socket, pending, traffic);
   }
 
   @Override

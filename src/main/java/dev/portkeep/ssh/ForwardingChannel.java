@@ -3,11 +3,17 @@ package dev.portkeep.ssh;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.GatheringByteChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
-import java.util.Arrays;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.apache.sshd.client.channel.ChannelDirectTcpip;
+import org.apache.sshd.common.SshConstants;
+import org.apache.sshd.common.io.IoWriteFuture;
+import org.apache.sshd.common.session.Session;
+import org.apache.sshd.common.util.buffer.Buffer;
+import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@code direct-tcpip} channel that hands received data to the pump in whole packets, instead of
@@ -19,14 +25,19 @@ import org.apache.sshd.common.util.net.SshdSocketAddress;
  * Here each packet is copied once, into a shared direct buffer ({@link ReceiveBuffers}) when one is
  * free, and queued; the local window opens only as the pump writes the bytes to the local socket,
  * so the queue holds at most one window.
+ *
+ * <p>On portkeep's own transport the inbox only bridges the moment between the channel's opening
+ * and its connection reaching the session's event loop ({@link #attach}); from then on the data
+ * goes straight to {@link LoopForward} on that loop.
  */
 final class ForwardingChannel extends ChannelDirectTcpip {
   private static final ByteBuffer END = ByteBuffer.allocate(0);
 
-  /**
-   * Below this, a packet gets a heap array of its own size: keystrokes do not need a direct buffer.
-   */
-  private static final int SMALL = 4096;
+  /** The largest data packet sent (MINA's default packet size). */
+  static final int MAX_CHUNK = 32 * 1024;
+
+  /** The first read of a connection's socket, and the smallest. */
+  static final int MIN_CHUNK = 1024;
 
   /** Packets written to the socket in one gathering write, at most. */
   private static final int BATCH = 16;
@@ -44,9 +55,127 @@ final class ForwardingChannel extends ChannelDirectTcpip {
   /** Bytes written to the socket but not yet given back to the server's window. */
   private long unreleased;
 
+  /**
+   * The connection moved on the session's loop ({@link LoopForward}), once attached there: from
+   * then on received data, EOF, close and window adjustments go to it instead of the inbox.
+   */
+  private volatile @Nullable LoopForward link;
+
+  private volatile boolean peerEof;
+
   ForwardingChannel(SshdSocketAddress local, SshdSocketAddress remote) {
     super(local, remote);
-    addCloseFutureListener(f -> inbox.offer(END));
+    addCloseFutureListener(
+        f -> {
+          inbox.offer(END); // before looking at link: attach() sees the one or the other
+          LoopForward l = link;
+          if (l != null) {
+            l.channelClosed();
+          }
+        });
+  }
+
+  /**
+   * On the session's loop: hands what arrived so far, and every later event, to {@code forward}.
+   * Whatever the inbox holds was received before, in order; an EOF or a close already seen is
+   * passed on after it.
+   */
+  void attach(LoopForward forward) {
+    link = forward;
+    for (ByteBuffer b; (b = inbox.poll()) != null; ) {
+      if (!isEnd(b)) {
+        forward.enqueue(b);
+      }
+    }
+    if (peerEof) {
+      forward.peerEof();
+    }
+    if (isClosing() || isClosed()) {
+      forward.channelClosed();
+    }
+  }
+
+  /** What {@link #send} did: bytes read (-1 at EOF, 0 if none), and the packet if one was sent. */
+  static final class Sent {
+    private final int bytes;
+    private final @Nullable IoWriteFuture write;
+    private final byte @Nullable [] reusable;
+
+    Sent(int bytes, @Nullable IoWriteFuture write, byte @Nullable [] reusable) {
+      this.bytes = bytes;
+      this.write = write;
+      this.reusable = reusable;
+    }
+
+    int bytes() {
+      return bytes;
+    }
+
+    @Nullable IoWriteFuture write() {
+      return write;
+    }
+
+    /** The packet's array, to give back once written; null when it is not to be reused. */
+    byte @Nullable [] reusable() {
+      return reusable;
+    }
+  }
+
+  /**
+   * Reads up to {@code chunk} bytes (within the server's window, which the caller has checked) from
+   * {@code source} straight into a CHANNEL_DATA packet, and hands the packet to the session without
+   * waiting for its write. Full-size packets reuse arrays MINA has finished writing: the caller
+   * gives {@link Sent#reusable} back to {@link SendBuffers#SHARED} once the write is done.
+   */
+  Sent send(ReadableByteChannel source, int chunk) throws IOException {
+    Session session = getSession();
+    boolean full = chunk == MAX_CHUNK;
+    byte[] reused = full ? SendBuffers.SHARED.take() : null;
+    Buffer packet =
+        reused != null
+            ? session.prepareBuffer(
+                SshConstants.SSH_MSG_CHANNEL_DATA, new ByteArrayBuffer(reused, 0, 0))
+            : session.createBuffer(SshConstants.SSH_MSG_CHANNEL_DATA, chunk + 8);
+    packet.putUInt(getRecipient());
+    int lengthAt = packet.wpos();
+    packet.putUInt(0);
+    int dataAt = packet.wpos();
+    packet.ensureCapacity(chunk);
+    byte[] array = packet.array();
+    int n = source.read(ByteBuffer.wrap(array, dataAt, chunk));
+    if (n <= 0) {
+      if (full) {
+        SendBuffers.SHARED.give(array);
+      }
+      return new Sent(n, null, null);
+    }
+    packet.wpos(lengthAt);
+    packet.putUInt(n);
+    packet.wpos(dataAt + n);
+    getRemoteWindow().consume(n);
+    return new Sent(n, writePacket(packet), full ? array : null);
+  }
+
+  /**
+   * How much the read after one of {@code chunk} bytes that got {@code n} may take: reads start
+   * small, so an idle connection holds 1 KiB rather than a whole packet, double while they fill,
+   * and halve when they get under a quarter.
+   */
+  static int nextReadSize(int readSize, int n, int chunk) {
+    if (n == chunk) {
+      return Math.min(readSize * 2, MAX_CHUNK);
+    }
+    return n < chunk / 4 ? Math.max(readSize / 2, MIN_CHUNK) : readSize;
+  }
+
+  /** The server gave more window: a connection on the loop that waited for it reads again. */
+  @Override
+  public void handleWindowAdjust(Buffer buffer) throws IOException {
+    super.handleWindowAdjust(buffer);
+    LoopForward l = link;
+    if (l != null) {
+      l.windowOpened();
+    }
   }
 
   /**
@@ -63,14 +192,12 @@ final class ForwardingChannel extends ChannelDirectTcpip {
     if (isClosing() || discarding) {
       return;
     }
-    int n = (int) len;
-    ByteBuffer buffer = n >= SMALL && n <= ReceiveBuffers.CAPACITY ? ReceiveBuffers.take() : null;
-    if (buffer == null) {
-      buffer = ByteBuffer.wrap(Arrays.copyOfRange(data, off, off + n));
-    } else {
-      buffer.put(data, off, n).flip();
+    LoopForward l = link;
+    if (l != null) {
+      l.received(data, off, (int) len);
+      return;
     }
-    inbox.offer(buffer);
+    inbox.offer(ReceiveBuffers.copyOf(data, off, (int) len));
     if (discarding) {
       discard(); // the pump stopped between the check above and the offer
     }
@@ -79,7 +206,13 @@ final class ForwardingChannel extends ChannelDirectTcpip {
   @Override
   public void handleEof() throws IOException {
     super.handleEof();
-    inbox.offer(END);
+    peerEof = true;
+    LoopForward l = link;
+    if (l != null) {
+      l.peerEof();
+    } else {
+      inbox.offer(END);
+    }
   }
 
   /** Sends CHANNEL_EOF (MINA keeps this protected). */

@@ -18,6 +18,9 @@ final class ReceiveBuffers {
 
   static final int MAX = 64;
 
+  /** Below this, a packet gets a heap array of its own size. */
+  private static final int SMALL = 4096;
+
   private static final ArrayBlockingQueue<ByteBuffer> FREE = new ArrayBlockingQueue<>(MAX);
   private static final AtomicInteger MADE = new AtomicInteger();
 
@@ -34,6 +37,19 @@ final class ReceiveBuffers {
     }
     MADE.decrementAndGet();
     return null;
+  }
+
+  /**
+   * {@code n} bytes of {@code data} from {@code off}, ready to be written: in a shared direct
+   * buffer when one is free and the packet is big enough to be worth one, else in a heap array of
+   * their own (keystrokes do not need a direct buffer). Give it back once written.
+   */
+  static ByteBuffer copyOf(byte[] data, int off, int n) {
+    ByteBuffer buffer = n >= SMALL && n <= CAPACITY ? take() : null;
+    if (buffer == null) {
+      return ByteBuffer.wrap(java.util.Arrays.copyOfRange(data, off, off + n));
+    }
+    return buffer.put(data, off, n).flip();
   }
 
   /** Hands back a buffer; heap buffers (the fallback) are left to the collector. */

@@ -12,8 +12,12 @@ import dev.portkeep.status.SessionInfo;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import javax.crypto.AEADBadTagException;
@@ -97,6 +101,70 @@ public final class SshSession implements ChannelOpener, RemoteForwardRequester, 
 
   @Override
   public Conduit open(Endpoint target, InetSocketAddress originator) throws IOException {
+    ForwardingChannel channel = register(target, originator);
+    try {
+      channel.open().verify(OPEN_TIMEOUT);
+      return new DirectChannel(channel);
+    } catch (IOException e) {
+      channel.close(true);
+      throw failure(e);
+    }
+  }
+
+  /**
+   * Opens the channel without waiting: the future completes on the session's I/O thread when the
+   * server answers, or fails after {@link #OPEN_TIMEOUT}, with what {@link #open} would throw.
+   */
+  @Override
+  public CompletableFuture<Conduit> openNow(Endpoint target, InetSocketAddress originator) {
+    ForwardingChannel channel;
+    try {
+      channel = register(target, originator);
+    } catch (IOException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    CompletableFuture<Conduit> opened = new CompletableFuture<>();
+    try {
+      channel
+          .open()
+          .addListener(
+              f -> {
+                Throwable failed = f.getException();
+                if (f.isOpened()) {
+                  opened.complete(new DirectChannel(channel));
+                } else {
+                  opened.completeExceptionally(
+                      failure(
+                          failed != null ? failed : new IOException("the channel did not open")));
+                }
+              });
+    } catch (IOException e) {
+      opened.completeExceptionally(failure(e));
+    }
+    CompletableFuture<Conduit> answered = new CompletableFuture<>();
+    var unused =
+        opened
+            .orTimeout(OPEN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+            .whenComplete(
+                (conduit, e) -> {
+                  if (e == null) {
+                    answered.complete(conduit);
+                    return;
+                  }
+                  channel.close(true);
+                  answered.completeExceptionally(
+                      e instanceof TimeoutException
+                          ? new SocketTimeoutException(
+                              "no answer to the channel open within "
+                                  + OPEN_TIMEOUT.toSeconds()
+                                  + " s")
+                          : e);
+                });
+    return answered;
+  }
+
+  private ForwardingChannel register(Endpoint target, InetSocketAddress originator)
+      throws IOException {
     ForwardingChannel channel =
         new ForwardingChannel(
             new SshdSocketAddress(originator), new SshdSocketAddress(target.host(), target.port()));
@@ -106,18 +174,17 @@ public final class SshSession implements ChannelOpener, RemoteForwardRequester, 
       // MINA refuses new channels this way on a session that is closing.
       throw new IOException("the session is closing: " + closing.getMessage(), closing);
     }
-    try {
-      channel.open().verify(OPEN_TIMEOUT);
-      return new DirectChannel(channel);
-    } catch (IOException e) {
-      channel.close(true);
-      SshChannelOpenException refused = find(e, SshChannelOpenException.class);
-      if (refused != null) {
-        throw new ChannelOpenFailure(
-            ChannelFailure.ofCode(refused.getReasonCode()), refused.getMessage());
-      }
-      throw e;
+    return channel;
+  }
+
+  /** What a failed open is reported as: the server's refusal with its reason, or the I/O error. */
+  private static IOException failure(Throwable e) {
+    SshChannelOpenException refused = find(e, SshChannelOpenException.class);
+    if (refused != null) {
+      return new ChannelOpenFailure(
+          ChannelFailure.ofCode(refused.getReasonCode()), refused.getMessage());
     }
+    return e instanceof IOException io ? io : new IOException(e);
   }
 
   private static <T extends Throwable> T find(Throwable e, Class<T> type) {

@@ -9,6 +9,7 @@ import java.util.PriorityQueue;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.sshd.common.util.threads.ThreadUtils;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,11 +20,11 @@ import org.slf4j.LoggerFactory;
  * between selections. Each {@link LoopConnector} has one, and {@link #shutdown() ends} it when it
  * closes.
  */
-final class EventLoop implements Runnable {
+public final class EventLoop implements Runnable {
   private static final Logger log = LoggerFactory.getLogger(EventLoop.class);
 
   /** What a registered key's attachment does when its socket is ready. */
-  interface Handler {
+  public interface Handler {
     void ready(SelectionKey key);
   }
 
@@ -58,6 +59,9 @@ final class EventLoop implements Runnable {
   /** Set by {@link #shutdown()}: the loop ends after its current pass. */
   private volatile boolean stopping;
 
+  /** Set once the thread has run its last tasks: a task queued after that runs on its caller. */
+  private volatile boolean ended;
+
   /** False while the loop may be about to block in select: whoever adds a task must wake it. */
   private final AtomicBoolean awake = new AtomicBoolean(true);
 
@@ -72,8 +76,26 @@ final class EventLoop implements Runnable {
     thread.start();
   }
 
-  boolean inLoop() {
+  /**
+   * The loop that runs {@code session}'s socket, for sockets of its own to run there too; null when
+   * the session is on another transport (MINA's NIO2).
+   */
+  public static @Nullable EventLoop of(org.apache.sshd.common.io.IoSession session) {
+    return session instanceof LoopSession s ? s.loop() : null;
+  }
+
+  public boolean inLoop() {
     return Thread.currentThread() == thread;
+  }
+
+  /**
+   * On the loop's thread: watches {@code channel} (non-blocking) for {@code ops}, and calls {@code
+   * handler} when it is ready. Closing the channel ends the watch.
+   */
+  public SelectionKey register(
+      java.nio.channels.SelectableChannel channel, int ops, Handler handler)
+      throws java.nio.channels.ClosedChannelException {
+    return channel.register(selector, ops, handler);
   }
 
   Selector selector() {
@@ -93,8 +115,11 @@ final class EventLoop implements Runnable {
     return b;
   }
 
-  /** Runs {@code task} on the loop's thread: now when called there, else soon. */
-  void run(Runnable task) {
+  /**
+   * Runs {@code task} on the loop's thread: now when called there, else soon; on the caller's
+   * thread once the loop has ended, so that a task that closes something is never lost.
+   */
+  public void run(Runnable task) {
     if (inLoop()) {
       task.run();
     } else {
@@ -102,9 +127,16 @@ final class EventLoop implements Runnable {
     }
   }
 
-  /** Queues {@code task} for the loop's thread, even when called there. */
-  void execute(Runnable task) {
+  /**
+   * Queues {@code task} for the loop's thread, even when called there: it runs after the sockets
+   * ready in this pass have been served. Once the loop has ended, it runs on the caller's thread.
+   */
+  public void execute(Runnable task) {
     tasks.add(task);
+    if (ended) {
+      runTasks();
+      return;
+    }
     if (!inLoop() && awake.compareAndSet(false, true)) {
       selector.wakeup();
     }
@@ -136,13 +168,26 @@ final class EventLoop implements Runnable {
   @Override
   public void run() {
     try {
-      loop();
+      // MINA's own I/O threads run this way: it then never blocks the thread in a write, which it
+      // otherwise does for channel data while the packets held back during a key exchange are
+      // written. The loop is what reads the next key exchange's messages, and that flush waits for
+      // the next key exchange to end: blocked there, it waited for itself until the keepalive gave
+      // up on the session (RekeyUnderLoadIT, with sshd rekeying every megabyte).
+      ThreadUtils.runAsInternal(
+          () -> {
+            loop();
+            return null;
+          });
+    } catch (Exception e) {
+      log.warn("{}: {}", thread.getName(), e.toString(), e);
     } finally {
       runTasks();
       for (SelectionKey key : selector.keys()) {
         closeQuietly(key.channel());
       }
       closeQuietly(selector);
+      ended = true;
+      runTasks(); // those queued since the last look, before the flag was seen
     }
   }
 

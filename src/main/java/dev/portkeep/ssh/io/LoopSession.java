@@ -89,6 +89,10 @@ final class LoopSession extends AbstractCloseable implements IoSession, EventLoo
     this.readSize = readSize;
   }
 
+  EventLoop loop() {
+    return loop;
+  }
+
   /** Starts watching the socket, on the loop's thread; {@code existing} is the connect's key. */
   void register(@Nullable SelectionKey existing) throws IOException {
     SelectionKey k = existing != null ? existing : channel.register(loop.selector(), 0, this);
