@@ -26,14 +26,13 @@ class Figure:
 
 def bulk_figures(cipher: str) -> list[Figure]:
     single = 0.8 if cipher == "chacha" else 1.0
-    wide = None if cipher == "chacha" else 2.0
     return [
         Figure("up1", "1 stream upload", "1 up", "MB/s", "higher", f">= {single}x", single),
         Figure("down1", "1 stream download", "1 down", "MB/s", "higher", f">= {single}x", single),
         Figure("up8", "8 streams upload", "8 up", "MB/s", "higher"),
         Figure("down8", "8 streams download", "8 down", "MB/s", "higher"),
-        Figure("up64", "64 streams upload", "64 up", "MB/s", "higher", f">= {wide}x" if wide else "", wide),
-        Figure("down64", "64 streams download", "64 down", "MB/s", "higher", f">= {wide}x" if wide else "", wide),
+        Figure("up64", "64 streams upload", "64 up", "MB/s", "higher", ">= 1.0x", 1.0),
+        Figure("down64", "64 streams download", "64 down", "MB/s", "higher", ">= 1.0x", 1.0),
     ]
 
 
@@ -42,6 +41,11 @@ SEQ_FIGURES = [
     Figure("seq_median", "sequential connect+echo+close, median", "seq median", "us", "lower"),
     Figure("seq_p99", "sequential connect+echo+close, p99", "seq p99", "us", "lower", "p99 < 5000 us", None, 5000),
 ]
+# Client CPU per GB moved, portkeep / OpenSSH, that the single-stream figures ask for.
+SINGLE_CPU_TARGET = 1.0
+# RSS right after the steady phase (the bulk loads just over), MiB.
+AFTER_STEADY_TARGET_MIB = 128
+
 FRESH_FIGURES = [
     Figure("cold_start", "cold start to first forwarded byte", "cold start", "ms", "lower", "as low as the JVM allows"),
     Figure("cold_start_jar", "cold start, java -jar without the launcher", "cold start (java -jar)", "ms", "lower"),

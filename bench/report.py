@@ -8,7 +8,17 @@ import statistics
 import subprocess
 from pathlib import Path
 
-from model import CIPHER_TITLE, FRESH_FIGURES, MiB, SEQ_FIGURES, Results, Series, bulk_figures
+from model import (
+    AFTER_STEADY_TARGET_MIB,
+    CIPHER_TITLE,
+    FRESH_FIGURES,
+    SEQ_FIGURES,
+    SINGLE_CPU_TARGET,
+    MiB,
+    Results,
+    Series,
+    bulk_figures,
+)
 
 
 def summary(values: list[float]) -> dict:
@@ -127,8 +137,10 @@ def write_markdown(path: Path, res: Results, meta: dict) -> None:
         "ssh client used (total CPU per GB / (total - ssh's)). A target above it cannot be met on this "
         "machine by any client talking to one sshd.",
         "",
-        "| cipher | figure | portkeep | OpenSSH | ratio | sshd for portkeep | sshd for OpenSSH | machine busy pk / ssh | ceiling |",
-        "|---|---|---|---|---|---|---|---|---|",
+        f"Target: the client's CPU per GB at or below OpenSSH's ({SINGLE_CPU_TARGET}x) for single streams.",
+        "",
+        "| cipher | figure | portkeep | OpenSSH | ratio | sshd for portkeep | sshd for OpenSSH | machine busy pk / ssh | ceiling | target |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for s in ordered(res):
         pk, ssh = s.extra.get("portkeep_cpu_ms_per_gb"), s.extra.get("ssh_cpu_ms_per_gb")
@@ -136,9 +148,12 @@ def write_markdown(path: Path, res: Results, meta: dict) -> None:
             ratio = statistics.median(a / b for a, b in zip(pk, ssh))
             sd_pk, sd_ssh = s.extra["portkeep_sshd_cpu_ms_per_gb"], s.extra["ssh_sshd_cpu_ms_per_gb"]
             busy = f"{fmt(statistics.median(s.extra['portkeep_machine_busy_pct']))} % / {fmt(statistics.median(s.extra['ssh_machine_busy_pct']))} %"
+            target = ""
+            if s.figure.key in ("up1", "down1"):
+                target = f"<= {SINGLE_CPU_TARGET}x " + ("met" if ratio <= SINGLE_CPU_TARGET else "missed")
             lines.append(
                 f"| {CIPHER_TITLE[s.cipher]} | {s.figure.title} | {span(pk)} | {span(ssh)} | {fmt(ratio)}x | "
-                f"{span(sd_pk)} | {span(sd_ssh)} | {busy} | {fmt(ceiling(s))}x |"
+                f"{span(sd_pk)} | {span(sd_ssh)} | {busy} | {fmt(ceiling(s))}x | {target} |"
             )
     if res.failures:
         lines += ["", "## Failures", "", "Transfers that did not complete (the round was retried once on a new tunnel):", ""]
@@ -147,9 +162,27 @@ def write_markdown(path: Path, res: Results, meta: dict) -> None:
     if getattr(res, "jvm_floor_ms", None):
         lines += ["", f"JVM floor (the launcher's JVM flags, a class that sends one byte to the sink directly and reads it back, process start to exit): {span(res.jvm_floor_ms)} ms."]
     if getattr(res, "extra_rss", None):
-        lines += ["", "RSS after the steady phase (KiB): " + ", ".join(f"{k} {v}" for k, v in res.extra_rss.items())]
+        lines += ["", after_steady(res.extra_rss)]
     lines.append("")
     path.write_text("\n".join(lines))
+
+
+def after_steady(rss_kib: dict) -> str:
+    """The RSS of each client right after the steady phase, with the target's verdict for portkeep."""
+    parts = []
+    for cipher in CIPHER_TITLE:
+        pk, ssh = rss_kib.get(f"portkeep_{cipher}_after_steady_kib"), rss_kib.get(f"ssh_{cipher}_after_steady_kib")
+        if pk is None:
+            continue
+        mib = pk * 1024 / MiB
+        met = "met" if mib < AFTER_STEADY_TARGET_MIB else "missed"
+        theirs = f" (OpenSSH {fmt(ssh * 1024 / MiB)} MiB)" if ssh is not None else ""
+        parts.append(f"{CIPHER_TITLE[cipher]} portkeep {fmt(mib)} MiB{theirs}, {met}")
+    return (
+        f"RSS right after the steady phase (the bulk loads just over; target < {AFTER_STEADY_TARGET_MIB} MiB): "
+        + "; ".join(parts)
+        + "."
+    )
 
 
 def write_json(path: Path, res: Results, meta: dict) -> None:
