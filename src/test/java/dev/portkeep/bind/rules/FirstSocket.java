@@ -123,6 +123,11 @@ final class FirstSocket implements AutoCloseable {
       return false;
     }
     if (first.state() == TcpState.BOUND) {
+      if (entry.state() == TcpState.TIME_WAIT) {
+        // A connection of an earlier case that closed on this address, which the bind was allowed
+        // to share: a leftover, not our socket; the caller tries another port.
+        return false;
+      }
       throw new AssertionError("a bound-only socket showed up in /proc: " + entry);
     }
     return entry.state() == first.state();
