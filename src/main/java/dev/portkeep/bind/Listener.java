@@ -20,7 +20,7 @@ public final class Listener implements AutoCloseable {
     this.addresses = List.copyOf(addresses);
   }
 
-  /** The server sockets, in blocking mode, for the forwarder's accept loops. */
+  /** The server sockets, for the forwarder's accept loop (which makes them non-blocking). */
   public List<ServerSocketChannel> channels() {
     return channels;
   }

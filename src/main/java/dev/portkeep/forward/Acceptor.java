@@ -2,15 +2,12 @@ package dev.portkeep.forward;
 
 import dev.portkeep.bind.Listener;
 import java.io.IOException;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -23,8 +20,9 @@ import org.slf4j.LoggerFactory;
  * the rest. Shared by the {@code -L} and {@code -D} forwarders.
  *
  * <p>A handler either serves its connection on a virtual thread of its own ({@link #start}), or
- * takes it without blocking and says what ends it ({@link #startHandingOn}): then the accepting
- * thread is the only one involved until the connection is somewhere else, an event loop say.
+ * takes it without blocking and says what ends it ({@link #startHandingOn}): then the {@link
+ * AcceptLoop}'s thread is the only one involved until the connection is somewhere else, an event
+ * loop say.
  */
 public final class Acceptor {
   /** A connection handed on: what completes when it is over, and what cuts it at once. */
@@ -53,7 +51,6 @@ public final class Acceptor {
   }
 
   private static final Logger log = LoggerFactory.getLogger(Acceptor.class);
-  private static final Duration ACCEPT_LOOP_END = Duration.ofSeconds(5);
 
   private final Listener listener;
   private final String name;
@@ -62,31 +59,25 @@ public final class Acceptor {
   private final Map<SocketChannel, Runnable> open = new ConcurrentHashMap<>();
 
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final List<Thread> acceptLoops = new CopyOnWriteArrayList<>();
 
-  /** {@code name} (e.g. "-L 8080:db:5432") appears in logs and thread names. */
+  /** {@code name} (e.g. "-L 8080:db:5432") appears in logs. */
   public Acceptor(Listener listener, String name) {
     this.listener = listener;
     this.name = name;
   }
 
-  /**
-   * Starts one accept loop per listening socket; {@code handler} serves one connection and returns.
-   */
+  /** Watches every listening socket; {@code handler} serves one connection and returns. */
   public void start(Consumer<SocketChannel> handler) {
     startHandingOn(socket -> Handed.onThread(() -> serve(socket, handler)));
   }
 
   /**
-   * Starts one accept loop per listening socket; {@code handler} takes each connection without
-   * blocking, on the accepting thread, and answers with what ends it.
+   * Watches every listening socket on the {@link AcceptLoop}; {@code handler} takes each connection
+   * without blocking, on the accepting thread, and answers with what ends it.
    */
   public void startHandingOn(Function<SocketChannel, Handed> handler) {
     for (ServerSocketChannel server : listener.channels()) {
-      acceptLoops.add(
-          Thread.ofVirtual()
-              .name("pk-accept-" + listener.port())
-              .start(() -> acceptLoop(server, handler)));
+      AcceptLoop.shared().watch(server, socket -> take(socket, handler), name);
     }
   }
 
@@ -95,41 +86,28 @@ public final class Acceptor {
     return open.size();
   }
 
-  private void acceptLoop(ServerSocketChannel server, Function<SocketChannel, Handed> handler) {
-    while (!closed.get()) {
-      SocketChannel socket;
-      try {
-        socket = server.accept();
-      } catch (ClosedChannelException e) {
-        return;
-      } catch (IOException e) {
-        // Typically out of file descriptors: back off instead of spinning on the error.
-        log.warn("{}: accept failed on {}: {}", name, listener, e.getMessage());
-        pause(Duration.ofMillis(100));
-        continue;
-      }
-      if (closed.get()) {
-        closeQuietly(socket);
-        return;
-      }
-      Handed handed;
-      try {
-        handed = handler.apply(socket);
-      } catch (RuntimeException e) {
-        log.warn("{}: a connection failed: {}", name, e.toString(), e);
-        closeQuietly(socket);
-        continue;
-      }
-      open.put(socket, handed.cut());
-      var unused =
-          handed
-              .ended()
-              .whenComplete(
-                  (r, e) -> {
-                    open.remove(socket);
-                    closeQuietly(socket);
-                  });
+  private void take(SocketChannel socket, Function<SocketChannel, Handed> handler) {
+    if (closed.get()) {
+      closeQuietly(socket);
+      return;
     }
+    Handed handed;
+    try {
+      handed = handler.apply(socket);
+    } catch (RuntimeException e) {
+      log.warn("{}: a connection failed: {}", name, e.toString(), e);
+      closeQuietly(socket);
+      return;
+    }
+    open.put(socket, handed.cut());
+    var unused =
+        handed
+            .ended()
+            .whenComplete(
+                (r, e) -> {
+                  open.remove(socket);
+                  closeQuietly(socket);
+                });
   }
 
   private static void serve(SocketChannel socket, Consumer<SocketChannel> handler) {
@@ -142,25 +120,16 @@ public final class Acceptor {
 
   /**
    * Stops accepting, waits up to {@code grace} for open connections, then cuts the rest.
-   * Idempotent. The port is free when it returns: a socket closed while a virtual thread waits in
-   * its accept is only released once that thread has woken, so the accept loops are awaited.
+   * Idempotent. The port is free when it returns.
    */
   public void close(Duration grace) {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    listener.close();
-    for (Thread loop : acceptLoops) {
-      try {
-        if (!loop.join(ACCEPT_LOOP_END)) {
-          log.warn(
-              "{}: the accept loop on {} did not end within {}", name, listener, ACCEPT_LOOP_END);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
+    for (ServerSocketChannel server : listener.channels()) {
+      AcceptLoop.shared().release(server);
     }
+    listener.close();
     long deadline = System.nanoTime() + grace.toNanos();
     while (!open.isEmpty()
         && System.nanoTime() < deadline

@@ -73,7 +73,11 @@ class UnfinishedClientsIT {
       for (int i = 0; i < 100; i++) { // the lazily made parts (thread pools, buffers) exist now
         assertThat(sendNothingAndLeave(forward)).isLessThan(Duration.ofSeconds(5));
       }
+      for (int i = 0; i < 5; i++) { // and the JDK's pollers for virtual threads waiting to read
+        stallBriefly(socks);
+      }
       int fdsBefore = portkeep.openFds();
+      var kindsBefore = portkeep.openFdKinds();
       int threadsBefore = portkeep.threads();
 
       List<Future<Duration>> stalled = new ArrayList<>();
@@ -111,7 +115,8 @@ class UnfinishedClientsIT {
           "portkeep's descriptors back to " + fdsBefore,
           Duration.ofSeconds(30),
           () -> portkeep.openFds() <= fdsBefore,
-          () -> portkeep.openFds() + " open");
+          () ->
+              portkeep.openFds() + " open: " + portkeep.openFdKinds() + ", before " + kindsBefore);
       Await.until(
           "portkeep's threads back to " + threadsBefore,
           Duration.ofSeconds(60),
@@ -154,6 +159,14 @@ class UnfinishedClientsIT {
       assertThat(s.getInputStream().read()).isEqualTo(-1);
     }
     return Duration.ofNanos(System.nanoTime() - start);
+  }
+
+  /** Sends half a SOCKS greeting, gives portkeep a moment to wait for the rest, and leaves. */
+  private static void stallBriefly(int port) throws IOException, InterruptedException {
+    try (Socket s = new Socket("127.0.0.1", port)) {
+      s.getOutputStream().write(5);
+      Thread.sleep(100);
+    }
   }
 
   /**

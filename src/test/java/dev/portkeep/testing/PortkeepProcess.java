@@ -180,6 +180,30 @@ public final class PortkeepProcess implements AutoCloseable {
     return count(Path.of("/proc", Long.toString(pid()), "fd"));
   }
 
+  /**
+   * What each open descriptor is ({@code socket:[inode]}, a path, {@code anon_inode:[eventpoll]}),
+   * counted, for a failure message that says which kind was left open.
+   */
+  public java.util.Map<String, Long> openFdKinds() {
+    Path dir = Path.of("/proc", Long.toString(pid()), "fd");
+    try (Stream<Path> entries = Files.list(dir)) {
+      return entries
+          .map(
+              fd -> {
+                try {
+                  return Files.readSymbolicLink(fd).toString().replaceAll("\\[\\d+]", "[n]");
+                } catch (IOException e) {
+                  return "gone";
+                }
+              })
+          .collect(
+              java.util.stream.Collectors.groupingBy(
+                  kind -> kind, java.util.TreeMap::new, java.util.stream.Collectors.counting()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
   /** Threads the kernel sees now ({@code /proc/<pid>/task}): platform threads, not virtual ones. */
   public int threads() {
     return count(Path.of("/proc", Long.toString(pid()), "task"));
