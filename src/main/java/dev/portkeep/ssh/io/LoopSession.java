@@ -40,11 +40,6 @@ import org.jspecify.annotations.Nullable;
  * handlers need), the loop's when the socket was full, which is the only time the loop watches for
  * OP_WRITE. Packets leave in the order they were queued, from any number of threads. MINA hands
  * over its packet's array and reuses it once the future completes; nothing is copied here.
- *
- * <p>Packets queued on the loop's own thread (window adjustments, forwarded connections' data, a
- * channel's EOF and close) are written once the loop has served the sockets ready in its pass, all
- * in one write, as OpenSSH writes what piled up in one turn of its poll loop: each write to the SSH
- * socket is a trip through the kernel's TCP stack and a wake-up of the server.
  */
 final class LoopSession extends AbstractCloseable implements IoSession, EventLoop.Handler {
   private static final AtomicLong IDS = new AtomicLong(100);
@@ -81,9 +76,6 @@ final class LoopSession extends AbstractCloseable implements IoSession, EventLoo
   private volatile boolean readSuspended;
   private volatile @Nullable LoopWrite last;
   private @Nullable SelectionKey key;
-
-  /** On the loop: a flush is queued for the end of this pass. */
-  private boolean flushQueued;
 
   LoopSession(
       LoopConnector service, IoHandler handler, SocketChannel channel, EventLoop loop, int readSize)
@@ -187,16 +179,6 @@ final class LoopSession extends AbstractCloseable implements IoSession, EventLoo
   private void enqueue(LoopWrite write) {
     queue.add(write);
     last = write;
-    if (!loop.inLoop()) {
-      flush();
-    } else if (!flushQueued) {
-      flushQueued = true;
-      loop.execute(this::queuedFlush);
-    }
-  }
-
-  private void queuedFlush() {
-    flushQueued = false;
     flush();
   }
 

@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.sshd.common.PropertyResolverUtils;
 import org.apache.sshd.common.io.IoConnectFuture;
@@ -81,39 +80,6 @@ class LoopIoTest {
     }
     // 2 MiB cannot fit in a 4 KiB send buffer and a peer's unread 4 KiB receive buffer.
     assertThat(writes.getLast().isDone()).isFalse();
-    assertThat(readFully(peer, all.length)).isEqualTo(all);
-    Await.until("every write completed", () -> writes.stream().allMatch(IoWriteFuture::isWritten));
-  }
-
-  @Test
-  void writeBuffer_onTheLoopsThread_waitsForTheEndOfThePass_thenAllGoOutInOrder() throws Exception {
-    Recorder handler = new Recorder();
-    IoSession session = connect(handler, Map.of());
-    SocketChannel peer = accept();
-    EventLoop loop = EventLoop.of(session);
-    assertThat(loop).isNotNull();
-    List<IoWriteFuture> writes = new CopyOnWriteArrayList<>();
-    List<Boolean> doneInThePass = new CopyOnWriteArrayList<>();
-    byte[] all = new byte[3 * 1000];
-    CountDownLatch queued = new CountDownLatch(1);
-    List<IOException> failed = new CopyOnWriteArrayList<>();
-    loop.execute(
-        () -> {
-          try {
-            for (int i = 0; i < 3; i++) {
-              byte[] packet = pattern(1000, i);
-              System.arraycopy(packet, 0, all, i * packet.length, packet.length);
-              writes.add(session.writeBuffer(new ByteArrayBuffer(packet)));
-            }
-          } catch (IOException e) {
-            failed.add(e);
-          }
-          writes.forEach(w -> doneInThePass.add(w.isDone()));
-          queued.countDown();
-        });
-    assertThat(queued.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
-    assertThat(failed).isEmpty();
-    assertThat(doneInThePass).containsExactly(false, false, false);
     assertThat(readFully(peer, all.length)).isEqualTo(all);
     Await.until("every write completed", () -> writes.stream().allMatch(IoWriteFuture::isWritten));
   }
