@@ -39,6 +39,18 @@ def thread_cpu(pid: int) -> dict[str, float]:
     return out
 
 
+def print_run(n: int, result: dict, before: dict[str, float], after: dict[str, float]) -> None:
+    """One line per run of 1,000 connections: its rate and the CPU us per connection by thread."""
+    used = sorted(((after[k] - before.get(k, 0), k) for k in after), reverse=True)
+    total = sum(ms for ms, _ in used)
+    top = ", ".join(f"{k} {ms:.0f}" for ms, k in used[:4] if ms > 0)
+    print(
+        f"run {n}: {result['conn_per_s']:.0f} conn/s, p99 {result['p99_us']:.0f} us, "
+        f"{total:.0f} us of CPU per connection ({top})",
+        flush=True,
+    )
+
+
 def parse_events(jfr_tool: str, jfr: Path, event: str, depth: int) -> list[tuple[float, list[str], str]]:
     """(weight, frames leaf first, thread) per event; weight is bytes for allocations, else 1."""
     text = subprocess.run(
@@ -97,6 +109,11 @@ def main() -> int:
     ap.add_argument("--top", type=int, default=12, help="rows per report")
     ap.add_argument("--java-opts", default="", help="extra JVM options to try (e.g. -Xmx64m)")
     ap.add_argument("--java-home", default="/usr/lib/jvm/temurin-25-jdk-amd64")
+    ap.add_argument(
+        "--per-run",
+        action="store_true",
+        help="seq: CPU per connection of each run of 1,000, by thread (shows the JIT's warm-up end)",
+    )
     args = ap.parse_args()
     jfr = Path(f"/tmp/portkeep-{args.load}-{args.cipher}.jfr")
     os.environ["PORTKEEP_JAVA_OPTS"] = (
@@ -119,7 +136,10 @@ def main() -> int:
             runs = 0
             while time.monotonic() < deadline:
                 if args.load == "seq":
+                    run_start = thread_cpu(t.proc.pid) if args.per_run else {}
                     r = bed.load("seq", t.port, 1000)
+                    if args.per_run:
+                        print_run(runs + 1, r, run_start, thread_cpu(t.proc.pid))
                 elif args.load == "idle":  # snapshots while 1,000 connections are held open
                     print("\n== at start\n" + memory_snapshot(args.java_home, t.proc.pid, histogram=False))
                     idle = subprocess.Popen(
