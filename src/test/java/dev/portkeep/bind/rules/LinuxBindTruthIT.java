@@ -169,7 +169,24 @@ class LinuxBindTruthIT {
     return roles;
   }
 
+  /** Ports an earlier case of this run took: their leftovers may still be in the kernel. */
+  private static final java.util.Set<Integer> USED =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /**
+   * A random port in [from, to) that no earlier case of this run took, while one is found in a
+   * hundred picks. An earlier case's TIME_WAIT on the same address looks just like this case's own
+   * in /proc, and with other options or another owner it refuses a bind the model allows (case 337
+   * failed so once: "TIME_WAIT as nobody, then +REUSEPORT as self" got EADDRINUSE).
+   */
   private static int random(int from, int to) {
-    return ThreadLocalRandom.current().nextInt(from, to);
+    int port = from;
+    for (int pick = 0; pick < 100; pick++) {
+      port = ThreadLocalRandom.current().nextInt(from, to);
+      if (USED.add(port)) {
+        return port;
+      }
+    }
+    return port;
   }
 }
