@@ -175,9 +175,10 @@ class LinuxBindTruthIT {
 
   /**
    * A random port in [from, to) that no earlier case of this run took, while one is found in a
-   * hundred picks. An earlier case's TIME_WAIT on the same address looks just like this case's own
-   * in /proc, and with other options or another owner it refuses a bind the model allows (case 337
-   * failed so once: "TIME_WAIT as nobody, then +REUSEPORT as self" got EADDRINUSE).
+   * hundred picks. A fresh-clone CI run failed case 337 ("TIME_WAIT as nobody, then +REUSEPORT as
+   * self" got EADDRINUSE where the model allows the bind); the likely cause, not proven: an earlier
+   * case's TIME_WAIT on the same address, which /proc shows just like this case's own, with other
+   * options or another owner.
    */
   private static int random(int from, int to) {
     int port = from;
