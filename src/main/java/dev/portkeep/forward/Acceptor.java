@@ -11,8 +11,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Accepts on every socket of a listener and hands each connection to a handler, keeping track of
@@ -49,8 +47,6 @@ public final class Acceptor {
       return new Handed(ended, thread::interrupt);
     }
   }
-
-  private static final Logger log = LoggerFactory.getLogger(Acceptor.class);
 
   private final Listener listener;
   private final String name;
@@ -91,14 +87,7 @@ public final class Acceptor {
       closeQuietly(socket);
       return;
     }
-    Handed handed;
-    try {
-      handed = handler.apply(socket);
-    } catch (RuntimeException e) {
-      log.warn("{}: a connection failed: {}", name, e.toString(), e);
-      closeQuietly(socket);
-      return;
-    }
+    Handed handed = handler.apply(socket); // the accept loop logs a throw and closes the socket
     open.put(socket, handed.cut());
     var unused =
         handed

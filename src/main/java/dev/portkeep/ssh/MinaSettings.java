@@ -147,8 +147,7 @@ final class MinaSettings {
     // a client carries one SSH session, which has at most one read and one write in flight, so two
     // I/O threads are all it can use (the local sockets of -R connections, on the same threads,
     // only hand bytes to that session, whose packets are encrypted one at a time anyway); MINA's
-    // default
-    // is cores + 1 per client, and `up` has a client per tunnel. Each thread costs about
+    // default is cores + 1 per client, and `up` has a client per tunnel. Each thread costs about
     // 140 KiB RSS (its stack, its cached direct buffer): `portkeep up` with 50 tunnels went from
     // 322 to 272 threads and 133 to 128 MiB RSS on 2 cores (bench/scale), more on bigger machines.
     CoreModuleProperties.NIO_WORKERS.set(client, 2);
