@@ -32,6 +32,11 @@ public final class Main {
       Prompts prompts,
       StopSignal stop) {
     Invocation invocation = new Invocation(out, err, env, prompts, stop, Logging.verbosity(args));
+    try {
+      dev.portkeep.ssh.SshConnector.checkSystemProperties();
+    } catch (dev.portkeep.error.UsageException e) {
+      return invocation.fail(e);
+    }
     CommandLine line = forwardsOnly(args) ? root(invocation) : commandLine(invocation);
     OpenSshHelp.apply(line);
     line.setOut(new java.io.PrintWriter(out, true, out.charset()));

@@ -74,8 +74,9 @@ final class MinaSettings {
       if (value.equals("nio2")) {
         return NIO2;
       }
-      throw new IllegalArgumentException(
-          "invalid value '" + value + "' for -D" + PROPERTY + ": expected loops or nio2");
+      throw new dev.portkeep.error.UsageException(
+          "invalid value '" + value + "' for -D" + PROPERTY + ": expected loops or nio2",
+          "set it in PORTKEEP_JAVA_OPTS as -D" + PROPERTY + "=loops or nio2, or leave it out");
     }
   }
 

@@ -39,6 +39,14 @@ public final class SshConnector {
         KeyFiles.load(settings.login(), LoginAttempt.agentHolds(settings.login()), this.prompts);
   }
 
+  /**
+   * Rejects a bad value of a system property this layer reads (today only {@code -Dportkeep.io}),
+   * so that it is a usage error at start-up, not a failure at the first connection.
+   */
+  public static void checkSystemProperties() {
+    var unused = MinaSettings.SocketIo.of(System.getProperty(MinaSettings.SocketIo.PROPERTY));
+  }
+
   public SessionSettings settings() {
     return settings;
   }

@@ -75,6 +75,22 @@ class ProcessIT {
   }
 
   /**
+   * A bad {@code -Dportkeep.io} (a developer's knob, set through PORTKEEP_JAVA_OPTS) is a usage
+   * error before anything connects: one line naming the value, a hint, exit 2, no trace.
+   */
+  @org.junit.jupiter.api.Test
+  void badSocketIoProperty_isAUsageErrorAtStart() {
+    List<String> argv = command(home, "-N", "-L", "127.0.0.1:0:127.0.0.1:9", "nobody@127.0.0.1");
+    argv.add(1, "-Dportkeep.io=epoll");
+    Command.Result r = Command.run(Duration.ofSeconds(30), argv);
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.stderr().lines().toList())
+        .containsExactly(
+            "portkeep: invalid value 'epoll' for -Dportkeep.io: expected loops or nio2",
+            "hint: set it in PORTKEEP_JAVA_OPTS as -Dportkeep.io=loops or nio2, or leave it out");
+  }
+
+  /**
    * Waits for the tunnel, uses it, sends SIG{@code signal}: portkeep exits 0 with the port free.
    */
   private static void expectStop(Process p, String signal) throws Exception {

@@ -120,7 +120,7 @@ class MinaSettingsTest {
   @Test
   void socketIo_unknownValue_rejectsNamingItAndTheChoices() {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> MinaSettings.SocketIo.of("epoll"))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(dev.portkeep.error.UsageException.class)
         .hasMessageContaining("'epoll'")
         .hasMessageContaining("loops or nio2");
   }
