@@ -6,6 +6,7 @@ import dev.portkeep.forward.ChannelOpenFailure;
 import dev.portkeep.forward.ChannelOpener;
 import dev.portkeep.forward.Conduit;
 import dev.portkeep.forward.RemoteForwardRequester;
+import dev.portkeep.ssh.io.EventLoop;
 import dev.portkeep.status.ChannelFailure;
 import dev.portkeep.status.LossReason;
 import dev.portkeep.status.SessionInfo;
@@ -33,6 +34,11 @@ import org.apache.sshd.common.util.net.SshdSocketAddress;
 /** An authenticated SSH session that opens channels for the forwarders. Closing ends it. */
 public final class SshSession implements ChannelOpener, RemoteForwardRequester, AutoCloseable {
   private static final Duration OPEN_TIMEOUT = Duration.ofSeconds(30);
+
+  /**
+   * How long a channel open may wait for the server's answer; {@link #OPEN_TIMEOUT} but in tests.
+   */
+  private volatile Duration openTimeout = OPEN_TIMEOUT;
 
   private final List<AutoCloseable> chain;
   private final ClientSession session;
@@ -103,7 +109,7 @@ public final class SshSession implements ChannelOpener, RemoteForwardRequester, 
   public Conduit open(Endpoint target, InetSocketAddress originator) throws IOException {
     ForwardingChannel channel = register(target, originator);
     try {
-      channel.open().verify(OPEN_TIMEOUT);
+      channel.open().verify(openTimeout);
       return new DirectChannel(channel);
     } catch (IOException e) {
       channel.close(true);
@@ -113,7 +119,8 @@ public final class SshSession implements ChannelOpener, RemoteForwardRequester, 
 
   /**
    * Opens the channel without waiting: the future completes on the session's I/O thread when the
-   * server answers, or fails after {@link #OPEN_TIMEOUT}, with what {@link #open} would throw.
+   * server answers, or fails after the open timeout ({@link #OPEN_TIMEOUT}), with what {@link
+   * #open} would throw.
    */
   @Override
   public CompletableFuture<Conduit> openNow(Endpoint target, InetSocketAddress originator) {
@@ -141,26 +148,45 @@ public final class SshSession implements ChannelOpener, RemoteForwardRequester, 
     } catch (IOException e) {
       opened.completeExceptionally(failure(e));
     }
+    timeOut(opened);
     CompletableFuture<Conduit> answered = new CompletableFuture<>();
     var unused =
-        opened
-            .orTimeout(OPEN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-            .whenComplete(
-                (conduit, e) -> {
-                  if (e == null) {
-                    answered.complete(conduit);
-                    return;
-                  }
-                  channel.close(true);
-                  answered.completeExceptionally(
-                      e instanceof TimeoutException
-                          ? new SocketTimeoutException(
-                              "no answer to the channel open within "
-                                  + OPEN_TIMEOUT.toSeconds()
-                                  + " s")
-                          : e);
-                });
+        opened.whenComplete(
+            (conduit, e) -> {
+              if (e == null) {
+                answered.complete(conduit);
+                return;
+              }
+              channel.close(true);
+              answered.completeExceptionally(
+                  e instanceof TimeoutException
+                      ? new SocketTimeoutException(
+                          "no answer to the channel open within " + openTimeout.toSeconds() + " s")
+                      : e);
+            });
     return answered;
+  }
+
+  /**
+   * Fails {@code opened} with a TimeoutException unless the server answers within the open timeout:
+   * on the session's event loop when it has one, which costs a connection no hand-off to another
+   * thread.
+   */
+  private void timeOut(CompletableFuture<Conduit> opened) {
+    Duration limit = openTimeout;
+    EventLoop loop = EventLoop.of(session.getIoSession());
+    if (loop == null) {
+      var unused = opened.orTimeout(limit.toMillis(), TimeUnit.MILLISECONDS);
+      return;
+    }
+    EventLoop.Timer timer =
+        loop.schedule(limit.toNanos(), () -> opened.completeExceptionally(new TimeoutException()));
+    var unused = opened.whenComplete((conduit, e) -> timer.cancel());
+  }
+
+  /** Shortens the channel-open timeout, so a test need not wait {@link #OPEN_TIMEOUT}. */
+  void openTimeout(Duration limit) {
+    openTimeout = limit;
   }
 
   private ForwardingChannel register(Endpoint target, InetSocketAddress originator)

@@ -48,6 +48,11 @@ public final class MinaSshServer implements SshTestServer {
   private final Path clientKey;
   private final List<String> directTcpipTargets = new CopyOnWriteArrayList<>();
   private final AtomicBoolean closed = new AtomicBoolean();
+
+  /** What {@link Builder#stallDirectTcpip} holds opens on; released when the server stops. */
+  private final java.util.concurrent.CountDownLatch stallEnds =
+      new java.util.concurrent.CountDownLatch(1);
+
   private volatile SshServer server;
   private volatile int port;
 
@@ -140,6 +145,7 @@ public final class MinaSshServer implements SshTestServer {
   /** Crash: closes the listener and every session at once, without an SSH disconnect message. */
   @Override
   public synchronized void kill() {
+    stallEnds.countDown();
     try {
       server.stop(true);
     } catch (IOException e) {
@@ -172,6 +178,7 @@ public final class MinaSshServer implements SshTestServer {
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
+      stallEnds.countDown();
       try {
         if (server != null) {
           server.stop(true);
@@ -258,6 +265,15 @@ public final class MinaSshServer implements SshTestServer {
     public boolean canConnect(Type type, SshdSocketAddress address, Session session) {
       if (type == Type.Direct) {
         directTcpipTargets.add(address.getHostName() + ":" + address.getPort());
+        if (spec.stallDirectTcpip) {
+          // On the session's I/O thread: the server answers nothing on this session meanwhile.
+          try {
+            stallEnds.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return false;
+        }
         return !spec.refuseDirectTcpip;
       }
       return true;
@@ -273,6 +289,7 @@ public final class MinaSshServer implements SshTestServer {
     private String password;
     private boolean refuseDirectTcpip;
     private boolean refuseTcpipForward;
+    private boolean stallDirectTcpip;
     private long windowSize;
     private long maxPacketSize;
     private Challenge challenge;
@@ -343,6 +360,15 @@ public final class MinaSshServer implements SshTestServer {
     }
 
     /**
+     * Answers no direct-tcpip open until the server stops, as a server whose connection to the
+     * target hangs would; the session's other messages wait too.
+     */
+    public Builder stallDirectTcpip() {
+      stallDirectTcpip = true;
+      return this;
+    }
+
+    /**
      * Refuses every tcpip-forward request (what {@code ssh -R} sends), as {@code AllowTcpForwarding
      * local} would.
      */
@@ -399,6 +425,7 @@ public final class MinaSshServer implements SshTestServer {
       copy.password = password;
       copy.refuseDirectTcpip = refuseDirectTcpip;
       copy.refuseTcpipForward = refuseTcpipForward;
+      copy.stallDirectTcpip = stallDirectTcpip;
       copy.windowSize = windowSize;
       copy.maxPacketSize = maxPacketSize;
       copy.challenge = challenge;

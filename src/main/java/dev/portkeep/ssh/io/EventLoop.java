@@ -28,8 +28,11 @@ public final class EventLoop implements Runnable {
     void ready(SelectionKey key);
   }
 
-  /** A task for later; cancelling it only marks it, the loop drops it when it comes due. */
-  static final class Timer {
+  /**
+   * A task for later; cancelling it only marks it, and the loop drops it once it reaches the head
+   * of the queue.
+   */
+  public static final class Timer {
     final long deadline;
     final Runnable task;
     volatile boolean cancelled;
@@ -39,7 +42,7 @@ public final class EventLoop implements Runnable {
       this.task = task;
     }
 
-    void cancel() {
+    public void cancel() {
       cancelled = true;
     }
   }
@@ -142,8 +145,13 @@ public final class EventLoop implements Runnable {
     }
   }
 
-  /** Runs {@code task} on the loop after {@code delayNanos}, unless cancelled before. */
-  Timer schedule(long delayNanos, Runnable task) {
+  /**
+   * Runs {@code task} on the loop after {@code delayNanos}, unless cancelled before. Called from
+   * another thread, it costs a queued task (and a wake-up only if the loop is asleep), where a
+   * {@code CompletableFuture} timeout wakes the JDK's scheduler thread to add it and again to
+   * remove it.
+   */
+  public Timer schedule(long delayNanos, Runnable task) {
     Timer timer = new Timer(System.nanoTime() + delayNanos, task);
     run(() -> timers.add(timer));
     return timer;
