@@ -30,7 +30,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from model import CIPHERS, FRESH_FIGURES, MiB, SEQ_FIGURES, Results, bulk_figures
+from model import CIPHERS, FRESH_FIGURES, MiB, SEQ_FIGURES, WARM_SEQ_COUNT, Results, bulk_figures
 from report import load_results, write_chart, write_json, write_markdown
 
 BENCH = Path(__file__).resolve().parent
@@ -387,6 +387,19 @@ def run_bulk(bed: Testbed, t: Tunnel, key: str, plan: Plan, size: int | None = N
     return r
 
 
+def run_seq(bed: Testbed, t: Tunnel, count: int) -> dict:
+    """`count` sequential connections through `t`, with the CPU the client and the sshd spent."""
+    before, sshd_before = cpu_ms(t.proc.pid), tree_cpu_ms(bed.sshd_pids)
+    r = bed.load("seq", t.port, count)
+    r["cpu_us_per_conn"] = (cpu_ms(t.proc.pid) - before) * 1000 / count
+    r["sshd_cpu_us_per_conn"] = (tree_cpu_ms(bed.sshd_pids) - sshd_before) * 1000 / count
+    return r
+
+
+def seq_cpu(r: dict) -> dict:
+    return {k: r[k] for k in ("cpu_us_per_conn", "sshd_cpu_us_per_conn")}
+
+
 def measure_or_restart(bed: Testbed, t: Tunnel, key: str, plan: Plan, res: Results, rnd: int) -> tuple[dict, Tunnel]:
     """run_bulk; a failed transfer is recorded, the tunnel restarted (if it died) and the round retried once."""
     for attempt in (1, 2):
@@ -425,10 +438,20 @@ def steady_phase(bed: Testbed, plan: Plan, cipher: str, res: Results) -> None:
                     res.add(figs[key], cipher, t.tool, r["mb_per_s"], **extra)
             if plan.wants("seq"):
                 for t in tunnels:
-                    r = bed.load("seq", t.port, plan.seq_count)
-                    res.add(SEQ_FIGURES[0], cipher, t.tool, r["conn_per_s"])
+                    r = run_seq(bed, t, plan.seq_count)
+                    res.add(SEQ_FIGURES[0], cipher, t.tool, r["conn_per_s"], **seq_cpu(r))
                     res.add(SEQ_FIGURES[1], cipher, t.tool, r["median_us"])
                     res.add(SEQ_FIGURES[2], cipher, t.tool, r["p99_us"], max_us=r["max_us"])
+        if plan.wants("seq"):
+            for t in tunnels:
+                log(f"{cipher}: {WARM_SEQ_COUNT} more connections through {t.tool}")
+                bed.load("seq", t.port, WARM_SEQ_COUNT)
+            for rnd in range(1, plan.rounds + 1):
+                log(f"{cipher}: warm connections, round {rnd}/{plan.rounds}")
+                for t in tunnels:
+                    r = run_seq(bed, t, plan.seq_count)
+                    res.add(SEQ_FIGURES[3], cipher, t.tool, r["conn_per_s"], **seq_cpu(r))
+                    res.add(SEQ_FIGURES[4], cipher, t.tool, r["p99_us"], max_us=r["max_us"])
         for t in tunnels:
             res.extra_rss = getattr(res, "extra_rss", {})
             res.extra_rss[f"{t.tool}_{cipher}_after_steady_kib"] = rss_kib(t.proc.pid)

@@ -14,6 +14,7 @@ from model import (
     FRESH_FIGURES,
     SEQ_FIGURES,
     SINGLE_CPU_TARGET,
+    WARM_SEQ_COUNT,
     MiB,
     Results,
     Series,
@@ -155,6 +156,29 @@ def write_markdown(path: Path, res: Results, meta: dict) -> None:
                 f"| {CIPHER_TITLE[s.cipher]} | {s.figure.title} | {span(pk)} | {span(ssh)} | {fmt(ratio)}x | "
                 f"{span(sd_pk)} | {span(sd_ssh)} | {busy} | {fmt(ceiling(s))}x | {target} |"
             )
+    conn_rows = []
+    for s in ordered(res):
+        pk, ssh = s.extra.get("portkeep_cpu_us_per_conn"), s.extra.get("ssh_cpu_us_per_conn")
+        if pk and ssh:
+            ratio = statistics.median(a / b for a, b in zip(pk, ssh))
+            sd_pk, sd_ssh = s.extra["portkeep_sshd_cpu_us_per_conn"], s.extra["ssh_sshd_cpu_us_per_conn"]
+            conn_rows.append(
+                f"| {CIPHER_TITLE[s.cipher]} | {s.figure.title} | {span(pk)} | {span(ssh)} | {fmt(ratio)}x | "
+                f"{span(sd_pk)} | {span(sd_ssh)} |"
+            )
+    if conn_rows:
+        lines += [
+            "",
+            "## CPU per connection",
+            "",
+            "Microseconds of CPU per sequential connection (connect, one byte there and back, close), all "
+            "threads: the client (portkeep's JVM, its JIT included, or ssh) and the sshd serving it. 'Warm' "
+            f"rounds come after each tunnel carried {WARM_SEQ_COUNT} more connections.",
+            "",
+            "| cipher | figure | portkeep | OpenSSH | ratio | sshd for portkeep | sshd for OpenSSH |",
+            "|---|---|---|---|---|---|---|",
+            *conn_rows,
+        ]
     if res.failures:
         lines += ["", "## Failures", "", "Transfers that did not complete (the round was retried once on a new tunnel):", ""]
         for f in res.failures:
