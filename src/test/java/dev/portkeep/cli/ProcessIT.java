@@ -64,10 +64,10 @@ class ProcessIT {
                       "-o",
                       "UserKnownHostsFile=" + sshd.knownHostsFile(),
                       sshd.user() + "@127.0.0.1"))
-              .redirectError(ProcessBuilder.Redirect.INHERIT)
+              .redirectError(home.resolve("stderr").toFile())
               .start();
       try {
-        expectStop(p, signal);
+        expectStop(p, signal, home.resolve("stderr"));
       } finally {
         p.destroyForcibly();
       }
@@ -93,7 +93,7 @@ class ProcessIT {
   /**
    * Waits for the tunnel, uses it, sends SIG{@code signal}: portkeep exits 0 with the port free.
    */
-  private static void expectStop(Process p, String signal) throws Exception {
+  private static void expectStop(Process p, String signal, Path stderr) throws Exception {
     BufferedReader out =
         new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
     String line = out.readLine();
@@ -104,7 +104,23 @@ class ProcessIT {
       assertThat(s.getInputStream().read()).isEqualTo(9);
     }
     Command.run(Duration.ofSeconds(10), "kill", "-" + signal, String.valueOf(p.pid()));
-    assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    if (!p.waitFor(20, TimeUnit.SECONDS)) {
+      // What it was doing instead of exiting: its threads, and what it logged.
+      String threads =
+          Command.run(
+                  Duration.ofSeconds(20),
+                  Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                  String.valueOf(p.pid()),
+                  "Thread.print")
+              .stdout();
+      throw new AssertionError(
+          "portkeep still runs 20 s after SIG"
+              + signal
+              + "; stderr:\n"
+              + java.nio.file.Files.readString(stderr)
+              + "\nthreads:\n"
+              + threads);
+    }
     assertThat(p.exitValue()).isZero();
     assertThat(dev.portkeep.bind.BindProbe.listening("/proc/net/tcp", port)).isEmpty();
   }
