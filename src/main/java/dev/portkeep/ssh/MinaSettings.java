@@ -120,6 +120,7 @@ final class MinaSettings {
                 NamedFactory.setUpTransformedFactories(
                     false, keyExchanges(), MinaSettings::keyExchange))
             .serverKeyVerifier(verifier)
+            .randomFactory(StreamRandom.FACTORY)
             .build();
     // Read for each client, not once: a test runs the forward contract on both transports.
     if (SocketIo.of(System.getProperty(SocketIo.PROPERTY)) == SocketIo.LOOPS) {

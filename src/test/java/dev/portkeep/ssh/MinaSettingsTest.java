@@ -107,6 +107,11 @@ class MinaSettingsTest {
   }
 
   @Test
+  void client_takesItsRandomBytesFromTheKeyStream() {
+    assertThat(client(Set.of()).getRandomFactory()).isSameAs(StreamRandom.FACTORY);
+  }
+
+  @Test
   void socketIo_unsetOrLoops_isTheEventLoops() {
     assertThat(MinaSettings.SocketIo.of(null)).isEqualTo(MinaSettings.SocketIo.LOOPS);
     assertThat(MinaSettings.SocketIo.of("loops")).isEqualTo(MinaSettings.SocketIo.LOOPS);
