@@ -56,6 +56,18 @@ public final class EventLoop implements Runnable {
   private final PriorityQueue<Timer> timers =
       new PriorityQueue<>((a, b) -> Long.compare(a.deadline, b.deadline));
 
+  /** Timers added by other threads, moved into {@link #timers} by the loop at its next pass. */
+  private final Queue<Timer> newTimers = new ConcurrentLinkedQueue<>();
+
+  /**
+   * When the loop wakes at the latest ({@link System#nanoTime}), set before it may block: a timer
+   * due after that needs no wake-up. {@link Long#MAX_VALUE} while it may sleep with no timer.
+   */
+  private volatile long wakesBy = Long.MAX_VALUE;
+
+  /** The deadline of a cancelled timer the loop still wakes for; {@link Long#MAX_VALUE}: none. */
+  private long spare = Long.MAX_VALUE;
+
   /** What the sockets of this loop are read into, one at a time; made at the first read. */
   private java.nio.@Nullable ByteBuffer readBuffer;
 
@@ -147,13 +159,26 @@ public final class EventLoop implements Runnable {
 
   /**
    * Runs {@code task} on the loop after {@code delayNanos}, unless cancelled before. Called from
-   * another thread, it costs a queued task (and a wake-up only if the loop is asleep), where a
+   * another thread, it wakes the loop only if the loop would otherwise sleep past the new deadline:
+   * a connection's 30 s open timeout, added while an earlier one is pending, wakes nothing (a
    * {@code CompletableFuture} timeout wakes the JDK's scheduler thread to add it and again to
-   * remove it.
+   * remove it).
    */
   public Timer schedule(long delayNanos, Runnable task) {
     Timer timer = new Timer(System.nanoTime() + delayNanos, task);
-    run(() -> timers.add(timer));
+    if (inLoop()) {
+      timers.add(timer);
+      return timer;
+    }
+    newTimers.add(timer);
+    if (ended) {
+      return timer; // the loop is over; nothing will run it
+    }
+    // The same hand-shake as execute(): the loop sets wakesBy, then awake, then looks at
+    // newTimers; so either it sees this timer or this thread sees its wakesBy and awake.
+    if (timer.deadline - wakesBy < 0 && awake.compareAndSet(false, true)) {
+      selector.wakeup();
+    }
     return timer;
   }
 
@@ -213,7 +238,7 @@ public final class EventLoop implements Runnable {
         runTasks();
         long wait = runTimers();
         awake.set(false);
-        if (tasks.isEmpty()) {
+        if (tasks.isEmpty() && newTimers.isEmpty()) {
           selector.select(wait);
         } else {
           selector.selectNow();
@@ -246,19 +271,40 @@ public final class EventLoop implements Runnable {
     }
   }
 
-  /** Runs the timers that are due; returns how long select may block (0: no limit). */
+  /**
+   * Runs the timers that are due, and sets {@link #wakesBy}; returns how long select may block (0:
+   * no limit).
+   *
+   * <p>A cancelled timer's deadline is kept as a wake-up the loop still takes ({@link #spare}):
+   * each connection's open timeout is cancelled within a moment, and without it the next one would
+   * find the loop asleep with no timer and have to wake it. One needless wake-up per timeout period
+   * is the price.
+   */
   private long runTimers() {
+    for (Timer t; (t = newTimers.poll()) != null; ) {
+      timers.add(t);
+    }
     long now = System.nanoTime();
+    if (spare != Long.MAX_VALUE && spare - now <= 0) {
+      spare = Long.MAX_VALUE;
+    }
+    long next = spare;
     for (Timer t; (t = timers.peek()) != null; ) {
       if (t.cancelled) {
         timers.poll();
+        if (t.deadline - now > 0) {
+          spare = t.deadline;
+          next = Math.min(next, spare);
+        }
       } else if (t.deadline - now <= 0) {
         timers.poll();
         t.task.run();
       } else {
-        return Math.max(1, (t.deadline - now) / 1_000_000);
+        next = Math.min(next, t.deadline);
+        break;
       }
     }
-    return 0;
+    wakesBy = next;
+    return next == Long.MAX_VALUE ? 0 : Math.max(1, (next - now) / 1_000_000);
   }
 }
