@@ -176,7 +176,8 @@ public final class EventLoop implements Runnable {
     }
     // The same hand-shake as execute(): the loop sets wakesBy, then awake, then looks at
     // newTimers; so either it sees this timer or this thread sees its wakesBy and awake.
-    if (timer.deadline - wakesBy < 0 && awake.compareAndSet(false, true)) {
+    long by = wakesBy;
+    if ((by == Long.MAX_VALUE || timer.deadline - by < 0) && awake.compareAndSet(false, true)) {
       selector.wakeup();
     }
     return timer;
