@@ -45,29 +45,70 @@ class ProcessIT {
 
   @TempDir Path home;
 
+  /**
+   * The tunnel command, run by coreutils' env with SIGHUP's disposition set to {@code hup}
+   * ("default" or "ignore"): a process started with a signal ignored keeps it ignored, and the JVM
+   * then installs no handler for it, so without this the test would depend on how the test run
+   * itself was started (under nohup, SIGHUP never reaches portkeep).
+   */
+  private List<String> tunnel(String hup, OpenSshServer sshd, EchoServer echo) {
+    List<String> argv = new ArrayList<>(List.of("env", "--" + hup + "-signal=HUP"));
+    argv.addAll(
+        command(
+            home,
+            "-N",
+            "-L",
+            "127.0.0.1:0:127.0.0.1:" + echo.port(),
+            "-p",
+            String.valueOf(sshd.port()),
+            "-i",
+            sshd.clientKey().toString(),
+            "-o",
+            "UserKnownHostsFile=" + sshd.knownHostsFile(),
+            sshd.user() + "@127.0.0.1"));
+    return argv;
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"TERM", "HUP"})
   void signal_closesListenersAndExits0(String signal) throws Exception {
     try (OpenSshServer sshd = OpenSshServer.start();
         EchoServer echo = EchoServer.start()) {
       Process p =
-          new ProcessBuilder(
-                  command(
-                      home,
-                      "-N",
-                      "-L",
-                      "127.0.0.1:0:127.0.0.1:" + echo.port(),
-                      "-p",
-                      String.valueOf(sshd.port()),
-                      "-i",
-                      sshd.clientKey().toString(),
-                      "-o",
-                      "UserKnownHostsFile=" + sshd.knownHostsFile(),
-                      sshd.user() + "@127.0.0.1"))
+          new ProcessBuilder(tunnel("default", sshd, echo))
               .redirectError(home.resolve("stderr").toFile())
               .start();
       try {
         expectStop(p, signal, home.resolve("stderr"));
+      } finally {
+        p.destroyForcibly();
+      }
+    }
+  }
+
+  /**
+   * Started with SIGHUP ignored, as {@code nohup portkeep ...} starts it, portkeep keeps it
+   * ignored, as ssh does: the terminal closing does not end the tunnel. SIGTERM still stops it.
+   */
+  @org.junit.jupiter.api.Test
+  void sighupIgnoredAtStart_asUnderNohup_tunnelKeepsRunning() throws Exception {
+    try (OpenSshServer sshd = OpenSshServer.start();
+        EchoServer echo = EchoServer.start()) {
+      Process p =
+          new ProcessBuilder(tunnel("ignore", sshd, echo))
+              .redirectError(home.resolve("stderr").toFile())
+              .start();
+      try {
+        BufferedReader out =
+            new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        int port = forwardedPort(out.readLine());
+        Command.run(Duration.ofSeconds(10), "kill", "-HUP", String.valueOf(p.pid()));
+        assertThat(p.waitFor(2, TimeUnit.SECONDS)).as("still running after SIGHUP").isFalse();
+        try (Socket s = new Socket("127.0.0.1", port)) {
+          s.getOutputStream().write(7);
+          assertThat(s.getInputStream().read()).isEqualTo(7);
+        }
+        expectExit(p, "TERM", home.resolve("stderr"), port);
       } finally {
         p.destroyForcibly();
       }
@@ -96,13 +137,22 @@ class ProcessIT {
   private static void expectStop(Process p, String signal, Path stderr) throws Exception {
     BufferedReader out =
         new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-    String line = out.readLine();
-    assertThat(line).startsWith("forwarding 127.0.0.1:");
-    int port = Integer.parseInt(line.split(" ")[1].split(":")[1]);
+    int port = forwardedPort(out.readLine());
     try (Socket s = new Socket("127.0.0.1", port)) {
       s.getOutputStream().write(9);
       assertThat(s.getInputStream().read()).isEqualTo(9);
     }
+    expectExit(p, signal, stderr, port);
+  }
+
+  /** The local port of portkeep's first line, "forwarding 127.0.0.1:PORT -> ...". */
+  private static int forwardedPort(String line) {
+    assertThat(line).startsWith("forwarding 127.0.0.1:");
+    return Integer.parseInt(line.split(" ")[1].split(":")[1]);
+  }
+
+  /** Sends SIG{@code signal}: portkeep exits 0 within 20 s with {@code port} free. */
+  private static void expectExit(Process p, String signal, Path stderr, int port) throws Exception {
     Command.run(Duration.ofSeconds(10), "kill", "-" + signal, String.valueOf(p.pid()));
     if (!p.waitFor(20, TimeUnit.SECONDS)) {
       // What it was doing instead of exiting: its threads, and what it logged.
