@@ -339,7 +339,7 @@ final class LoopForward implements EventLoop.Handler {
       finish();
       return;
     }
-    releaseWindow(queue == null || queue.isEmpty());
+    releaseWindow();
     if (queue != null && !queue.isEmpty()) {
       return;
     }
@@ -385,13 +385,12 @@ final class LoopForward implements EventLoop.Handler {
   }
 
   /**
-   * Gives written bytes back to the server's window in batches, as OpenSSH does: a quarter of the
-   * window at a time, or all that is owed once nothing is left to write, so the server is never
-   * left stalled while the socket takes everything.
+   * Gives written bytes back to the server's window in batches ({@link
+   * ForwardingChannel#windowOwed}).
    */
-  private void releaseWindow(boolean drained) {
+  private void releaseWindow() {
     LocalWindow window = channel.getLocalWindow();
-    if (unreleased > 0 && (drained || unreleased >= window.getMaxSize() / 4)) {
+    if (ForwardingChannel.windowOwed(unreleased, window)) {
       try {
         if (window.isOpen()) {
           window.release(unreleased);
