@@ -7,6 +7,9 @@ launcher's JVM flags against the same private sshd and sink as bench/run. One lo
 variant, then rounds of the load, A B ... OpenSSH each round. Prints, per variant, the median
 (min-max) of MB/s, the client's CPU ms per GB and the sshd session's, and the ratio to OpenSSH per
 round (for seq: connections per second, median and p99, the client's CPU per connection). CPU per GB is the figure to trust on a shared machine; MB/s moves with the neighbours.
+With --load start there is no long-lived tunnel: each round starts a fresh tunnel of each build
+through the launcher (PORTKEEP_JAR, so each build has its own start-up cache) and one of OpenSSH,
+and prints the time to the first forwarded byte.
 With --syscalls, after the rounds each client's threads are traced (strace -f -c) over 1,000
 sequential connections, and the system calls per connection printed (total, futex, epoll_wait).
 Example:
@@ -36,7 +39,11 @@ def main() -> int:
     ap = argparse.ArgumentParser(prog="bench/ab")
     ap.add_argument("variants", nargs="+", help="name=path/to/portkeep.jar")
     ap.add_argument("--rounds", type=int, default=7)
-    ap.add_argument("--load", default="down1", help="up1, down1, up8, down64, ..., or seq (1,000 connect+echo+close)")
+    ap.add_argument(
+        "--load",
+        default="down1",
+        help="up1, down1, up8, down64, ..., seq (1,000 connect+echo+close), or start (a fresh tunnel through the launcher)",
+    )
     ap.add_argument("--size-mib", type=int, default=1024)
     ap.add_argument("--cipher", default="aes")
     ap.add_argument("--syscalls", action="store_true", help="strace -f -c each client over 1,000 connections")
@@ -60,12 +67,16 @@ def main() -> int:
         tunnels = {}
         try:
             bed.setup()
+            if args.load == "start":
+                cold_starts(bed, variants, options, args, rows)
+                variants = {}  # nothing long-lived to start below
             for name, jar in variants.items():
                 os.environ["BENCH_PORTKEEP_JAR"] = str(Path(jar).resolve())
                 os.environ["PORTKEEP_JAVA_OPTS"] = options[name]
                 tunnels[name] = bed.start_tunnel("portkeep-jar", args.cipher)
-            tunnels["OpenSSH"] = bed.start_tunnel("ssh", args.cipher)
-            for rnd in range(args.rounds + 1):  # round 0 warms up, not recorded
+            if args.load != "start":
+                tunnels["OpenSSH"] = bed.start_tunnel("ssh", args.cipher)
+            for rnd in range(args.rounds + 1 if tunnels else 0):  # round 0 warms up, not recorded
                 got = {}
                 for name, t in tunnels.items():
                     if args.load == "seq":
@@ -111,6 +122,31 @@ def main() -> int:
             per = {k: calls.get(k, 0) / 1000 for k in ("total", "futex", "epoll_wait", "epoll_ctl")}
             print(f"| {name} | {per['total']:.1f} | {per['futex']:.1f} | {per['epoll_wait']:.1f} | {per['epoll_ctl']:.1f} |")
     return 0
+
+
+def cold_starts(bed: "bench.Testbed", variants: dict, options: dict, args: argparse.Namespace, rows: dict) -> None:
+    """--load start: per round, a fresh tunnel of each build through the launcher (PORTKEEP_JAR),
+    then one of OpenSSH; the time to the first forwarded byte. Round 0 trains each build's start-up
+    cache (the launcher keeps it next to the jar) and is not recorded."""
+    for rnd in range(args.rounds + 1):
+        got = {}
+        for name, jar in variants.items():
+            os.environ["PORTKEEP_JAR"] = str(Path(jar).resolve())
+            os.environ["PORTKEEP_JAVA_OPTS"] = options[name]
+            t = bed.start_tunnel("portkeep", args.cipher)
+            bench.stop(t.proc)
+            got[name] = t.cold_ms
+        os.environ.pop("PORTKEEP_JAR", None)
+        os.environ.pop("PORTKEEP_JAVA_OPTS", None)
+        t = bed.start_tunnel("ssh", args.cipher)
+        bench.stop(t.proc)
+        got["OpenSSH"] = t.cold_ms
+        if rnd == 0:
+            continue
+        for name, ms in got.items():
+            rows[name].setdefault("cold start ms", []).append(ms)
+            rows[name].setdefault("ratio to OpenSSH", []).append(ms / got["OpenSSH"])
+        print(f"round {rnd} done", file=sys.stderr, flush=True)
 
 
 def count_syscalls(bed: "bench.Testbed", t: "bench.Tunnel", out: Path) -> dict[str, int]:
