@@ -191,8 +191,8 @@ class LauncherIT {
     assertThat(made).hasSize(2);
     assertThat(made.get(0))
         .contains("-XX:AOTCacheOutput=")
-        .contains("-XX:-AOTRecordTraining")
-        .endsWith("demo --no-wait");
+        .doesNotContain("AOTRecordTraining")
+        .endsWith("demo --no-wait --train");
     assertThat(made.get(1)).contains("-XX:AOTCache=" + cache).endsWith(" -V");
     assertThat(cache).exists();
 

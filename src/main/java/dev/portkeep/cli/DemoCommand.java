@@ -3,6 +3,7 @@ package dev.portkeep.cli;
 import dev.portkeep.Tunnel;
 import dev.portkeep.bind.Listeners;
 import dev.portkeep.demo.Demo;
+import dev.portkeep.demo.Training;
 import dev.portkeep.error.PortkeepException;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -32,6 +33,13 @@ final class DemoCommand implements Callable<Integer> {
       names = "--no-wait",
       description = "Exit after the demo traffic instead of waiting for Ctrl-C.")
   boolean noWait;
+
+  @Option(
+      names = "--train",
+      hidden = true,
+      description =
+          "After the demo, run the launcher's training workload for its start-up cache and exit.")
+  boolean train;
 
   DemoCommand(Invocation invocation) {
     this.invocation = invocation;
@@ -88,7 +96,14 @@ final class DemoCommand implements Callable<Integer> {
       if (!exchange.intact()) {
         return ExitCode.FORWARD_FAILED.code();
       }
-      if (noWait) {
+      if (train) {
+        for (Training.Round round : Training.run(Listeners.system())) {
+          out.printf(
+              "  training     %s: %d connections, %d bytes echoed, %.1f s%n",
+              round.cipher(), round.connections(), round.bytesEchoed(), ms(round.took()) / 1000);
+        }
+      }
+      if (noWait || train) {
         return ExitCode.OK.code();
       }
       int port = exchange.via().getPort();

@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.stream.Stream;
 
@@ -59,12 +60,17 @@ public final class Demo implements AutoCloseable {
 
   /** Starts the server, the echo service and a tunnel {@code localhost:0 -> echo} through it. */
   public static Demo start(Listeners listeners) throws IOException {
+    return start(listeners, Optional.empty());
+  }
+
+  /** {@link #start(Listeners)} with a server that offers only {@code cipher}, if one is given. */
+  static Demo start(Listeners listeners, Optional<String> cipher) throws IOException {
     Path dir = Files.createTempDirectory("portkeep-demo");
     EchoService echo = null;
     DemoServer server = null;
     try {
       echo = new EchoService();
-      server = DemoServer.start(dir, echo.address());
+      server = DemoServer.start(dir, echo.address(), cipher);
       SessionSettings session =
           SessionSettings.direct(
               "127.0.0.1",

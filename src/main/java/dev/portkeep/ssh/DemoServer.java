@@ -9,6 +9,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PublicKey;
+import java.util.List;
+import java.util.Optional;
+import org.apache.sshd.common.cipher.BuiltinCiphers;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
@@ -38,6 +41,15 @@ public final class DemoServer implements AutoCloseable {
 
   /** Starts the server; keys and the known_hosts file are written under {@code dir}. */
   public static DemoServer start(Path dir, InetSocketAddress allowedTarget) throws IOException {
+    return start(dir, allowedTarget, Optional.empty());
+  }
+
+  /**
+   * Starts the server offering only {@code cipher} (an SSH name such as {@code
+   * chacha20-poly1305@openssh.com}) when one is given, so that a client negotiates that one.
+   */
+  public static DemoServer start(Path dir, InetSocketAddress allowedTarget, Optional<String> cipher)
+      throws IOException {
     try {
       KeyPair hostKey = KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
       KeyPair userKey = KeyUtils.generateKeyPair(KeyPairProvider.SSH_ED25519, 256);
@@ -50,6 +62,13 @@ public final class DemoServer implements AutoCloseable {
       server.setPasswordAuthenticator(null);
       server.setKeyboardInteractiveAuthenticator(null);
       server.setForwardingFilter(onlyTo(allowedTarget));
+      if (cipher.isPresent()) {
+        BuiltinCiphers only = BuiltinCiphers.fromFactoryName(cipher.get());
+        if (only == null || !only.isSupported()) {
+          throw new IllegalArgumentException("not a cipher this server has: " + cipher.get());
+        }
+        server.setCipherFactories(List.of(only));
+      }
       CoreModuleProperties.TCP_NODELAY.set(server, true);
       server.start();
       int port = server.getPort();
