@@ -148,11 +148,12 @@ public final class SshSession implements ChannelOpener, RemoteForwardRequester, 
     } catch (IOException e) {
       opened.completeExceptionally(failure(e));
     }
-    timeOut(opened);
+    Runnable cancelTimeout = timeOut(opened);
     CompletableFuture<Conduit> answered = new CompletableFuture<>();
     var unused =
         opened.whenComplete(
             (conduit, e) -> {
+              cancelTimeout.run();
               if (e == null) {
                 answered.complete(conduit);
                 return;
@@ -170,18 +171,18 @@ public final class SshSession implements ChannelOpener, RemoteForwardRequester, 
   /**
    * Fails {@code opened} with a TimeoutException unless the server answers within the open timeout:
    * on the session's event loop when it has one, which costs a connection no hand-off to another
-   * thread.
+   * thread. Returns what to run once {@code opened} is complete, which cancels that timer.
    */
-  private void timeOut(CompletableFuture<Conduit> opened) {
+  private Runnable timeOut(CompletableFuture<Conduit> opened) {
     Duration limit = openTimeout;
     EventLoop loop = EventLoop.of(session.getIoSession());
     if (loop == null) {
       var unused = opened.orTimeout(limit.toMillis(), TimeUnit.MILLISECONDS);
-      return;
+      return () -> {};
     }
     EventLoop.Timer timer =
         loop.schedule(limit.toNanos(), () -> opened.completeExceptionally(new TimeoutException()));
-    var unused = opened.whenComplete((conduit, e) -> timer.cancel());
+    return timer::cancel;
   }
 
   /** Shortens the channel-open timeout, so a test need not wait {@link #OPEN_TIMEOUT}. */
