@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.portkeep.config.Endpoint;
-import dev.portkeep.config.SessionSettings;
-import dev.portkeep.config.StrictHostKeyChecking;
 import dev.portkeep.forward.Conduit;
 import dev.portkeep.testing.MinaSshServer;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -56,14 +53,6 @@ class ChannelOpenTimeoutIT {
   }
 
   private static SshSession connect(MinaSshServer server) {
-    SessionSettings settings =
-        SessionSettings.direct(
-            server.host(),
-            server.port(),
-            server.user(),
-            List.of(server.clientKey()),
-            List.of(server.knownHostsFile()),
-            StrictHostKeyChecking.YES);
-    return new SshConnector(settings, Prompts.NONE).connect();
+    return new SshConnector(server.sessionSettings(), Prompts.NONE).connect();
   }
 }

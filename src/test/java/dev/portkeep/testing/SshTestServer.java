@@ -1,6 +1,9 @@
 package dev.portkeep.testing;
 
+import dev.portkeep.config.SessionSettings;
+import dev.portkeep.config.StrictHostKeyChecking;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * What every SSH server fixture offers, so one test can run against real OpenSSH and in-process
@@ -26,6 +29,17 @@ public sealed interface SshTestServer extends AutoCloseable permits OpenSshServe
   Path knownHostsFile();
 
   Path tempDir();
+
+  /** Session settings that log in with {@link #clientKey()} and check the host key strictly. */
+  default SessionSettings sessionSettings() {
+    return SessionSettings.direct(
+        host(),
+        port(),
+        user(),
+        List.of(clientKey()),
+        List.of(knownHostsFile()),
+        StrictHostKeyChecking.YES);
+  }
 
   /** Crash: ends the listener and every session at once, with no SSH goodbye. */
   void kill();

@@ -5,8 +5,6 @@ import dev.portkeep.bind.Listeners;
 import dev.portkeep.config.AddressFamily;
 import dev.portkeep.config.BindAddress;
 import dev.portkeep.config.ForwardSyntax;
-import dev.portkeep.config.SessionSettings;
-import dev.portkeep.config.StrictHostKeyChecking;
 import dev.portkeep.ssh.Prompts;
 import dev.portkeep.ssh.SshConnector;
 import dev.portkeep.ssh.SshSession;
@@ -29,15 +27,7 @@ final class SocksTunnel implements AutoCloseable {
   private final List<String> refusals = new CopyOnWriteArrayList<>();
 
   private SocksTunnel(SshTestServer server, Duration handshakeTimeout) {
-    SessionSettings settings =
-        SessionSettings.direct(
-            server.host(),
-            server.port(),
-            server.user(),
-            List.of(server.clientKey()),
-            List.of(server.knownHostsFile()),
-            StrictHostKeyChecking.YES);
-    session = new SshConnector(settings, Prompts.NONE).connect();
+    session = new SshConnector(server.sessionSettings(), Prompts.NONE).connect();
     Listener listener =
         Listeners.system()
             .open(
