@@ -9,7 +9,9 @@ variant, then rounds of the load, A B ... OpenSSH each round. Prints, per varian
 round (for seq: connections per second, median and p99, the client's CPU per connection). CPU per GB is the figure to trust on a shared machine; MB/s moves with the neighbours.
 With --load start there is no long-lived tunnel: each round starts a fresh tunnel of each build
 through the launcher (PORTKEEP_JAR, so each build has its own start-up cache) and one of OpenSSH,
-and prints the time to the first forwarded byte.
+and prints the time to the first forwarded byte. --load fresh-seq does the same and then runs 3,000
+sequential connections through each fresh tunnel: what a new tunnel's JIT (and the method profiles
+in the start-up cache) make of its first connections, which a long-lived tunnel's rounds hide.
 With --syscalls, after the rounds each client's threads are traced (strace -f -c) over 1,000
 sequential connections, and the system calls per connection printed (total, futex, epoll_wait).
 Example:
@@ -35,6 +37,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench  # noqa: E402
 
 
+FRESH_SEQ_CONNECTIONS = 3000
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(prog="bench/ab")
     ap.add_argument("variants", nargs="+", help="name=path/to/portkeep.jar")
@@ -42,7 +47,8 @@ def main() -> int:
     ap.add_argument(
         "--load",
         default="down1",
-        help="up1, down1, up8, down64, ..., seq (1,000 connect+echo+close), or start (a fresh tunnel through the launcher)",
+        help="up1, down1, up8, down64, ..., seq (1,000 connect+echo+close), start (a fresh tunnel through "
+        "the launcher), or fresh-seq (the first 3,000 connections of a fresh tunnel through the launcher)",
     )
     ap.add_argument("--size-mib", type=int, default=1024)
     ap.add_argument("--cipher", default="aes")
@@ -67,14 +73,14 @@ def main() -> int:
         tunnels = {}
         try:
             bed.setup()
-            if args.load == "start":
-                cold_starts(bed, variants, options, args, rows)
+            if args.load in ("start", "fresh-seq"):
+                fresh_tunnels(bed, variants, options, args, rows)
                 variants = {}  # nothing long-lived to start below
             for name, jar in variants.items():
                 os.environ["BENCH_PORTKEEP_JAR"] = str(Path(jar).resolve())
                 os.environ["PORTKEEP_JAVA_OPTS"] = options[name]
                 tunnels[name] = bed.start_tunnel("portkeep-jar", args.cipher)
-            if args.load != "start":
+            if args.load not in ("start", "fresh-seq"):
                 tunnels["OpenSSH"] = bed.start_tunnel("ssh", args.cipher)
             for rnd in range(args.rounds + 1 if tunnels else 0):  # round 0 warms up, not recorded
                 got = {}
@@ -108,7 +114,8 @@ def main() -> int:
                 bench.stop(t.proc)
             bed.close()
     keys = list(rows["OpenSSH"].keys())
-    print(f"{args.load}, {args.size_mib} MiB, {args.cipher}, {args.rounds} rounds")
+    size_note = f"{args.size_mib} MiB, " if args.load not in ("seq", "start", "fresh-seq") else ""
+    print(f"{args.load}, {size_note}{args.cipher}, {args.rounds} rounds")
     print("| variant | " + " | ".join(keys) + " |")
     print("|---" * (len(keys) + 1) + "|")
     for name, r in rows.items():
@@ -124,28 +131,36 @@ def main() -> int:
     return 0
 
 
-def cold_starts(bed: "bench.Testbed", variants: dict, options: dict, args: argparse.Namespace, rows: dict) -> None:
-    """--load start: per round, a fresh tunnel of each build through the launcher (PORTKEEP_JAR),
-    then one of OpenSSH; the time to the first forwarded byte. Round 0 trains each build's start-up
-    cache (the launcher keeps it next to the jar) and is not recorded."""
+def fresh_tunnels(bed: "bench.Testbed", variants: dict, options: dict, args: argparse.Namespace, rows: dict) -> None:
+    """--load start and fresh-seq: per round, a fresh tunnel of each build through the launcher
+    (PORTKEEP_JAR), then one of OpenSSH; the time to the first forwarded byte and, for fresh-seq,
+    the first 3,000 connections through it. Round 0 trains each build's start-up cache (the
+    launcher keeps it next to the jar) and is not recorded."""
     for rnd in range(args.rounds + 1):
         got = {}
-        for name, jar in variants.items():
-            os.environ["PORTKEEP_JAR"] = str(Path(jar).resolve())
-            os.environ["PORTKEEP_JAVA_OPTS"] = options[name]
-            t = bed.start_tunnel("portkeep", args.cipher)
-            bench.stop(t.proc)
-            got[name] = t.cold_ms
-        os.environ.pop("PORTKEEP_JAR", None)
-        os.environ.pop("PORTKEEP_JAVA_OPTS", None)
-        t = bed.start_tunnel("ssh", args.cipher)
-        bench.stop(t.proc)
-        got["OpenSSH"] = t.cold_ms
+        for name in [*variants, "OpenSSH"]:
+            if name == "OpenSSH":
+                os.environ.pop("PORTKEEP_JAR", None)
+                os.environ.pop("PORTKEEP_JAVA_OPTS", None)
+            else:
+                os.environ["PORTKEEP_JAR"] = str(Path(variants[name]).resolve())
+                os.environ["PORTKEEP_JAVA_OPTS"] = options[name]
+            t = bed.start_tunnel("ssh" if name == "OpenSSH" else "portkeep", args.cipher)
+            try:
+                got[name] = {"cold start ms": t.cold_ms}
+                if args.load == "fresh-seq":
+                    r = bench.run_seq(bed, t, FRESH_SEQ_CONNECTIONS)
+                    got[name]["conn/s"] = r["conn_per_s"]
+                    got[name]["client CPU us/conn"] = r["cpu_us_per_conn"]
+            finally:
+                bench.stop(t.proc)
         if rnd == 0:
             continue
-        for name, ms in got.items():
-            rows[name].setdefault("cold start ms", []).append(ms)
-            rows[name].setdefault("ratio to OpenSSH", []).append(ms / got["OpenSSH"])
+        ratio_key = "conn/s" if args.load == "fresh-seq" else "cold start ms"
+        for name, figures in got.items():
+            for key, value in figures.items():
+                rows[name].setdefault(key, []).append(value)
+            rows[name].setdefault("ratio to OpenSSH", []).append(figures[ratio_key] / got["OpenSSH"][ratio_key])
         print(f"round {rnd} done", file=sys.stderr, flush=True)
 
 
