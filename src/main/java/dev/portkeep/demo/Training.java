@@ -21,13 +21,16 @@ import java.util.concurrent.Future;
  * The cache keeps the method profiles of this run, so a new tunnel's JIT compiles the paths of a
  * connection and of a packet early instead of after thousands of connections. The workload is
  * therefore what tunnels do all day: short connections, one long stream both ways, and parallel
- * streams, through a demo tunnel for each of the two ciphers a tunnel negotiates with OpenSSH. The
- * demo's server runs in this JVM too, so MINA's shared code gets a server's profiles as well as a
- * client's; a trained cache measured better for a fresh tunnel than one trained against OpenSSH in
- * another process (bench/README, stage 6).
+ * streams, through a demo tunnel for each of the two ciphers tunnels use. The demo's server runs in
+ * this JVM too, so MINA's shared code gets a server's profiles as well as a client's; a trained
+ * cache measured better for a fresh tunnel than one trained against OpenSSH in another process
+ * (bench/README, stage 6).
  */
 public final class Training {
-  /** The ciphers trained, in the order MINA's client and OpenSSH's server agree on them. */
+  /**
+   * The ciphers trained: AES-128-GCM, which portkeep asks for first, and ChaCha20-Poly1305, which a
+   * tunnel gets from a server that offers no AES-GCM.
+   */
   static final List<String> CIPHERS =
       List.of("aes128-gcm@openssh.com", "chacha20-poly1305@openssh.com");
 
