@@ -135,7 +135,11 @@ def fresh_tunnels(bed: "bench.Testbed", variants: dict, options: dict, args: arg
     """--load start and fresh-seq: per round, a fresh tunnel of each build through the launcher
     (PORTKEEP_JAR), then one of OpenSSH; the time to the first forwarded byte and, for fresh-seq,
     the first 3,000 connections through it. Round 0 trains each build's start-up cache (the
-    launcher keeps it next to the jar) and is not recorded."""
+    launcher keeps it next to the jar) and is not recorded; the cache is trained before it, since
+    training takes longer than a tunnel is given to come up."""
+    for name, jar in variants.items():
+        env = dict(os.environ, PORTKEEP_JAR=str(Path(jar).resolve()), JAVA_HOME=args.java_home)
+        subprocess.run([str(bench.REPO / "portkeep"), "--version"], env=env, capture_output=True, check=True)
     for rnd in range(args.rounds + 1):
         got = {}
         for name in [*variants, "OpenSSH"]:
