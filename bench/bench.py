@@ -158,6 +158,20 @@ def rss_kib(pid: int) -> int:
     return -1
 
 
+def wait_rss_steady(pid: int, limit_s: float = 20.0) -> None:
+    """Until RSS moves by less than 256 KiB over a second (at most limit_s): the idle-connection
+    figure is a difference of two RSS readings, and a JIT still compiling (or the native heap trim
+    giving back what it freed) moved RSS by more than 1,000 connections take, both ways."""
+    deadline = time.monotonic() + limit_s
+    last = rss_kib(pid)
+    while time.monotonic() < deadline:
+        time.sleep(1.0)
+        now = rss_kib(pid)
+        if abs(now - last) < 256:
+            return
+        last = now
+
+
 def echo_once(port: int, timeout: float = 5.0) -> bool:
     """Connect, send 'e', expect 'e' back. False on refusal or a connection closed early."""
     try:
@@ -479,6 +493,7 @@ def fresh_phase(bed: Testbed, plan: Plan, cipher: str, res: Results) -> None:
                 # the native heap every second).
                 time.sleep(4.5)
                 res.add(rss_settled, cipher, tool, rss_kib(t.proc.pid) / 1024)
+                wait_rss_steady(t.proc.pid)
                 r = bed.load("idle", t.port, plan.idle_count, plan.idle_hold_ms, t.proc.pid)
                 if not r["ok"]:
                     raise RuntimeError(f"{tool}: idle connections failed: {r}")
