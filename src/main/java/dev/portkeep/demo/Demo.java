@@ -141,7 +141,11 @@ public final class Demo implements AutoCloseable {
     return rtts;
   }
 
-  private static boolean bulk(Socket socket, byte[] payload) throws IOException {
+  /**
+   * Writes {@code payload} on a virtual thread while reading the echo back; whether all of it came
+   * back unchanged.
+   */
+  static boolean bulk(Socket socket, byte[] payload) throws IOException {
     OutputStream out = socket.getOutputStream();
     Thread writer =
         Thread.ofVirtual()

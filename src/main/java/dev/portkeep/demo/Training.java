@@ -2,9 +2,6 @@ package dev.portkeep.demo;
 
 import dev.portkeep.bind.Listeners;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
@@ -33,8 +30,6 @@ public final class Training {
    */
   static final List<String> CIPHERS =
       List.of("aes128-gcm@openssh.com", "chacha20-poly1305@openssh.com");
-
-  private static final int CHUNK = 64 << 10;
 
   /**
    * How much one cipher's round moves: {@code connections} of one echoed byte each, one stream of
@@ -100,52 +95,17 @@ public final class Training {
 
   /**
    * One connection through the tunnel to the echo service: {@code bytes} sent while the echo is
-   * read back, then closed. Returns the bytes that came back, which must be all of them.
+   * read back ({@link Demo#bulk}), then closed. Returns the bytes that came back, which must be all
+   * of them, unchanged.
    */
   private static long echo(InetSocketAddress via, int bytes) throws IOException {
     try (Socket socket = new Socket(via.getAddress(), via.getPort())) {
       socket.setTcpNoDelay(true);
       socket.setSoTimeout(30_000);
-      OutputStream out = socket.getOutputStream();
-      Thread writer = null;
-      if (bytes <= CHUNK) { // fits the socket buffers: no need to read while writing
-        out.write(new byte[bytes]);
-      } else {
-        writer = Thread.ofVirtual().start(() -> send(out, bytes));
+      if (!Demo.bulk(socket, new byte[bytes])) {
+        throw new IOException(bytes + " bytes did not come back intact through " + via);
       }
-      InputStream in = socket.getInputStream();
-      byte[] buf = new byte[Math.min(bytes, CHUNK)];
-      long back = 0;
-      for (int n; back < bytes && (n = in.read(buf)) > 0; ) {
-        back += n;
-      }
-      if (writer != null) {
-        join(writer);
-      }
-      if (back != bytes) {
-        throw new IOException(back + " of " + bytes + " bytes came back through " + via);
-      }
-      return back;
-    }
-  }
-
-  private static void send(OutputStream out, int bytes) {
-    byte[] chunk = new byte[CHUNK];
-    try {
-      for (int left = bytes; left > 0; left -= chunk.length) {
-        out.write(chunk, 0, Math.min(left, chunk.length));
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void join(Thread writer) throws IOException {
-    try {
-      writer.join();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("training interrupted", e);
+      return bytes;
     }
   }
 }
