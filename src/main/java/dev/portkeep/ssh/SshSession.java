@@ -29,6 +29,7 @@ import org.apache.sshd.common.channel.exception.SshChannelOpenException;
 import org.apache.sshd.common.session.ConnectionService;
 import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionListener;
+import org.apache.sshd.common.session.helpers.AbstractConnectionService;
 import org.apache.sshd.common.util.net.SshdSocketAddress;
 
 /** An authenticated SSH session that opens channels for the forwarders. Closing ends it. */
@@ -183,6 +184,11 @@ public final class SshSession implements ChannelOpener, RemoteForwardRequester, 
     EventLoop.Timer timer =
         loop.schedule(limit.toNanos(), () -> opened.completeExceptionally(new TimeoutException()));
     return timer::cancel;
+  }
+
+  /** The channels the session still holds, open or closing; 0 once every one has closed. */
+  int channelCount() {
+    return session.getService(AbstractConnectionService.class).getChannels().size();
   }
 
   /** Shortens the channel-open timeout, so a test need not wait {@link #OPEN_TIMEOUT}. */
