@@ -106,7 +106,9 @@ def main() -> int:
                     row.setdefault("client CPU ms/GB", []).append(r["cpu_ms_per_gb"])
                     row.setdefault("sshd CPU ms/GB", []).append(r["sshd_cpu_ms_per_gb"])
                     row.setdefault("ratio to OpenSSH", []).append(r["mb_per_s"] / got["OpenSSH"]["mb_per_s"])
-                print(f"round {rnd} done", file=sys.stderr, flush=True)
+                unit, key = ("conn/s", "conn_per_s") if args.load == "seq" else ("MB/s", "mb_per_s")
+                each = ", ".join(f"{name} {r[key]:.0f}" for name, r in got.items())
+                print(f"round {rnd}: {each} {unit}", file=sys.stderr, flush=True)
             if args.syscalls:
                 syscalls = {name: count_syscalls(bed, t, Path(tmpdir) / f"strace-{name}") for name, t in tunnels.items()}
         finally:
