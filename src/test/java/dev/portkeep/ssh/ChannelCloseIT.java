@@ -91,13 +91,14 @@ class ChannelCloseIT {
           assertThat(new String(in.readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("hello\n");
         } // the client's EOF: the target's came first, so the connection is over only now
         greeted.awaitDone();
-        Socket reset = new Socket();
-        reset.connect(local.getLocalAddress());
-        Spliced echoed = splice(session, new Endpoint("127.0.0.1", echo.port()), local);
-        reset.getOutputStream().write(1);
-        assertThat(reset.getInputStream().read()).isEqualTo(1);
-        reset.setSoLinger(true, 0);
-        reset.close();
+        Spliced echoed;
+        try (Socket reset = new Socket()) {
+          reset.connect(local.getLocalAddress());
+          echoed = splice(session, new Endpoint("127.0.0.1", echo.port()), local);
+          reset.getOutputStream().write(1);
+          assertThat(reset.getInputStream().read()).isEqualTo(1);
+          reset.setSoLinger(true, 0); // the close below resets the connection
+        }
         echoed.awaitDone();
       }
       Await.until("every channel gone from the session", () -> session.channelCount() == 0);
