@@ -15,11 +15,9 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -31,9 +29,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Every way a forwarded connection ends leaves the session without the channel: a graceful close
- * (the CLOSE exchange with the server done), a reset, a refused open and an open that timed out.
- * The channel closes through {@code ForwardingChannel}'s own closer instead of MINA's; a channel
- * left in the session's table would hold its memory for as long as the tunnel runs.
+ * (the CLOSE exchange with the server done), a reset and a refused open (an open that timed out:
+ * {@link ChannelOpenTimeoutIT}). The channel closes through {@code ForwardingChannel}'s own closer
+ * instead of MINA's; a channel left in the session's table would hold its memory for as long as the
+ * tunnel runs.
  */
 @Timeout(120)
 class ChannelCloseIT {
@@ -45,7 +44,7 @@ class ChannelCloseIT {
   void echoThenClientCloses_everyChannelLeavesTheSession(String server) throws Exception {
     try (SshTestServer sshd = start(server);
         TargetServer echo = TargetServer.echo();
-        SshSession session = connect(sshd);
+        SshSession session = sshd.connect();
         ServerSocketChannel local = listener()) {
       Endpoint target = new Endpoint("127.0.0.1", echo.port());
       for (int i = 0; i < CONNECTIONS; i++) {
@@ -79,7 +78,7 @@ class ChannelCloseIT {
                   s.close();
                 });
         TargetServer echo = TargetServer.echo();
-        SshSession session = connect(sshd);
+        SshSession session = sshd.connect();
         ServerSocketChannel local = listener()) {
       for (int i = 0; i < 20; i++) {
         Spliced greeted;
@@ -108,7 +107,7 @@ class ChannelCloseIT {
   @Test
   void openRefused_theChannelLeavesTheSession() throws Exception {
     try (OpenSshServer sshd = OpenSshServer.start();
-        SshSession session = connect(sshd)) {
+        SshSession session = sshd.connect()) {
       int closed = FreePort.pick();
       CompletableFuture<Conduit> opening =
           session.openNow(new Endpoint("127.0.0.1", closed), ORIGINATOR);
@@ -118,27 +117,8 @@ class ChannelCloseIT {
     }
   }
 
-  @Test
-  void openTimedOut_theChannelLeavesTheSession() throws Exception {
-    try (MinaSshServer server = MinaSshServer.builder().stallDirectTcpip().start();
-        SshSession session = connect(server)) {
-      session.openTimeout(Duration.ofSeconds(1));
-      CompletableFuture<Conduit> opening =
-          session.openNow(new Endpoint("127.0.0.1", 9), ORIGINATOR);
-      assertThatThrownBy(() -> opening.get(20, TimeUnit.SECONDS))
-          .cause()
-          .isInstanceOf(SocketTimeoutException.class);
-      Await.until(
-          "the unanswered channel gone from the session", () -> session.channelCount() == 0);
-    }
-  }
-
   private static SshTestServer start(String server) {
     return server.equals("openssh") ? OpenSshServer.start() : MinaSshServer.start();
-  }
-
-  private static SshSession connect(SshTestServer server) {
-    return new SshConnector(server.sessionSettings(), Prompts.NONE).connect();
   }
 
   private static ServerSocketChannel listener() throws java.io.IOException {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.portkeep.config.Endpoint;
 import dev.portkeep.forward.Conduit;
+import dev.portkeep.testing.Await;
 import dev.portkeep.testing.MinaSshServer;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
@@ -19,7 +20,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A channel open the server never answers fails after the open timeout, with the error the
- * forwarder reports, on either transport: on the event loop's timer and on the JDK's.
+ * forwarder reports, on either transport: on the event loop's timer and on the JDK's; and the
+ * channel leaves the session.
  */
 @Timeout(60)
 class ChannelOpenTimeoutIT {
@@ -35,7 +37,7 @@ class ChannelOpenTimeoutIT {
   void openNow_serverNeverAnswers_failsAfterTheTimeoutNamingIt(String io) throws Exception {
     System.setProperty(MinaSettings.SocketIo.PROPERTY, io);
     try (MinaSshServer server = MinaSshServer.builder().stallDirectTcpip().start();
-        SshSession session = connect(server)) {
+        SshSession session = server.connect()) {
       session.openTimeout(Duration.ofSeconds(1));
       long start = System.nanoTime();
       CompletableFuture<Conduit> opening =
@@ -49,10 +51,8 @@ class ChannelOpenTimeoutIT {
       assertThat(Duration.ofNanos(System.nanoTime() - start))
           .isGreaterThanOrEqualTo(Duration.ofSeconds(1));
       assertThat(server.directTcpipTargets()).containsExactly("127.0.0.1:9");
+      Await.until(
+          "the unanswered channel gone from the session", () -> session.channelCount() == 0);
     }
-  }
-
-  private static SshSession connect(MinaSshServer server) {
-    return new SshConnector(server.sessionSettings(), Prompts.NONE).connect();
   }
 }

@@ -2,6 +2,9 @@ package dev.portkeep.testing;
 
 import dev.portkeep.config.SessionSettings;
 import dev.portkeep.config.StrictHostKeyChecking;
+import dev.portkeep.ssh.Prompts;
+import dev.portkeep.ssh.SshConnector;
+import dev.portkeep.ssh.SshSession;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -39,6 +42,11 @@ public sealed interface SshTestServer extends AutoCloseable permits OpenSshServe
         List.of(clientKey()),
         List.of(knownHostsFile()),
         StrictHostKeyChecking.YES);
+  }
+
+  /** A session logged in with {@link #sessionSettings()}, no prompts; the caller closes it. */
+  default SshSession connect() {
+    return new SshConnector(sessionSettings(), Prompts.NONE).connect();
   }
 
   /** Crash: ends the listener and every session at once, with no SSH goodbye. */

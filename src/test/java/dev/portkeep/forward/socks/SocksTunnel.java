@@ -5,8 +5,6 @@ import dev.portkeep.bind.Listeners;
 import dev.portkeep.config.AddressFamily;
 import dev.portkeep.config.BindAddress;
 import dev.portkeep.config.ForwardSyntax;
-import dev.portkeep.ssh.Prompts;
-import dev.portkeep.ssh.SshConnector;
 import dev.portkeep.ssh.SshSession;
 import dev.portkeep.status.TunnelEvents;
 import dev.portkeep.testing.SshTestServer;
@@ -27,7 +25,7 @@ final class SocksTunnel implements AutoCloseable {
   private final List<String> refusals = new CopyOnWriteArrayList<>();
 
   private SocksTunnel(SshTestServer server, Duration handshakeTimeout) {
-    session = new SshConnector(server.sessionSettings(), Prompts.NONE).connect();
+    session = server.connect();
     Listener listener =
         Listeners.system()
             .open(
