@@ -141,7 +141,7 @@ def fresh_tunnels(bed: "bench.Testbed", variants: dict, options: dict, args: arg
     training takes longer than a tunnel is given to come up."""
     for name, jar in variants.items():
         env = dict(os.environ, PORTKEEP_JAR=str(Path(jar).resolve()), JAVA_HOME=args.java_home)
-        subprocess.run([str(bench.REPO / "portkeep"), "--version"], env=env, capture_output=True, check=True)
+        bench.launcher_version(str(bench.REPO / "portkeep"), env)
     for rnd in range(args.rounds + 1):
         got = {}
         for name in [*variants, "OpenSSH"]:

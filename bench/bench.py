@@ -172,6 +172,15 @@ def wait_rss_steady(pid: int, limit_s: float = 20.0) -> None:
         last = now
 
 
+def launcher_version(launcher: str, env: dict, timeout: float = 900) -> str:
+    """`portkeep --version` through the launcher, which first builds a stale jar and trains its
+    start-up cache (half a minute, a minute on a busy machine): done before anything timed."""
+    out = subprocess.run([launcher, "--version"], env=env, capture_output=True, text=True, timeout=timeout)
+    if out.returncode != 0:
+        raise RuntimeError(f"{launcher} --version failed: {out.stderr.strip()}")
+    return out.stdout.strip()
+
+
 def echo_once(port: int, timeout: float = 5.0) -> bool:
     """Connect, send 'e', expect 'e' back. False on refusal or a connection closed early."""
     try:
@@ -242,13 +251,7 @@ class Testbed:
             self.wait_listening(port, f"sshd ({cipher})")
 
     def build_portkeep(self) -> None:
-        env = dict(os.environ, JAVA_HOME=self.java_home)
-        out = subprocess.run(
-            [str(REPO / "portkeep"), "--version"], env=env, capture_output=True, text=True
-        )
-        if out.returncode != 0:
-            raise RuntimeError(f"portkeep --version failed: {out.stderr.strip()}")
-        self.version = out.stdout.strip()
+        self.version = launcher_version(str(REPO / "portkeep"), dict(os.environ, JAVA_HOME=self.java_home))
         # The launcher's own JVM flags, to run the jar the same way without it.
         flags = subprocess.run(
             ["bash", "-c", f'source "{REPO}/portkeep" && printf "%s\\n" "${{PORTKEEP_JVM_FLAGS[@]}}"'],

@@ -52,7 +52,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench import free_port, log
+from bench import free_port, launcher_version, log
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
@@ -229,12 +229,9 @@ def launcher() -> str:
 
 
 def prepare(java_home: str) -> None:
-    """`portkeep --version` once: the launcher builds a stale jar and trains its start-up cache
-    (a minute on a busy machine) here, not inside the time the tunnels are given to come up."""
-    out = subprocess.run([launcher(), "--version"], env=dict(os.environ, JAVA_HOME=java_home),
-                         capture_output=True, text=True, timeout=900)  # fmt: skip
-    if out.returncode != 0:
-        raise RuntimeError(f"{launcher()} --version failed: {out.stderr.strip()}")
+    """Trains the launcher's start-up cache here, not inside the time the tunnels are given to come
+    up (`launcher_version`)."""
+    launcher_version(launcher(), dict(os.environ, JAVA_HOME=java_home))
 
 
 class Portkeep:
