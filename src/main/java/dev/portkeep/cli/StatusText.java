@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The status document (status/StatusJson) as text: one line per tunnel, one per forward, and the
- * last error under each. Reads the JSON the running {@code up} answered, so it shows exactly what a
- * script would see.
+ * The status document (status/StatusJson) as text: one line per tunnel, one per forward, the last
+ * error under each, and under an SMB forward the command that connects each client OS. Reads the
+ * JSON the running {@code up} answered, so it shows exactly what a script would see.
  */
 final class StatusText {
   private StatusText() {}
@@ -23,6 +23,7 @@ final class StatusText {
       for (JsonNode f : t.path("forwards")) {
         lines.add(forward(f));
         error(f.path("last_error"), "      ", lines);
+        smb(f.path("smb"), lines);
       }
     }
     if (lines.isEmpty()) {
@@ -121,6 +122,28 @@ final class StatusText {
     }
     if (!e.path("hint").asText().isEmpty()) {
       lines.add(indent + "  hint: " + e.path("hint").asText());
+    }
+  }
+
+  /**
+   * The share and one line per client OS, the command alone after the OS's name so that it can be
+   * copied as it is; a note goes on the line below.
+   */
+  private static void smb(JsonNode smb, List<String> lines) {
+    if (smb.isNull() || smb.isMissingNode()) {
+      return;
+    }
+    lines.add(
+        smb.path("share").isNull()
+            ? "      smb: no share named in the tunnels file"
+            : "      smb share " + smb.path("share").asText());
+    for (JsonNode c : smb.path("commands")) {
+      lines.add(
+          String.format(
+              Locale.ROOT, "        %-8s %s", c.path("os").asText(), c.path("command").asText()));
+      if (!c.path("note").isNull()) {
+        lines.add("                 " + c.path("note").asText());
+      }
     }
   }
 

@@ -199,6 +199,8 @@ class SmbCardBrowserIT {
     JsonNode smb = status().path("tunnels").get(0).path("forwards").get(0).path("smb");
     assertThat(smb.path("share").asText()).isEqualTo(SHARE);
     assertThat(smb.path("commands").findValuesAsText("command")).contains(linux);
+    CliRun text = CliRun.run(home, "status", "--control", socket.toString());
+    assertThat(text.out()).as("portkeep status, as text").contains("linux    " + linux + "\n");
   }
 
   @Test
