@@ -3,6 +3,7 @@ package dev.portkeep.fleet;
 import dev.portkeep.Tunnel;
 import dev.portkeep.config.ForwardSpec;
 import dev.portkeep.forward.Conduit;
+import dev.portkeep.forward.LocalForwarder;
 import dev.portkeep.forward.LocalService;
 import dev.portkeep.smb.ProbeResult;
 import dev.portkeep.smb.Smb2Probe;
@@ -11,15 +12,18 @@ import dev.portkeep.status.TunnelEvents;
 import dev.portkeep.status.TunnelObserver;
 import dev.portkeep.status.TunnelState;
 import java.io.IOException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.UnknownHostException;
 import java.time.Duration;
 
 /**
  * Checks, every so often while a tunnel is up, that each of its {@code -L} targets answers: by
  * opening a channel to it (the server connects to the target before it confirms the channel), or
  * for SMB tunnels by an SMB2 NEGOTIATE through the listener. A failure marks the forward degraded
- * and tears nothing down.
+ * and tears nothing down. Probes are not counted as the forward's connections.
  */
 final class Prober implements AutoCloseable {
   /** How long one probe may take. */
@@ -64,7 +68,10 @@ final class Prober implements AutoCloseable {
       if (service.spec() instanceof ForwardSpec.Local local) {
         InetSocketAddress listener = service.listener().addresses().get(0);
         events.probed(
-            local, probe instanceof Definition.Probe.Smb ? smb(listener) : channel(tunnel, local));
+            local,
+            probe instanceof Definition.Probe.Smb && service instanceof LocalForwarder forwarder
+                ? smb(forwarder, listener)
+                : channel(tunnel, local));
       }
     }
   }
@@ -81,12 +88,60 @@ final class Prober implements AutoCloseable {
     }
   }
 
-  private static ProbeOutcome smb(InetSocketAddress listener) {
+  /**
+   * An SMB2 NEGOTIATE through the forward's listener, from a socket bound first so that the
+   * forwarder leaves the probe's connection out of what it counts.
+   */
+  private static ProbeOutcome smb(LocalForwarder forwarder, InetSocketAddress listener) {
     long start = System.nanoTime();
-    ProbeResult result = Smb2Probe.probe(listener, TIMEOUT);
+    InetSocketAddress target =
+        listener.getAddress().isAnyLocalAddress()
+            ? new InetSocketAddress(loopback(listener.getAddress()), listener.getPort())
+            : listener;
+    Socket socket = new Socket();
+    InetSocketAddress source;
+    try {
+      socket.bind(new InetSocketAddress(target.getAddress(), 0));
+      source = (InetSocketAddress) socket.getLocalSocketAddress();
+    } catch (IOException e) {
+      closeQuietly(socket);
+      return new ProbeOutcome.Failed(
+          since(start), "cannot bind the probe's socket: " + e.getMessage());
+    }
+    Runnable forget = forwarder.uncounted(source);
+    ProbeResult result;
+    try {
+      result = Smb2Probe.probe(socket, target, TIMEOUT);
+    } finally {
+      forget.run();
+    }
     return result instanceof ProbeResult.Answered answered
         ? new ProbeOutcome.Answered(since(start), answered.dialect().toString())
         : new ProbeOutcome.Failed(since(start), result.message());
+  }
+
+  /**
+   * The loopback address of {@code wildcard}'s family: a wildcard listener takes connections there.
+   */
+  private static InetAddress loopback(InetAddress wildcard) {
+    if (wildcard instanceof Inet6Address) {
+      byte[] v6 = new byte[16];
+      v6[15] = 1;
+      try {
+        return InetAddress.getByAddress(v6);
+      } catch (UnknownHostException e) {
+        throw new AssertionError("16 bytes make an IPv6 address", e);
+      }
+    }
+    return InetAddress.getLoopbackAddress();
+  }
+
+  private static void closeQuietly(Socket socket) {
+    try {
+      socket.close();
+    } catch (IOException e) {
+      // nothing was sent on it
+    }
   }
 
   private static Duration since(long start) {

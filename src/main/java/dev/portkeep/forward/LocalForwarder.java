@@ -8,8 +8,10 @@ import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
@@ -31,19 +33,36 @@ public final class LocalForwarder implements LocalService {
   private final ForwardSpec.Local spec;
   private final Listener listener;
   private final ChannelOpener opener;
-  private final TunnelEvents events;
   private final Acceptor acceptor;
-  private final LongAdder bytesUp = new LongAdder();
-  private final LongAdder bytesDown = new LongAdder();
-  private final LongAdder connections = new LongAdder();
-  private final LongAdder refused = new LongAdder();
+
+  /** What clients' connections are counted in and reported to. */
+  private final Accounting clients;
+
+  /** Where portkeep's own probes connect from, until their connection arrives. */
+  private final Set<InetSocketAddress> probes = ConcurrentHashMap.newKeySet();
+
+  /**
+   * A connection's counters and the events it is reported to: the forward's own for clients, and
+   * for a probe a set no one reads, so that status and metrics count only what clients did.
+   */
+  private record Accounting(
+      LongAdder connections,
+      LongAdder refused,
+      LongAdder bytesUp,
+      LongAdder bytesDown,
+      TunnelEvents events,
+      boolean client) {
+    Accounting(TunnelEvents events, boolean client) {
+      this(new LongAdder(), new LongAdder(), new LongAdder(), new LongAdder(), events, client);
+    }
+  }
 
   public LocalForwarder(
       ForwardSpec.Local spec, Listener listener, ChannelOpener opener, TunnelEvents events) {
     this.spec = spec;
     this.listener = listener;
     this.opener = opener;
-    this.events = events;
+    this.clients = new Accounting(events, true);
     this.acceptor = new Acceptor(listener, "-L " + spec.spec());
   }
 
@@ -65,7 +84,23 @@ public final class LocalForwarder implements LocalService {
   @Override
   public ForwardStats stats() {
     return new ForwardStats(
-        connections.sum(), refused.sum(), 0, acceptor.open(), bytesUp.sum(), bytesDown.sum());
+        clients.connections.sum(),
+        clients.refused.sum(),
+        0,
+        acceptor.open(),
+        clients.bytesUp.sum(),
+        clients.bytesDown.sum());
+  }
+
+  /**
+   * Leaves the next connection from {@code source}, where a socket is already bound, out of the
+   * counters and the events: a probe of portkeep's own, not a client. Running the returned action
+   * forgets {@code source} if no connection came from it. (While it lasts, the probe's connection
+   * is among the open ones that {@link #close(Duration)} gives a grace period.)
+   */
+  public Runnable uncounted(InetSocketAddress source) {
+    probes.add(source);
+    return () -> probes.remove(source);
   }
 
   /** On the accepting thread: asks for the channel, and moves on without waiting for it. */
@@ -78,18 +113,19 @@ public final class LocalForwarder implements LocalService {
       log.debug("-L {}: a connection closed as it came: {}", spec.spec(), e.toString());
       return Acceptor.Handed.over();
     }
+    Accounting counts = probes.remove(client) ? new Accounting(TunnelEvents.NONE, false) : clients;
     CompletableFuture<Conduit> opening = opener.openNow(spec.target(), client);
     if (opening == null) {
-      return Acceptor.Handed.onThread(() -> serve(socket, client));
+      return Acceptor.Handed.onThread(() -> serve(socket, client, counts));
     }
     AtomicReference<@Nullable Pump> pump = new AtomicReference<>();
     CompletableFuture<Void> ended =
         opening
             .thenCompose(
                 conduit -> {
-                  Pump p = opened(socket, client, conduit);
+                  Pump p = opened(socket, client, conduit, counts);
                   pump.set(p);
-                  return pumpWithoutWaiting(client, p);
+                  return pumpWithoutWaiting(client, p, counts);
                 })
             .exceptionally(
                 failure -> {
@@ -97,7 +133,10 @@ public final class LocalForwarder implements LocalService {
                       failure instanceof CompletionException && failure.getCause() != null
                           ? failure.getCause()
                           : failure;
-                  refused(client, cause instanceof IOException io ? io : new IOException(cause));
+                  refused(
+                      client,
+                      cause instanceof IOException io ? io : new IOException(cause),
+                      counts);
                   return null;
                 });
     return new Acceptor.Handed(
@@ -111,50 +150,55 @@ public final class LocalForwarder implements LocalService {
   }
 
   /** Moves the bytes on the session's event loop, or on the pump's threads where it has none. */
-  private CompletableFuture<Void> pumpWithoutWaiting(InetSocketAddress client, Pump pump) {
+  private CompletableFuture<Void> pumpWithoutWaiting(
+      InetSocketAddress client, Pump pump, Accounting counts) {
     CompletableFuture<Void> spliced = pump.start();
     if (spliced == null) {
-      return Acceptor.Handed.onThread(() -> pumped(client, pump)).ended();
+      return Acceptor.Handed.onThread(() -> pumped(client, pump, counts)).ended();
     }
     return spliced.thenRun(
-        () -> events.connectionClosed(spec, client, pump.bytesUp(), pump.bytesDown()));
+        () -> counts.events.connectionClosed(spec, client, pump.bytesUp(), pump.bytesDown()));
   }
 
   /** On a thread of its own: waits for the channel, then for the connection to end. */
-  private void serve(SocketChannel socket, InetSocketAddress client) {
+  private void serve(SocketChannel socket, InetSocketAddress client, Accounting counts) {
     Conduit conduit;
     try {
       conduit = opener.open(spec.target(), client);
     } catch (IOException e) {
-      refused(client, e);
+      refused(client, e, counts);
       return;
     }
-    pumped(client, opened(socket, client, conduit));
+    pumped(client, opened(socket, client, conduit, counts), counts);
   }
 
-  private Pump opened(SocketChannel socket, InetSocketAddress client, Conduit conduit) {
-    connections.increment();
-    events.connectionOpened(spec, client);
-    return new Pump(socket, conduit, bytesUp, bytesDown);
+  private Pump opened(
+      SocketChannel socket, InetSocketAddress client, Conduit conduit, Accounting counts) {
+    counts.connections.increment();
+    counts.events.connectionOpened(spec, client);
+    return new Pump(socket, conduit, counts.bytesUp, counts.bytesDown);
   }
 
-  private void pumped(InetSocketAddress client, Pump pump) {
+  private void pumped(InetSocketAddress client, Pump pump, Accounting counts) {
     try {
       pump.run();
-      events.connectionClosed(spec, client, pump.bytesUp(), pump.bytesDown());
+      counts.events.connectionClosed(spec, client, pump.bytesUp(), pump.bytesDown());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
   }
 
-  private void refused(InetSocketAddress client, IOException e) {
-    refused.increment();
-    log.warn(
-        "-L {}: cannot reach {} through the server: {}",
-        spec.spec(),
-        spec.target(),
-        e.getMessage());
-    events.channelRefused(spec, client, ChannelOpenFailure.reasonOf(e), e);
+  /** A channel the server did not open; for a probe, the probe's outcome is what reports it. */
+  private void refused(InetSocketAddress client, IOException e, Accounting counts) {
+    counts.refused.increment();
+    if (counts.client) {
+      log.warn(
+          "-L {}: cannot reach {} through the server: {}",
+          spec.spec(),
+          spec.target(),
+          e.getMessage());
+    }
+    counts.events.channelRefused(spec, client, ChannelOpenFailure.reasonOf(e), e);
   }
 
   @Override

@@ -33,23 +33,37 @@ public final class Smb2Probe {
   }
 
   /**
+   * As {@link #probe(InetSocketAddress, Duration)}, over {@code unconnected}: a new socket the
+   * caller may have bound to a source address first, to know the connection when it arrives. The
+   * socket is closed when the probe is done.
+   */
+  public static ProbeResult probe(Socket unconnected, InetSocketAddress address, Duration timeout) {
+    return probe(unconnected, address, timeout, new SecureRandom());
+  }
+
+  /**
    * As {@link #probe(InetSocketAddress, Duration)}, with the client GUID and salt drawn from {@code
    * random}.
    */
   static ProbeResult probe(InetSocketAddress address, Duration timeout, RandomGenerator random) {
-    long deadline = deadline(timeout);
+    return probe(new Socket(), address, timeout, random);
+  }
+
+  private static ProbeResult probe(
+      Socket unconnected, InetSocketAddress address, Duration timeout, RandomGenerator random) {
     String peer = peer(address);
-    InetSocketAddress target =
-        address.isUnresolved()
-            ? new InetSocketAddress(address.getHostString(), address.getPort())
-            : address;
-    if (target.isUnresolved()) {
-      return new ProbeResult.Failed(
-          peer,
-          "cannot resolve host '" + address.getHostString() + "'",
-          "check the host name, or use an IP address");
-    }
-    try (Socket socket = new Socket()) {
+    try (Socket socket = unconnected) {
+      long deadline = deadline(timeout);
+      InetSocketAddress target =
+          address.isUnresolved()
+              ? new InetSocketAddress(address.getHostString(), address.getPort())
+              : address;
+      if (target.isUnresolved()) {
+        return new ProbeResult.Failed(
+            peer,
+            "cannot resolve host '" + address.getHostString() + "'",
+            "check the host name, or use an IP address");
+      }
       try {
         socket.connect(target, remainingMillis(deadline));
       } catch (SocketTimeoutException e) {

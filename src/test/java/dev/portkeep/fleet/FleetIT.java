@@ -1,12 +1,16 @@
 package dev.portkeep.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.portkeep.bind.Listeners;
 import dev.portkeep.config.Environment;
 import dev.portkeep.config.Flags;
 import dev.portkeep.config.Plans;
+import dev.portkeep.smb.ProbeResult;
+import dev.portkeep.smb.Smb2Probe;
 import dev.portkeep.status.ForwardSnapshot;
+import dev.portkeep.status.ProbeOutcome;
 import dev.portkeep.status.Problem;
 import dev.portkeep.status.StateChange;
 import dev.portkeep.status.TunnelEvents;
@@ -17,15 +21,19 @@ import dev.portkeep.testing.EchoServer;
 import dev.portkeep.testing.FreePort;
 import dev.portkeep.testing.OpenSshServer;
 import dev.portkeep.testing.Payloads;
+import dev.portkeep.testing.SambaServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -82,11 +90,17 @@ class FleetIT {
 
   /** A tunnel to {@code sshd} forwarding a fixed local port to {@code target}. */
   private Definition tunnel(String name, OpenSshServer sshd, int port, int target, String... more) {
+    return tunnel(name, sshd, port, "127.0.0.1:" + target, more);
+  }
+
+  /** A tunnel to {@code sshd} forwarding a fixed local port to {@code target}, as host:port. */
+  private Definition tunnel(
+      String name, OpenSshServer sshd, int port, String target, String... more) {
     List<String> options = new ArrayList<>(List.of("UserKnownHostsFile=" + sshd.knownHostsFile()));
     options.addAll(List.of(more));
     options.add("IdentityFile=" + sshd.clientKey());
     options.add("Port=" + sshd.port());
-    List<String> forwards = List.of("127.0.0.1:" + port + ":127.0.0.1:" + target);
+    List<String> forwards = List.of("127.0.0.1:" + port + ":" + target);
     Flags flags = Flags.of(sshd.user() + "@127.0.0.1", forwards, options);
     return new Definition(
         name,
@@ -99,14 +113,11 @@ class FleetIT {
   }
 
   private static Definition probed(Definition d, Duration every) {
-    return new Definition(
-        d.name(),
-        d.enabled(),
-        d.planner(),
-        new Definition.Probe.Channel(every),
-        d.smb(),
-        d.onChange(),
-        d);
+    return probed(d, new Definition.Probe.Channel(every));
+  }
+
+  private static Definition probed(Definition d, Definition.Probe probe) {
+    return new Definition(d.name(), d.enabled(), d.planner(), probe, d.smb(), d.onChange(), d);
   }
 
   private TunnelSnapshot status(String name) {
@@ -276,7 +287,57 @@ class FleetIT {
           () -> status("p").toString());
     }
     assertThat(status("p").forwards().get(0).probe().orElseThrow().outcome())
-        .isInstanceOf(dev.portkeep.status.ProbeOutcome.Answered.class);
+        .isInstanceOf(ProbeOutcome.Answered.class);
+  }
+
+  /**
+   * The SMB probe goes through the forward's listener to Samba, but status counts only what clients
+   * do: after several answered probes the forward has served no connection and moved no byte, and a
+   * client's NEGOTIATE afterwards is counted as the one connection.
+   */
+  @Test
+  void smbProbe_throughTheListener_isNotCounted_whileAClientIs() throws Exception {
+    assumeTrue(SambaServer.missing().isEmpty(), () -> SambaServer.missing().orElseThrow());
+    try (SambaServer samba = SambaServer.start()) {
+      int port = FreePort.pick();
+      Definition files = tunnel("files", first, port, samba.host() + ":" + samba.port());
+      fleet.load(
+          List.of(probed(files, new Definition.Probe.Smb(Duration.ofMillis(200)))), Set.of());
+      awaitState("files", TunnelState.UP);
+
+      Set<Instant> answered = new HashSet<>();
+      Await.until(
+          "three SMB probes answered",
+          Duration.ofSeconds(30),
+          () -> {
+            status("files")
+                .forwards()
+                .get(0)
+                .probe()
+                .filter(p -> p.outcome() instanceof ProbeOutcome.Answered)
+                .ifPresent(p -> answered.add(p.at()));
+            return answered.size() >= 3;
+          },
+          () -> status("files").toString());
+      ForwardSnapshot probedOnly = status("files").forwards().get(0);
+      assertThat(probedOnly.total()).contains(0L);
+      assertThat(probedOnly.bytesUp()).contains(0L);
+      assertThat(probedOnly.bytesDown()).contains(0L);
+
+      ProbeResult client =
+          Smb2Probe.probe(new InetSocketAddress("127.0.0.1", port), Duration.ofSeconds(10));
+      assertThat(client).isInstanceOf(ProbeResult.Answered.class);
+      Await.until(
+          "the client's connection counted and closed",
+          Duration.ofSeconds(20),
+          () -> {
+            ForwardSnapshot f = status("files").forwards().get(0);
+            return f.total().equals(Optional.of(1L)) && f.open().equals(Optional.of(0L));
+          },
+          () -> status("files").toString());
+      assertThat(status("files").forwards().get(0).bytesUp())
+          .hasValueSatisfying(n -> assertThat(n).isPositive());
+    }
   }
 
   /**
