@@ -127,6 +127,16 @@ final class ControlCommands {
               .out()
               .println(part + ": " + (names.isEmpty() ? "-" : String.join(", ", names)));
         }
+        for (JsonNode k : result.path("kept")) {
+          invocation
+              .out()
+              .println(
+                  "kept: "
+                      + k.path("tunnel").asText()
+                      + " runs as it was, though a start now would fail: "
+                      + k.path("message").asText());
+          invocation.out().println("  hint: " + k.path("hint").asText());
+        }
         return ExitCode.OK.code();
       } catch (PortkeepException e) {
         return invocation.fail(e);

@@ -1,6 +1,7 @@
 package dev.portkeep.fleet;
 
 import dev.portkeep.bind.Listeners;
+import dev.portkeep.error.PortkeepException;
 import dev.portkeep.error.UsageException;
 import dev.portkeep.status.StateChange;
 import dev.portkeep.status.TunnelEvents;
@@ -29,9 +30,19 @@ public final class Fleet implements AutoCloseable {
   /** Open connections of a stopped tunnel get this long to finish. */
   public static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
 
-  /** What a reload did, by tunnel name. */
+  /**
+   * What a reload did, by tunnel name; {@code kept} are the unchanged tunnels whose settings
+   * outside the tunnels file (the ssh_config) cannot be read now, left running as they were.
+   */
   public record ReloadResult(
-      List<String> added, List<String> removed, List<String> changed, List<String> unchanged) {}
+      List<String> added,
+      List<String> removed,
+      List<String> changed,
+      List<String> unchanged,
+      List<Kept> kept) {}
+
+  /** A running tunnel a reload left as it was, though a start now would fail with {@code why}. */
+  public record Kept(String tunnel, PortkeepException why) {}
 
   private final Clock clock;
   private final Consumer<StateChange> changes;
@@ -161,6 +172,7 @@ public final class Fleet implements AutoCloseable {
     List<String> removed = new ArrayList<>();
     List<String> changed = new ArrayList<>();
     List<String> unchanged = new ArrayList<>();
+    List<Kept> kept = new ArrayList<>();
     for (String name : List.copyOf(tunnels.keySet())) {
       if (!next.containsKey(name)) {
         tunnels.remove(name).stop(CLOSE_GRACE, "removed from the tunnels file");
@@ -180,14 +192,18 @@ public final class Fleet implements AutoCloseable {
         continue;
       }
       ordered.put(d.name(), t);
+      String why = "changed in the tunnels file";
       if (t.definition().identity().equals(d.identity())) {
-        unchanged.add(d.name());
-        continue;
+        if (!t.planChanged(d, e -> kept.add(new Kept(d.name(), e)))) {
+          unchanged.add(d.name());
+          continue;
+        }
+        why = "its settings from the ssh_config changed";
       }
       changed.add(d.name());
       boolean wasRunning = t.running();
       if (wasRunning) {
-        t.stop(CLOSE_GRACE, "changed in the tunnels file");
+        t.stop(CLOSE_GRACE, why);
       }
       t.redefine(d);
       if (wasRunning || d.enabled()) {
@@ -198,7 +214,7 @@ public final class Fleet implements AutoCloseable {
     tunnels.putAll(ordered);
     hooks.clear();
     definitions.forEach(d -> d.onChange().ifPresent(hook -> hooks.put(d.name(), hook)));
-    return new ReloadResult(added, removed, changed, unchanged);
+    return new ReloadResult(added, removed, changed, unchanged, kept);
   }
 
   private void changed(StateChange change) {

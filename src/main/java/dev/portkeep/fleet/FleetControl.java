@@ -85,6 +85,13 @@ public final class FleetControl implements ControlHandler {
     list(answer.putArray("removed"), result.removed());
     list(answer.putArray("changed"), result.changed());
     list(answer.putArray("unchanged"), result.unchanged());
+    ArrayNode kept = answer.putArray("kept");
+    for (Fleet.Kept k : result.kept()) {
+      kept.addObject()
+          .put("tunnel", k.tunnel())
+          .put("message", k.why().getMessage())
+          .put("hint", k.why().hint());
+    }
     return answer;
   }
 

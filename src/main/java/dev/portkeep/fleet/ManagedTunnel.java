@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -38,6 +39,10 @@ final class ManagedTunnel {
   private final Supplier<Listeners> listeners;
   private final ScheduledExecutorService timer;
   private Definition definition;
+
+  /** The plan of the run that is on, or was last started. */
+  private TunnelPlan plan;
+
   private Tunnel tunnel;
   private Prober prober;
   private long generation;
@@ -77,6 +82,29 @@ final class ManagedTunnel {
     return tunnel != null || bindAttempts > 0;
   }
 
+  /**
+   * Whether a run on now would be made from another plan than the running one: its ssh_config (or
+   * something else read from outside the tunnels file) changed what the tunnel connects to or how.
+   * Compares the session settings, and the forwards except for an SMB tunnel, whose listener is
+   * chosen anew at each start. False when no run is on, or when no plan can be made now (then the
+   * running one is left as it is, and {@code problem} is told why).
+   */
+  synchronized boolean planChanged(Definition next, Consumer<PortkeepException> problem) {
+    if (!running() || plan == null) {
+      return false;
+    }
+    TunnelPlan now;
+    try {
+      now = next.planner().plan();
+    } catch (PortkeepException e) {
+      problem.accept(e);
+      return false;
+    }
+    return !now.session().equals(plan.session())
+        || now.sessions() != plan.sessions()
+        || (next.smb().isEmpty() && !now.forwards().equals(plan.forwards()));
+  }
+
   /** Starts a run unless one is on; returns at once after binding (or failing to). */
   synchronized void start() {
     if (running()) {
@@ -88,10 +116,10 @@ final class ManagedTunnel {
   }
 
   private void attempt(long run) {
-    TunnelPlan plan;
     try {
       plan = definition.planner().plan();
     } catch (PortkeepException e) {
+      plan = null;
       observer.starting("", List.of());
       observer.failed(e, null);
       return;

@@ -167,6 +167,14 @@ public final class Up implements AutoCloseable {
               + r.changed()
               + ", unchanged "
               + r.unchanged());
+      for (Fleet.Kept k : r.kept()) {
+        log.line(
+            "reload: "
+                + k.tunnel()
+                + " keeps running as it is, though a start now would fail: "
+                + k.why().getMessage());
+        log.line("hint: " + k.why().hint());
+      }
     } catch (UsageException e) {
       log.line("reload refused, the running tunnels stay as they are: " + e.getMessage());
       log.line("hint: " + e.hint());

@@ -254,6 +254,48 @@ class UpIT {
     assertThat(EchoServer.echoesThrough(a, Duration.ofSeconds(5))).isTrue();
   }
 
+  /** Host alpha for {@code sshd}, with {@code lines} first so that they win. */
+  private static String alpha(OpenSshServer sshd, String... lines) {
+    return "Host alpha\n  "
+        + String.join("\n  ", lines)
+        + "\n  HostName 127.0.0.1\n  Port "
+        + sshd.port()
+        + "\n";
+  }
+
+  @Test
+  void reload_afterTheSshConfigChanged_restartsItsTunnel_andKeepsOneWhoseBlockNoLongerReads()
+      throws Exception {
+    Path config = home.resolve("ssh_config");
+    Files.writeString(config, alpha(first, "ServerAliveInterval 30"));
+    int a = FreePort.pick();
+    String aliased = table("a", first, a).replace("@127.0.0.1:" + first.port(), "@alpha");
+    write("ssh_config = \"" + config + "\"\n", aliased);
+    CliRun up = up();
+    awaitState("a", "up");
+
+    Files.writeString(config, alpha(first, "ServerAliveInterval 7"));
+    CliRun changed = command("reload");
+    assertThat(changed.exitCode()).as(changed.err()).isZero();
+    assertThat(changed.out()).contains("changed: a").doesNotContain("kept:");
+    awaitState("a", "up");
+    String since = tunnel("a").path("since").asText();
+
+    Files.writeString(config, alpha(first, "Port notaport", "ServerAliveInterval 7"));
+    CliRun kept = command("reload");
+    assertThat(kept.exitCode()).as(kept.err()).isZero();
+    assertThat(kept.out())
+        .contains("unchanged: a")
+        .containsPattern("(?m)^kept: a runs as it was, though a start now would fail: .*notaport")
+        .containsPattern("(?m)^  hint: \\S");
+    assertThat(tunnel("a").path("since").asText()).isEqualTo(since);
+    assertThat(EchoServer.echoesThrough(a, Duration.ofSeconds(5))).isTrue();
+
+    up.hangup();
+    Await.until("the SIGHUP reload's note", () -> up.err().contains("a keeps running as it is"));
+    assertThat(tunnel("a").path("state").asText()).isEqualTo("up");
+  }
+
   @Test
   void up_invalidFile_exit2NamingTheLine() throws Exception {
     Files.writeString(file, "[tunnel.x]\nhost = \"h\"\nlocal = \"8080:w:80\"\n");

@@ -1,6 +1,7 @@
 package dev.portkeep.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.portkeep.bind.Listeners;
@@ -27,12 +28,14 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -338,6 +341,87 @@ class FleetIT {
       assertThat(status("files").forwards().get(0).bytesUp())
           .hasValueSatisfying(n -> assertThat(n).isPositive());
     }
+  }
+
+  /** A tunnel to the ssh_config's Host {@code alias}, forwarding a fixed local port to echo. */
+  private Definition aliased(String name, String alias, int port) {
+    List<String> options =
+        List.of(
+            "UserKnownHostsFile=" + first.knownHostsFile() + " " + second.knownHostsFile(),
+            "IdentityFile=" + first.clientKey(),
+            "IdentityFile=" + second.clientKey());
+    Flags flags =
+        Flags.of(
+            first.user() + "@" + alias,
+            List.of("127.0.0.1:" + port + ":127.0.0.1:" + echo.port()),
+            options);
+    return new Definition(
+        name,
+        true,
+        () -> Plans.fromFlags(flags, env()),
+        new Definition.Probe.Off(),
+        Optional.empty(),
+        Optional.empty(),
+        flags);
+  }
+
+  /**
+   * Host alpha for the first sshd, with {@code alphaLines} before its own, and Host beta for the
+   * second.
+   */
+  private void writeSshConfig(String... alphaLines) throws IOException {
+    Path config = home.resolve(".ssh/config");
+    Files.createDirectories(config.getParent());
+    List<String> lines = new ArrayList<>();
+    lines.add("Host alpha");
+    Arrays.stream(alphaLines).map(l -> "  " + l).forEach(lines::add); // first, so they win
+    lines.addAll(List.of("  HostName 127.0.0.1", "  Port " + first.port()));
+    lines.addAll(List.of("Host beta", "  HostName 127.0.0.1", "  Port " + second.port()));
+    Files.write(config, lines);
+  }
+
+  /**
+   * The tunnels file is the same, but the ssh_config block of one tunnel's host changed: a reload
+   * restarts that tunnel and no other. A block that no longer reads leaves its running tunnel as it
+   * is, and the reload says why.
+   */
+  @Test
+  void reload_sshConfigChangedForOneHost_restartsOnlyItsTunnel_andAnUnreadableOneIsKept()
+      throws Exception {
+    writeSshConfig("ServerAliveInterval 30");
+    int a = FreePort.pick();
+    int b = FreePort.pick();
+    fleet.load(List.of(aliased("a", "alpha", a), aliased("b", "beta", b)), Set.of());
+    awaitState("a", TunnelState.UP);
+    awaitState("b", TunnelState.UP);
+    int before = changes.size();
+
+    writeSshConfig("ServerAliveInterval 7");
+    Fleet.ReloadResult result =
+        fleet.reload(List.of(aliased("a", "alpha", a), aliased("b", "beta", b)));
+
+    assertThat(result.changed()).containsExactly("a");
+    assertThat(result.unchanged()).containsExactly("b");
+    assertThat(result.kept()).isEmpty();
+    awaitState("a", TunnelState.UP);
+    List<StateChange> after = List.copyOf(changes.subList(before, changes.size()));
+    assertThat(after).noneMatch(ch -> ch.tunnel().equals("b"));
+    assertThat(after)
+        .filteredOn(ch -> ch.current() == TunnelState.STOPPED)
+        .extracting(StateChange::tunnel, StateChange::reason)
+        .containsExactly(tuple("a", "its settings from the ssh_config changed"));
+    assertThat(EchoServer.echoesThrough(a, Duration.ofSeconds(5))).isTrue();
+
+    int beforeBroken = changes.size();
+    writeSshConfig("ServerAliveInterval 7", "Port notaport");
+    Fleet.ReloadResult broken =
+        fleet.reload(List.of(aliased("a", "alpha", a), aliased("b", "beta", b)));
+
+    assertThat(broken.unchanged()).containsExactly("a", "b");
+    assertThat(broken.kept()).extracting(Fleet.Kept::tunnel).containsExactly("a");
+    assertThat(broken.kept().get(0).why().getMessage()).contains("notaport");
+    assertThat(changes.subList(beforeBroken, changes.size())).isEmpty();
+    assertThat(status("a").state()).isEqualTo(TunnelState.UP);
   }
 
   /**
