@@ -14,6 +14,7 @@ import dev.portkeep.ssh.Prompts;
 import dev.portkeep.status.ForwardCounters;
 import dev.portkeep.status.TunnelEvents;
 import dev.portkeep.status.TunnelObserver;
+import dev.portkeep.status.TunnelState;
 import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -83,22 +84,29 @@ final class ManagedTunnel {
   }
 
   /**
-   * Whether a run on now would be made from another plan than the running one: its ssh_config (or
-   * something else read from outside the tunnels file) changed what the tunnel connects to or how.
-   * Compares the session settings, and the forwards except for an SMB tunnel, whose listener is
-   * chosen anew at each start. False when no run is on, or when no plan can be made now (then the
-   * running one is left as it is, and {@code problem} is told why).
+   * Whether a start now would make another plan than the running or failed run's: its ssh_config
+   * (or something else read from outside the tunnels file) changed what the tunnel connects to or
+   * how. Compares the session settings, and the forwards except for an SMB tunnel, whose listener
+   * is chosen anew at each start; a run that failed for want of a plan changed once one can be
+   * made. False for a stopped tunnel, and when no plan can be made now: then a running tunnel is
+   * left as it is, and {@code problem} is told why.
    */
   synchronized boolean planChanged(Definition next, Consumer<PortkeepException> problem) {
-    if (!running() || plan == null) {
+    boolean failed = !running() && observer.state() == TunnelState.FAILED;
+    if (!running() && !failed) {
       return false;
     }
     TunnelPlan now;
     try {
       now = next.planner().plan();
     } catch (PortkeepException e) {
-      problem.accept(e);
+      if (!failed) {
+        problem.accept(e);
+      }
       return false;
+    }
+    if (plan == null) {
+      return true; // the run failed at planning, and a plan can be made now
     }
     return !now.session().equals(plan.session())
         || now.sessions() != plan.sessions()

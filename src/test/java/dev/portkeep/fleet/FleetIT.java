@@ -425,6 +425,30 @@ class FleetIT {
   }
 
   /**
+   * A tunnel that failed because its ssh_config block did not read stays failed through a reload
+   * while the block is unchanged, and starts at the reload after it is mended.
+   */
+  @Test
+  void reload_afterTheSshConfigIsMended_startsTheTunnelThatFailedOnIt() throws Exception {
+    writeSshConfig("Port notaport");
+    int a = FreePort.pick();
+    fleet.load(List.of(aliased("a", "alpha", a)), Set.of());
+    awaitState("a", TunnelState.FAILED);
+    assertThat(status("a").lastError().orElseThrow().message()).contains("notaport");
+
+    Fleet.ReloadResult still = fleet.reload(List.of(aliased("a", "alpha", a)));
+    assertThat(still.unchanged()).containsExactly("a");
+    assertThat(still.kept()).as("only a running tunnel is kept").isEmpty();
+    assertThat(status("a").state()).isEqualTo(TunnelState.FAILED);
+
+    writeSshConfig();
+    Fleet.ReloadResult mended = fleet.reload(List.of(aliased("a", "alpha", a)));
+    assertThat(mended.changed()).containsExactly("a");
+    awaitState("a", TunnelState.UP);
+    assertThat(EchoServer.echoesThrough(a, Duration.ofSeconds(5))).isTrue();
+  }
+
+  /**
    * A reload that adds, removes and changes other tunnels leaves an unchanged one alone: a
    * connection streams through it all along, and every byte arrives.
    */
