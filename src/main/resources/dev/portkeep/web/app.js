@@ -71,7 +71,15 @@
         body: JSON.stringify(tunnel ? { action, tunnel } : { action }),
       });
       const answer = await r.json();
-      banner(answer.ok ? '' : answer.error.message + ' — ' + answer.error.hint);
+      if (!answer.ok) {
+        banner(answer.error.message + ' — ' + answer.error.hint);
+      } else {
+        // a reload leaves a running tunnel as it is when its ssh_config block no longer reads
+        banner((answer.kept || [])
+          .map((k) => k.tunnel + ' runs as it was, though a start now would fail: '
+            + k.message + ' — ' + k.hint)
+          .join('\n'));
+      }
     } catch (e) {
       banner('the action did not reach portkeep up: ' + e);
     } finally {

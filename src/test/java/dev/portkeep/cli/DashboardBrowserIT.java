@@ -160,6 +160,41 @@ class DashboardBrowserIT {
     assertThat(EchoServer.echoesThrough(aPort, Duration.ofSeconds(5))).isTrue();
   }
 
+  /**
+   * The reload button after the ssh_config stopped reading: the running tunnels stay up, and the
+   * banner names each one left as it runs, with the error and the hint; a reload that keeps none
+   * clears it.
+   */
+  @Test
+  void reloadButton_sshConfigNoLongerReads_bannerNamesTheTunnelsKeptAsTheyRun() throws Exception {
+    awaitText("a up", () -> text("a", ".state").equalsIgnoreCase("up"), "a");
+    awaitText("b up", () -> text("b", ".state").equalsIgnoreCase("up"), "b");
+    Path config = home.resolve(".ssh/config");
+    Files.createDirectories(config.getParent());
+    Files.writeString(config, "Host *\n  ServerAliveInterval soon\n");
+
+    chromium.driver().findElement(By.id("reload")).click();
+
+    Await.until(
+        "the banner naming a and b",
+        Duration.ofSeconds(20),
+        () -> chromium.text("#banner").contains("b runs as it was"),
+        () -> "banner: " + chromium.text("#banner") + "\nportkeep: " + up.err());
+    String shown = chromium.text("#banner");
+    assertThat(shown.lines())
+        .filteredOn(l -> l.startsWith("a runs as it was, though a start now would fail: "))
+        .singleElement()
+        .asString()
+        .contains("'soon'")
+        .contains(" — ");
+    assertThat(text("a", ".state")).isEqualToIgnoringCase("up");
+    assertThat(EchoServer.echoesThrough(aPort, Duration.ofSeconds(5))).isTrue();
+
+    Files.delete(config);
+    chromium.driver().findElement(By.id("reload")).click();
+    Await.until("the banner cleared", () -> chromium.text("#banner").isEmpty());
+  }
+
   @Test
   void secondSshdKilled_onlyItsCardTurnsReconnectingThenUp_withoutAReload() {
     awaitText("a up", () -> text("a", ".state").equalsIgnoreCase("up"), "a");
