@@ -171,7 +171,7 @@ public final class Up implements AutoCloseable {
         log.line(
             "reload: "
                 + k.tunnel()
-                + " keeps running as it is, though a start now would fail: "
+                + " runs as it was, though a start now would fail: "
                 + k.why().getMessage());
         log.line("hint: " + k.why().hint());
       }

@@ -292,7 +292,7 @@ class UpIT {
     assertThat(EchoServer.echoesThrough(a, Duration.ofSeconds(5))).isTrue();
 
     up.hangup();
-    Await.until("the SIGHUP reload's note", () -> up.err().contains("a keeps running as it is"));
+    Await.until("the SIGHUP reload's note", () -> up.err().contains("reload: a runs as it was"));
     assertThat(tunnel("a").path("state").asText()).isEqualTo("up");
   }
 
