@@ -105,6 +105,11 @@ class FleetIT {
     options.add("Port=" + sshd.port());
     List<String> forwards = List.of("127.0.0.1:" + port + ":" + target);
     Flags flags = Flags.of(sshd.user() + "@127.0.0.1", forwards, options);
+    return planned(name, flags, List.of(flags, more.length));
+  }
+
+  /** An enabled, unprobed tunnel planned from {@code flags}, as a tunnels-file table would be. */
+  private Definition planned(String name, Flags flags, Object identity) {
     return new Definition(
         name,
         true,
@@ -112,7 +117,7 @@ class FleetIT {
         new Definition.Probe.Off(),
         Optional.empty(),
         Optional.empty(),
-        List.of(flags, more.length));
+        identity);
   }
 
   private static Definition probed(Definition d, Duration every) {
@@ -355,14 +360,7 @@ class FleetIT {
             first.user() + "@" + alias,
             List.of("127.0.0.1:" + port + ":127.0.0.1:" + echo.port()),
             options);
-    return new Definition(
-        name,
-        true,
-        () -> Plans.fromFlags(flags, env()),
-        new Definition.Probe.Off(),
-        Optional.empty(),
-        Optional.empty(),
-        flags);
+    return planned(name, flags, flags);
   }
 
   /**
