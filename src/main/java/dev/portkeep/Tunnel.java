@@ -13,6 +13,7 @@ import dev.portkeep.forward.ForwardStats;
 import dev.portkeep.forward.HeapGiveBack;
 import dev.portkeep.forward.LocalForwarder;
 import dev.portkeep.forward.LocalService;
+import dev.portkeep.forward.RemoteCounters;
 import dev.portkeep.forward.socks.SocksForwarder;
 import dev.portkeep.reconnect.Backoff;
 import dev.portkeep.reconnect.RemoteForwards;
@@ -26,6 +27,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -52,6 +54,7 @@ public final class Tunnel implements AutoCloseable {
   private final StripedOpener sessions;
   private final List<LocalService> forwarders;
   private final List<RemoteForwards.Bound> remotes;
+  private final Map<ForwardSpec.Remote, RemoteCounters> remoteCounters;
   private final AtomicBoolean closing = new AtomicBoolean();
   private final HeapGiveBack.Watch heap;
 
@@ -59,11 +62,13 @@ public final class Tunnel implements AutoCloseable {
       TunnelPlan plan,
       StripedOpener sessions,
       List<LocalService> forwarders,
-      List<RemoteForwards.Bound> remotes) {
+      List<RemoteForwards.Bound> remotes,
+      Map<ForwardSpec.Remote, RemoteCounters> remoteCounters) {
     this.plan = plan;
     this.sessions = sessions;
     this.forwarders = List.copyOf(forwarders);
     this.remotes = List.copyOf(remotes);
+    this.remoteCounters = remoteCounters;
     this.heap = HeapGiveBack.watch(this::bytesMoved);
   }
 
@@ -149,7 +154,7 @@ public final class Tunnel implements AutoCloseable {
         events.forwardUp(
             f.spec(), f.listener().addresses().stream().map(Addresses::display).toList());
       }
-      return new Tunnel(plan, opener, services, remotes);
+      return new Tunnel(plan, opener, services, remotes, remote.counters());
     } catch (RuntimeException e) {
       supervisors.reversed().forEach(SessionSupervisor::close);
       for (Listener listener : bound.reversed()) {
@@ -219,6 +224,11 @@ public final class Tunnel implements AutoCloseable {
 
   public List<LocalService> forwarders() {
     return forwarders;
+  }
+
+  /** Each {@code -R} forward's connections and bytes, whether the server holds it now or not. */
+  public Map<ForwardSpec.Remote, RemoteCounters> remoteCounters() {
+    return remoteCounters;
   }
 
   public String via() {

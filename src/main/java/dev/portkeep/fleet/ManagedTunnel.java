@@ -146,6 +146,7 @@ final class ManagedTunnel {
       for (LocalService service : t.forwarders()) {
         observer.counters(service.spec(), counters(service));
       }
+      t.remoteCounters().forEach((spec, counters) -> observer.counters(spec, counters::bytes));
       definition.smb().ifPresent(smb -> describeSmb(t, plan.forwards().get(0), smb));
       prober = Prober.start(definition.probe(), t, observer, TunnelEvents.guarded(observer));
       var unused = t.ended().thenAcceptAsync(e -> endRun(run), timer);

@@ -21,8 +21,7 @@ import java.util.function.Supplier;
  * The fleet's status as Prometheus metrics, read from the status snapshots at each scrape, so
  * nothing is counted twice and nothing is kept here. Labels are the tunnel's name, the forward's
  * spec and a channel failure's reason: all from the tunnels file or a closed set, never a client's
- * address. A {@code -R} forward has no byte or connection counters (the SSH library serves its
- * connections), so it has no such series.
+ * address.
  */
 public final class FleetCollector implements MultiCollector {
   private final Supplier<List<TunnelSnapshot>> status;

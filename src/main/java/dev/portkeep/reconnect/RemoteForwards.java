@@ -2,10 +2,13 @@ package dev.portkeep.reconnect;
 
 import dev.portkeep.config.ForwardSpec;
 import dev.portkeep.error.ListenException;
+import dev.portkeep.forward.RemoteCounters;
 import dev.portkeep.forward.RemoteForwardRequester;
 import dev.portkeep.status.TunnelEvents;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,11 +26,20 @@ public final class RemoteForwards {
   private final TunnelEvents events;
   private final Backoff backoff;
   private final Map<ForwardSpec.Remote, Integer> boundPorts = new ConcurrentHashMap<>();
+  private final Map<ForwardSpec.Remote, RemoteCounters> counters = new LinkedHashMap<>();
 
   public RemoteForwards(List<ForwardSpec.Remote> specs, TunnelEvents events, Backoff backoff) {
     this.specs = List.copyOf(specs);
     this.events = events;
     this.backoff = backoff;
+    for (ForwardSpec.Remote spec : this.specs) {
+      counters.put(spec, new RemoteCounters(spec, events));
+    }
+  }
+
+  /** Each forward's connections and bytes, over every session of the tunnel. */
+  public Map<ForwardSpec.Remote, RemoteCounters> counters() {
+    return Collections.unmodifiableMap(counters);
   }
 
   /** One forward as the server bound it. */
@@ -72,7 +84,8 @@ public final class RemoteForwards {
   private Bound request(RemoteForwardRequester session, ForwardSpec.Remote spec)
       throws IOException {
     int wanted = boundPorts.getOrDefault(spec, spec.port());
-    int port = session.requestRemoteForward(spec.bindAddress(), wanted, spec.target());
+    int port =
+        session.requestRemoteForward(spec.bindAddress(), wanted, spec.target(), counters.get(spec));
     boundPorts.put(spec, port);
     Bound bound = new Bound(spec, port);
     events.forwardUp(spec, List.of(bound.listenText()));

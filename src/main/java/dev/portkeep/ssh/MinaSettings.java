@@ -176,6 +176,8 @@ final class MinaSettings {
                 return type == Type.Forwarded;
               }
             }));
+    // The same channels as MINA's, counted for the -R forward's status (CountedForwardedChannel).
+    client.setChannelFactories(List.of(new CountedForwardedChannel.Factory()));
     // portkeep reads ssh_config itself; MINA must not apply ~/.ssh/config behind its back.
     client.setHostConfigEntryResolver(
         org.apache.sshd.client.config.hosts.HostConfigEntryResolver.EMPTY);

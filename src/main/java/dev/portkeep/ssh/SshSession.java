@@ -6,6 +6,7 @@ import dev.portkeep.forward.ChannelOpenFailure;
 import dev.portkeep.forward.ChannelOpener;
 import dev.portkeep.forward.Conduit;
 import dev.portkeep.forward.RemoteForwardRequester;
+import dev.portkeep.forward.RemoteTraffic;
 import dev.portkeep.ssh.io.EventLoop;
 import dev.portkeep.status.ChannelFailure;
 import dev.portkeep.status.LossReason;
@@ -16,13 +17,17 @@ import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
 import javax.crypto.AEADBadTagException;
 import org.apache.sshd.client.session.ClientSession;
+import org.apache.sshd.common.AttributeRepository;
 import org.apache.sshd.common.SshConstants;
 import org.apache.sshd.common.SshException;
 import org.apache.sshd.common.channel.exception.SshChannelOpenException;
@@ -41,8 +46,16 @@ public final class SshSession implements ChannelOpener, RemoteForwardRequester, 
    */
   private volatile Duration openTimeout = OPEN_TIMEOUT;
 
+  /**
+   * The session's {@code -R} listeners by the port the server bound, for {@link
+   * CountedForwardedChannel} to find its own.
+   */
+  static final AttributeRepository.AttributeKey<IntFunction<RemoteTraffic>> REMOTE_TRAFFIC =
+      new AttributeRepository.AttributeKey<>();
+
   private final List<AutoCloseable> chain;
   private final ClientSession session;
+  private final Map<Integer, RemoteTraffic> remoteTraffic = new ConcurrentHashMap<>();
   private final AtomicReference<LossReason> firstTrouble = new AtomicReference<>();
 
   /**
@@ -52,6 +65,8 @@ public final class SshSession implements ChannelOpener, RemoteForwardRequester, 
   SshSession(List<AutoCloseable> chain, ClientSession session, KeepAlive keepAlive) {
     this.chain = List.copyOf(chain);
     this.session = session;
+    session.setAttribute(
+        REMOTE_TRAFFIC, port -> remoteTraffic.getOrDefault(port, RemoteTraffic.NONE));
     KexWatch.attach(
         session,
         keepAlive,
@@ -266,13 +281,16 @@ public final class SshSession implements ChannelOpener, RemoteForwardRequester, 
   /**
    * Asks the server to listen on {@code bind:port} and send connections back for {@code target}
    * (MINA then connects to the target for each). Returns the port the server bound, the one it
-   * chose when {@code port} is 0.
+   * chose when {@code port} is 0. {@code traffic} hears of the connections from then on: one the
+   * server sends before its answer to the request has arrived is served, but not counted.
    */
   @Override
-  public int requestRemoteForward(String bind, int port, Endpoint target) throws IOException {
+  public int requestRemoteForward(String bind, int port, Endpoint target, RemoteTraffic traffic)
+      throws IOException {
     SshdSocketAddress bound =
         session.startRemotePortForwarding(
             new SshdSocketAddress(bind, port), new SshdSocketAddress(target.host(), target.port()));
+    remoteTraffic.put(bound.getPort(), traffic);
     return bound.getPort();
   }
 

@@ -7,8 +7,8 @@ import java.util.Optional;
 
 /**
  * One forward of a tunnel at one moment. {@code listen} is where it serves (local addresses, or the
- * server's port for {@code -R}); counters of {@code -R} forwards are empty: their connections are
- * served inside the SSH library, which does not count them. {@code smb} is there for the SMB
+ * server's port for {@code -R}); the counters are empty for a {@code -R} forward whose counters
+ * nobody registered (a command-line run reports no status). {@code smb} is there for the SMB
  * forward of an SMB tunnel once it listens.
  */
 public record ForwardSnapshot(

@@ -29,7 +29,8 @@ final class ForwardTrack {
   }
 
   ForwardSnapshot snapshot() {
-    boolean counted = !(spec instanceof ForwardSpec.Remote);
+    // -R forwards are counted once their counters are known (portkeep up); not in a plain run
+    boolean counted = !(spec instanceof ForwardSpec.Remote) || counters != null;
     ForwardCounters bytes = counters == null ? ForwardCounters.NONE : counters.get();
     return new ForwardSnapshot(
         spec.flag(),

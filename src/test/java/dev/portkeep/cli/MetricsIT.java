@@ -172,6 +172,55 @@ class MetricsIT {
     assertThat(check.stdout() + check.stderr()).isEmpty();
   }
 
+  /**
+   * A {@code -R} forward has the same series as a local one, counted from the connection the server
+   * sent back, and the exposition stays valid for promtool.
+   */
+  @Test
+  void remoteForward_hasConnectionAndByteSeries() throws Exception {
+    assumeTrue(
+        PrometheusServer.missing().isEmpty(), () -> PrometheusServer.missing().orElseThrow());
+    int metricsPort = FreePort.pick();
+    int remote = FreePort.pick();
+    Files.writeString(
+        file,
+        "metrics = \"127.0.0.1:"
+            + metricsPort
+            + "\"\n"
+            + TunnelTables.local(
+                "db",
+                sshd,
+                FreePort.pick(),
+                echo.port(),
+                "remote = [\"127.0.0.1:" + remote + ":127.0.0.1:" + echo.port() + "\"]"));
+    up();
+    scrapeWhenUp(metricsPort, "db");
+    Await.until("the server listening for -R", () -> !FreePort.unused(remote));
+    echoThrough(remote, 1000);
+
+    String series = "{forward=\"-R 127.0.0.1:" + remote + ":127.0.0.1:" + echo.port() + "\"";
+    String[] text = {""};
+    Await.until(
+        "the -R connection in the metrics",
+        Duration.ofSeconds(20),
+        () -> {
+          try {
+            text[0] = get("http://127.0.0.1:" + metricsPort + "/metrics").body();
+          } catch (Exception e) {
+            text[0] = e.toString();
+            return false;
+          }
+          return text[0].contains(
+              "portkeep_forward_connections_total" + series + ",tunnel=\"db\"} 1.0");
+        },
+        () -> text[0]);
+    assertThat(text[0])
+        .contains("portkeep_forward_up_bytes_total" + series + ",tunnel=\"db\"} 1000.0")
+        .contains("portkeep_forward_down_bytes_total" + series + ",tunnel=\"db\"} 1000.0");
+    Command.Result check = PrometheusServer.checkMetrics(text[0]);
+    assertThat(check.exitCode()).as(check.toString()).isZero();
+  }
+
   @Test
   void metricsFlag_hostName_refusedNamingIt() throws Exception {
     Files.writeString(file, TunnelTables.local("db", sshd, FreePort.pick(), echo.port()));

@@ -10,6 +10,7 @@ import dev.portkeep.config.Flags;
 import dev.portkeep.config.Plans;
 import dev.portkeep.smb.ProbeResult;
 import dev.portkeep.smb.Smb2Probe;
+import dev.portkeep.status.ChannelFailure;
 import dev.portkeep.status.ForwardSnapshot;
 import dev.portkeep.status.ProbeOutcome;
 import dev.portkeep.status.Problem;
@@ -23,6 +24,7 @@ import dev.portkeep.testing.FreePort;
 import dev.portkeep.testing.OpenSshServer;
 import dev.portkeep.testing.Payloads;
 import dev.portkeep.testing.SambaServer;
+import dev.portkeep.testing.TargetServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -444,6 +446,105 @@ class FleetIT {
     assertThat(mended.changed()).containsExactly("a");
     awaitState("a", TunnelState.UP);
     assertThat(EchoServer.echoesThrough(a, Duration.ofSeconds(5))).isTrue();
+  }
+
+  /** The forward of tunnel {@code name} whose spec starts with {@code spec}. */
+  private ForwardSnapshot forward(String name, String spec) {
+    return status(name).forwards().stream()
+        .filter(f -> f.spec().startsWith(spec))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  /**
+   * The connections the server sends back for a {@code -R} forward are counted as a local
+   * forward's, up being from the client to the target: an upload to a hashing sink, a 5 MiB
+   * download (past the server's first window, so the bytes from the target are read off several
+   * window adjusts), and a target that is down, as a connect failure.
+   */
+  @Test
+  void remoteForward_connectionsAndBytesCounted_andADownTargetAsAConnectFailure() throws Exception {
+    int download = 5 << 20;
+    try (TargetServer sink = TargetServer.sha256Sink();
+        TargetServer source = TargetServer.source(download, 3)) {
+      String toSink = "127.0.0.1:" + FreePort.pick();
+      String toSource = "127.0.0.1:" + FreePort.pick();
+      String toDead = "127.0.0.1:" + FreePort.pick();
+      int dead = FreePort.pick(); // nothing listens there
+      fleet.load(
+          List.of(
+              tunnel(
+                  "r",
+                  first,
+                  FreePort.pick(),
+                  echo.port(),
+                  "RemoteForward=" + toSink + " 127.0.0.1:" + sink.port(),
+                  "RemoteForward=" + toSource + " 127.0.0.1:" + source.port(),
+                  "RemoteForward=" + toDead + " 127.0.0.1:" + dead)),
+          Set.of());
+      awaitState("r", TunnelState.UP);
+      Await.until(
+          "the -R forwards active",
+          Duration.ofSeconds(20),
+          () ->
+              Set.of(toSink, toSource, toDead).stream()
+                  .allMatch(
+                      spec -> forward("r", spec).state() == ForwardSnapshot.ForwardState.ACTIVE),
+          () -> status("r").toString());
+      assertThat(forward("r", toSink).total()).contains(0L);
+
+      byte[] upload = new byte[300_000];
+      Payloads.fill(upload, 0, upload.length, 0, 11);
+      byte[] answer;
+      try (Socket s = connect(toSink)) {
+        s.getOutputStream().write(upload);
+        s.shutdownOutput();
+        answer = s.getInputStream().readAllBytes();
+      }
+      assertThat(answer).hasSize(65); // the hex SHA-256 and a newline
+      try (Socket s = connect(toSource)) {
+        assertThat(s.getInputStream().readAllBytes()).hasSize(download);
+      }
+      awaitEnded("r", toSink);
+      awaitEnded("r", toSource);
+      assertThat(forward("r", toSink).bytesUp()).contains((long) upload.length);
+      assertThat(forward("r", toSink).bytesDown()).contains((long) answer.length);
+      assertThat(forward("r", toSource).bytesUp()).contains(0L);
+      assertThat(forward("r", toSource).bytesDown()).contains((long) download);
+
+      try (Socket s = connect(toDead)) {
+        assertThat(s.getInputStream().read())
+            .as("sshd closes what it cannot forward")
+            .isEqualTo(-1);
+      }
+      Await.until(
+          "the down target counted as a connect failure",
+          Duration.ofSeconds(20),
+          () ->
+              forward("r", toDead).failures().getOrDefault(ChannelFailure.CONNECT_FAILED, 0L) == 1,
+          () -> status("r").toString());
+      assertThat(forward("r", toDead).total()).contains(0L);
+      assertThat(forward("r", toSink).failures().values()).allMatch(n -> n == 0);
+    }
+  }
+
+  private static Socket connect(String hostPort) throws IOException {
+    int colon = hostPort.lastIndexOf(':');
+    Socket s =
+        new Socket(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
+    s.setSoTimeout(30_000);
+    return s;
+  }
+
+  /** Waits until forward {@code spec} of {@code name} has served one connection, now ended. */
+  private void awaitEnded(String name, String spec) {
+    Await.until(
+        spec + ": one connection, ended",
+        Duration.ofSeconds(20),
+        () ->
+            forward(name, spec).total().equals(Optional.of(1L))
+                && forward(name, spec).open().equals(Optional.of(0L)),
+        () -> status(name).toString());
   }
 
   /**

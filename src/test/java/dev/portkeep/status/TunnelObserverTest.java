@@ -115,7 +115,7 @@ class TunnelObserverTest {
   }
 
   @Test
-  void connectionsAndRefusals_areCountedPerForwardAndRemoteHasNoCounters() {
+  void connectionsAndRefusals_areCountedPerForward_andRemoteOnlyOnceItsCountersAreKnown() {
     up();
     observer.forwardUp(local, List.of("127.0.0.2:445"));
     observer.forwardUp(remote, List.of("*:34567"));
@@ -140,6 +140,14 @@ class TunnelObserverTest {
     assertThat(r.listen()).containsExactly("*:34567");
     assertThat(r.open()).isEmpty();
     assertThat(r.bytesUp()).isEmpty();
+
+    observer.counters(remote, () -> new ForwardCounters(7, 9));
+    observer.connectionOpened(remote, client);
+    ForwardSnapshot counted = observer.snapshot().forwards().get(1);
+    assertThat(counted.open()).contains(1L);
+    assertThat(counted.total()).contains(1L);
+    assertThat(counted.bytesUp()).contains(7L);
+    assertThat(counted.bytesDown()).contains(9L);
   }
 
   @Test
