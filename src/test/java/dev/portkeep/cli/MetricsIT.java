@@ -11,6 +11,7 @@ import dev.portkeep.testing.OpenSshServer;
 import dev.portkeep.testing.Payloads;
 import dev.portkeep.testing.PrometheusServer;
 import dev.portkeep.testing.TunnelTables;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -80,9 +81,14 @@ class MetricsIT {
   }
 
   private static String scrapeWhenUp(int port, String tunnel) {
+    return scrapeUntil(port, "portkeep_tunnel_up{tunnel=\"" + tunnel + "\"} 1.0");
+  }
+
+  /** Scrapes {@code /metrics} at {@code port} until the text contains {@code line}; returns it. */
+  private static String scrapeUntil(int port, String line) {
     String[] text = {""};
     Await.until(
-        tunnel + " up in the metrics",
+        line + " in the metrics",
         Duration.ofSeconds(40),
         () -> {
           try {
@@ -91,10 +97,15 @@ class MetricsIT {
             text[0] = e.toString();
             return false;
           }
-          return text[0].contains("portkeep_tunnel_up{tunnel=\"" + tunnel + "\"} 1.0");
+          return text[0].contains(line);
         },
         () -> text[0]);
     return text[0];
+  }
+
+  /** The tunnels file: metrics served at {@code metricsPort}, and {@code table}. */
+  private void writeWithMetrics(int metricsPort, String table) throws IOException {
+    Files.writeString(file, "metrics = \"127.0.0.1:" + metricsPort + "\"\n" + table);
   }
 
   /** Sends {@code n} bytes through the tunnel at {@code port} and reads the echo back. */
@@ -151,12 +162,7 @@ class MetricsIT {
         PrometheusServer.missing().isEmpty(), () -> PrometheusServer.missing().orElseThrow());
     int tunnelPort = FreePort.pick();
     int metricsPort = FreePort.pick();
-    Files.writeString(
-        file,
-        "metrics = \"127.0.0.1:"
-            + metricsPort
-            + "\"\n"
-            + TunnelTables.local("db", sshd, tunnelPort, echo.port()));
+    writeWithMetrics(metricsPort, TunnelTables.local("db", sshd, tunnelPort, echo.port()));
     up();
     scrapeWhenUp(metricsPort, "db");
     echoThrough(tunnelPort, 1000);
@@ -182,42 +188,26 @@ class MetricsIT {
         PrometheusServer.missing().isEmpty(), () -> PrometheusServer.missing().orElseThrow());
     int metricsPort = FreePort.pick();
     int remote = FreePort.pick();
-    Files.writeString(
-        file,
-        "metrics = \"127.0.0.1:"
-            + metricsPort
-            + "\"\n"
-            + TunnelTables.local(
-                "db",
-                sshd,
-                FreePort.pick(),
-                echo.port(),
-                "remote = [\"127.0.0.1:" + remote + ":127.0.0.1:" + echo.port() + "\"]"));
+    writeWithMetrics(
+        metricsPort,
+        TunnelTables.local(
+            "db",
+            sshd,
+            FreePort.pick(),
+            echo.port(),
+            "remote = [\"127.0.0.1:" + remote + ":127.0.0.1:" + echo.port() + "\"]"));
     up();
     scrapeWhenUp(metricsPort, "db");
     Await.until("the server listening for -R", () -> !FreePort.unused(remote));
     echoThrough(remote, 1000);
 
-    String series = "{forward=\"-R 127.0.0.1:" + remote + ":127.0.0.1:" + echo.port() + "\"";
-    String[] text = {""};
-    Await.until(
-        "the -R connection in the metrics",
-        Duration.ofSeconds(20),
-        () -> {
-          try {
-            text[0] = get("http://127.0.0.1:" + metricsPort + "/metrics").body();
-          } catch (Exception e) {
-            text[0] = e.toString();
-            return false;
-          }
-          return text[0].contains(
-              "portkeep_forward_connections_total" + series + ",tunnel=\"db\"} 1.0");
-        },
-        () -> text[0]);
-    assertThat(text[0])
-        .contains("portkeep_forward_up_bytes_total" + series + ",tunnel=\"db\"} 1000.0")
-        .contains("portkeep_forward_down_bytes_total" + series + ",tunnel=\"db\"} 1000.0");
-    Command.Result check = PrometheusServer.checkMetrics(text[0]);
+    String series =
+        "{forward=\"-R 127.0.0.1:" + remote + ":127.0.0.1:" + echo.port() + "\",tunnel=\"db\"}";
+    String text = scrapeUntil(metricsPort, "portkeep_forward_connections_total" + series + " 1.0");
+    assertThat(text)
+        .contains("portkeep_forward_up_bytes_total" + series + " 1000.0")
+        .contains("portkeep_forward_down_bytes_total" + series + " 1000.0");
+    Command.Result check = PrometheusServer.checkMetrics(text);
     assertThat(check.exitCode()).as(check.toString()).isZero();
   }
 
