@@ -281,15 +281,26 @@ public final class SshSession implements ChannelOpener, RemoteForwardRequester, 
   /**
    * Asks the server to listen on {@code bind:port} and send connections back for {@code target}
    * (MINA then connects to the target for each). Returns the port the server bound, the one it
-   * chose when {@code port} is 0. {@code traffic} hears of the connections from then on: one the
-   * server sends before its answer to the request has arrived is served, but not counted.
+   * chose when {@code port} is 0. {@code traffic} hears of every connection through it; with port
+   * 0, one the server sends before its answer to the request has arrived is served, but not
+   * counted, since the port is not known until then.
    */
   @Override
   public int requestRemoteForward(String bind, int port, Endpoint target, RemoteTraffic traffic)
       throws IOException {
-    SshdSocketAddress bound =
-        session.startRemotePortForwarding(
-            new SshdSocketAddress(bind, port), new SshdSocketAddress(target.host(), target.port()));
+    if (port != 0) {
+      remoteTraffic.put(port, traffic);
+    }
+    SshdSocketAddress bound;
+    try {
+      bound =
+          session.startRemotePortForwarding(
+              new SshdSocketAddress(bind, port),
+              new SshdSocketAddress(target.host(), target.port()));
+    } catch (IOException refused) {
+      remoteTraffic.remove(port, traffic);
+      throw refused;
+    }
     remoteTraffic.put(bound.getPort(), traffic);
     return bound.getPort();
   }
