@@ -1,6 +1,7 @@
 package dev.portkeep.fleet;
 
 import dev.portkeep.Tunnel;
+import dev.portkeep.bind.Addresses;
 import dev.portkeep.config.ForwardSpec;
 import dev.portkeep.forward.Conduit;
 import dev.portkeep.forward.LocalForwarder;
@@ -12,11 +13,9 @@ import dev.portkeep.status.TunnelEvents;
 import dev.portkeep.status.TunnelObserver;
 import dev.portkeep.status.TunnelState;
 import java.io.IOException;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.UnknownHostException;
 import java.time.Duration;
 
 /**
@@ -94,10 +93,7 @@ final class Prober implements AutoCloseable {
    */
   private static ProbeOutcome smb(LocalForwarder forwarder, InetSocketAddress listener) {
     long start = System.nanoTime();
-    InetSocketAddress target =
-        listener.getAddress().isAnyLocalAddress()
-            ? new InetSocketAddress(loopback(listener.getAddress()), listener.getPort())
-            : listener;
+    InetSocketAddress target = Addresses.reachable(listener);
     Socket socket = new Socket();
     InetSocketAddress source;
     try {
@@ -118,22 +114,6 @@ final class Prober implements AutoCloseable {
     return result instanceof ProbeResult.Answered answered
         ? new ProbeOutcome.Answered(since(start), answered.dialect().toString())
         : new ProbeOutcome.Failed(since(start), result.message());
-  }
-
-  /**
-   * The loopback address of {@code wildcard}'s family: a wildcard listener takes connections there.
-   */
-  private static InetAddress loopback(InetAddress wildcard) {
-    if (wildcard instanceof Inet6Address) {
-      byte[] v6 = new byte[16];
-      v6[15] = 1;
-      try {
-        return InetAddress.getByAddress(v6);
-      } catch (UnknownHostException e) {
-        throw new AssertionError("16 bytes make an IPv6 address", e);
-      }
-    }
-    return InetAddress.getLoopbackAddress();
   }
 
   private static void closeQuietly(Socket socket) {

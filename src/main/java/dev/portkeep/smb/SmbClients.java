@@ -1,5 +1,6 @@
 package dev.portkeep.smb;
 
+import dev.portkeep.bind.Addresses;
 import dev.portkeep.bind.rules.AddressLiteral;
 import dev.portkeep.config.IpLiterals;
 import dev.portkeep.config.SmbAddresses;
@@ -37,10 +38,9 @@ public final class SmbClients {
    * there is one; a wildcard listener (0.0.0.0, ::) through the loopback address of its family.
    */
   public static SmbAccess access(InetSocketAddress listener, Optional<String> share) {
-    InetAddress address = listener.getAddress();
+    InetAddress address = Addresses.reachable(listener).getAddress();
     boolean v6 = address instanceof Inet6Address;
-    String host =
-        address.isAnyLocalAddress() ? (v6 ? "::1" : "127.0.0.1") : AddressLiteral.format(address);
+    String host = AddressLiteral.format(address);
     int port = listener.getPort();
     return new SmbAccess(
         share,

@@ -125,11 +125,7 @@ public final class Dashboard implements AutoCloseable {
 
   /** The page's address: {@code http://ADDRESS:PORT/}; a wildcard bind is shown as loopback. */
   public String url() {
-    InetSocketAddress shown =
-        address.getAddress().isAnyLocalAddress()
-            ? new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), address.getPort())
-            : address;
-    return "http://" + Addresses.display(shown) + "/";
+    return "http://" + Addresses.display(Addresses.reachable(address)) + "/";
   }
 
   public InetSocketAddress address() {
