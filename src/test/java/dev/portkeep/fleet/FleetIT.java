@@ -467,9 +467,12 @@ class FleetIT {
     int download = 5 << 20;
     try (TargetServer sink = TargetServer.sha256Sink();
         TargetServer source = TargetServer.source(download, 3)) {
-      String toSink = "127.0.0.1:" + FreePort.pick();
-      String toSource = "127.0.0.1:" + FreePort.pick();
-      String toDead = "127.0.0.1:" + FreePort.pick();
+      int sinkPort = FreePort.pick(); // where sshd listens for each -R forward
+      int sourcePort = FreePort.pick();
+      int deadPort = FreePort.pick();
+      String toSink = "127.0.0.1:" + sinkPort;
+      String toSource = "127.0.0.1:" + sourcePort;
+      String toDead = "127.0.0.1:" + deadPort;
       int dead = FreePort.pick(); // nothing listens there
       fleet.load(
           List.of(
@@ -496,13 +499,13 @@ class FleetIT {
       byte[] upload = new byte[300_000];
       Payloads.fill(upload, 0, upload.length, 0, 11);
       byte[] answer;
-      try (Socket s = connect(toSink)) {
+      try (Socket s = connect(sinkPort)) {
         s.getOutputStream().write(upload);
         s.shutdownOutput();
         answer = s.getInputStream().readAllBytes();
       }
       assertThat(answer).hasSize(65); // the hex SHA-256 and a newline
-      try (Socket s = connect(toSource)) {
+      try (Socket s = connect(sourcePort)) {
         assertThat(s.getInputStream().readAllBytes()).hasSize(download);
       }
       awaitEnded("r", toSink);
@@ -512,7 +515,7 @@ class FleetIT {
       assertThat(forward("r", toSource).bytesUp()).contains(0L);
       assertThat(forward("r", toSource).bytesDown()).contains((long) download);
 
-      try (Socket s = connect(toDead)) {
+      try (Socket s = connect(deadPort)) {
         assertThat(s.getInputStream().read())
             .as("sshd closes what it cannot forward")
             .isEqualTo(-1);
@@ -528,10 +531,8 @@ class FleetIT {
     }
   }
 
-  private static Socket connect(String hostPort) throws IOException {
-    int colon = hostPort.lastIndexOf(':');
-    Socket s =
-        new Socket(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
+  private static Socket connect(int port) throws IOException {
+    Socket s = new Socket("127.0.0.1", port);
     s.setSoTimeout(30_000);
     return s;
   }
